@@ -1,0 +1,170 @@
+package moduleargs
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Internal holds the _ansible_* keys that ansible-core adds to every
+// arguments file and that the modules use. Other _ansible_* keys are
+// accepted and ignored.
+type Internal struct {
+	CheckMode  bool   // _ansible_check_mode
+	NoLog      bool   // _ansible_no_log: the task has no_log set
+	ModuleName string // _ansible_module_name: the action as the task wrote it
+	Verbosity  int    // _ansible_verbosity
+	Version    string // _ansible_version: the controller's ansible-core
+}
+
+// Args is a validated arguments file.
+type Args struct {
+	Internal
+	// Params holds every option (canonical name, converted value or nil)
+	// plus each alias the task used, as AnsibleModule's params.
+	Params *Object
+	// Warnings are AnsibleModule's warnings, in order.
+	Warnings []string
+	// NoLogValues are the secrets to mask in the output.
+	NoLogValues []string
+	// Sources says where each set option came from: "option NAME" (NAME is
+	// the option or the alias that supplied it), "env VAR" or "default".
+	Sources map[string]string
+}
+
+// Error is an argument validation failure. Msg is the text AnsibleModule
+// reports for the first problem found.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// ReadFile reads and validates the arguments file at path. On a validation
+// error it returns the Args built so far (for the invocation) and an
+// *Error; when the file cannot be read or parsed, Args holds no params.
+func ReadFile(path string, spec Spec, defaultName string) (*Args, error) {
+	if path == "" {
+		return emptyArgs(defaultName), &Error{Msg: "no arguments file: run as MODULE ARGS_FILE, where ARGS_FILE is the JSON file ansible-core writes"}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("cannot read the arguments file: %v", err)}
+	}
+	return Parse(data, spec, defaultName, os.LookupEnv)
+}
+
+// Parse validates the contents of an arguments file against spec. lookupEnv
+// reads the environment for fallbacks.
+func Parse(data []byte, spec Spec, defaultName string, lookupEnv func(string) (string, bool)) (*Args, error) {
+	raw, err := Decode(data)
+	if err != nil {
+		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("the arguments file is not valid JSON: %v", err)}
+	}
+	obj, ok := raw.(*Object)
+	if !ok {
+		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("the arguments file must hold a JSON object, not %s", jsonKind(raw))}
+	}
+	a := emptyArgs(defaultName)
+	for _, k := range obj.keys {
+		if strings.HasPrefix(k, "_ansible_") {
+			a.setInternal(k, obj.vals[k])
+			continue
+		}
+		a.Params.Set(k, obj.vals[k])
+	}
+	return a, a.validate(spec, lookupEnv)
+}
+
+func emptyArgs(name string) *Args {
+	return &Args{Params: NewObject(), Sources: map[string]string{}, Internal: Internal{ModuleName: name}}
+}
+
+// setInternal records one _ansible_* key, leniently: a value of the wrong
+// type keeps the default rather than failing the task.
+func (a *Args) setInternal(key string, v any) {
+	switch key {
+	case "_ansible_check_mode":
+		a.CheckMode = truthy(v)
+	case "_ansible_no_log":
+		a.NoLog = truthy(v)
+	case "_ansible_module_name":
+		if s, ok := v.(string); ok && s != "" {
+			a.ModuleName = s
+		}
+	case "_ansible_verbosity":
+		if i, err := toInt(v); err == nil {
+			if n, ok := i.(int64); ok {
+				a.Verbosity = int(n)
+			}
+		}
+	case "_ansible_version":
+		if s, ok := v.(string); ok {
+			a.Version = s
+		}
+	}
+}
+
+func truthy(v any) bool {
+	b, err := toBool(v)
+	return err == nil && b == true
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	}
+	return "a number"
+}
+
+// Str returns option name as a string and whether it is set (not null).
+func (a *Args) Str(name string) (string, bool) {
+	v, _ := a.Params.Get(name)
+	s, ok := v.(string)
+	return s, ok
+}
+
+// Bool returns option name as a bool (false when unset).
+func (a *Args) Bool(name string) bool {
+	v, _ := a.Params.Get(name)
+	b, _ := v.(bool)
+	return b
+}
+
+// Value returns option name's value as validated (nil when unset).
+func (a *Args) Value(name string) any {
+	v, _ := a.Params.Get(name)
+	return v
+}
+
+// Dict returns option name as an object (nil when unset).
+func (a *Args) Dict(name string) *Object {
+	v, _ := a.Params.Get(name)
+	o, _ := v.(*Object)
+	return o
+}
+
+// Invocation returns the invocation key of a result:
+// {"module_args": params}. Masking happens when the result is written.
+func (a *Args) Invocation() map[string]any {
+	return map[string]any{"module_args": a.Params}
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var _ json.Marshaler = (*Object)(nil)

@@ -1,0 +1,254 @@
+package moduleargs
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Type is an option's type, as in an AnsibleModule argument_spec.
+type Type int
+
+// The option types the modules use.
+const (
+	Str Type = iota
+	Int
+	Bool
+	Path
+	Dict
+)
+
+// String returns the name ansible-core uses in its messages.
+func (t Type) String() string {
+	return [...]string{"str", "int", "bool", "path", "dict"}[t]
+}
+
+// convert coerces v to t the way ansible-core 2.14's check_type_* functions
+// do; the error text is theirs.
+func convert(t Type, v any) (any, error) {
+	switch t {
+	case Int:
+		return toInt(v)
+	case Bool:
+		return toBool(v)
+	case Path:
+		return expandPath(PyStr(v)), nil
+	case Dict:
+		return toDict(v)
+	}
+	return PyStr(v), nil
+}
+
+// toInt follows check_type_int: Python ints (and bools, which are ints)
+// pass unchanged, strings go through int(), anything else fails.
+func toInt(v any) (any, error) {
+	switch t := v.(type) {
+	case int64, json.Number, bool:
+		return t, nil
+	case string:
+		if i, ok := pyInt(t); ok {
+			return i, nil
+		}
+	}
+	return nil, fmt.Errorf("%s cannot be converted to an int", pyType(v))
+}
+
+// pyInt parses s as Python's int() does for base 10: surrounding white
+// space, an optional sign, and single underscores between digits. (Python
+// also takes other scripts' digits; ansible users write ASCII.)
+func pyInt(s string) (int64, bool) {
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	sign := ""
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		sign, s = s[:1], s[1:]
+	}
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
+		return 0, false
+	}
+	var digits strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '_':
+		case r >= '0' && r <= '9':
+			digits.WriteRune(r)
+		default:
+			return 0, false
+		}
+	}
+	i, err := strconv.ParseInt(sign+digits.String(), 10, 64)
+	return i, err == nil
+}
+
+var (
+	boolTrue  = []string{"y", "yes", "on", "1", "true", "t"}
+	boolFalse = []string{"n", "no", "off", "0", "false", "f"}
+)
+
+// validBooleans is the repr of ansible-core's BOOLEANS set, in a fixed order
+// (Python prints the set in an order that changes from run to run).
+const validBooleans = "'y', 'yes', 'on', '1', 'true', 't', 1, 'n', 'no', 'off', '0', 'false', 'f', 0"
+
+// toBool follows check_type_bool and ansible's boolean().
+func toBool(v any) (any, error) {
+	switch t := v.(type) {
+	case bool:
+		return t, nil
+	case string:
+		s := strings.ToLower(strings.TrimFunc(t, unicode.IsSpace))
+		for _, w := range boolTrue {
+			if s == w {
+				return true, nil
+			}
+		}
+		for _, w := range boolFalse {
+			if s == w {
+				return false, nil
+			}
+		}
+	case int64, float64, json.Number:
+		switch PyStr(t) {
+		case "1", "1.0":
+			return true, nil
+		case "0", "0.0", "-0.0":
+			return false, nil
+		}
+	default:
+		return nil, fmt.Errorf("%s cannot be converted to a bool", pyType(v))
+	}
+	//lint:ignore ST1005 the text users of the Python modules know, verbatim
+	return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: %s", PyStr(v), validBooleans)
+}
+
+// toDict follows check_type_dict: a dict, a JSON object string, or
+// "k1=v1, k2=v2".
+func toDict(v any) (any, error) {
+	switch t := v.(type) {
+	case *Object:
+		return t, nil
+	case string:
+		if strings.HasPrefix(t, "{") {
+			d, err := Decode([]byte(t))
+			if o, ok := d.(*Object); ok && err == nil {
+				return o, nil
+			}
+			return nil, errors.New("unable to evaluate string as dictionary")
+		}
+		if strings.Contains(t, "=") {
+			return keyValues(t)
+		}
+		return nil, errors.New("dictionary requested, could not parse JSON or key=value")
+	}
+	return nil, fmt.Errorf("%s cannot be converted to a dict", pyType(v))
+}
+
+// keyValues splits "k1=v1, k2='v 2'" the way check_type_dict does.
+func keyValues(s string) (*Object, error) {
+	var fields []string
+	var field strings.Builder
+	var quote rune
+	escaped := false
+	flush := func() {
+		if field.Len() > 0 {
+			fields = append(fields, field.String())
+		}
+		field.Reset()
+	}
+	for _, c := range strings.TrimFunc(s, unicode.IsSpace) {
+		switch {
+		case escaped:
+			field.WriteRune(c)
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == ',' || c == ' '):
+			flush()
+		default:
+			field.WriteRune(c)
+		}
+	}
+	flush()
+	obj := NewObject()
+	for i, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, fmt.Errorf("dictionary update sequence element #%d has length 1; 2 is required", i)
+		}
+		obj.Set(k, v)
+	}
+	return obj, nil
+}
+
+// expandPath is Python's os.path.expanduser(os.path.expandvars(p)).
+func expandPath(p string) string {
+	p = expandVars(p)
+	if !strings.HasPrefix(p, "~") {
+		return p
+	}
+	name, rest, _ := strings.Cut(p[1:], "/")
+	var home string
+	if name == "" {
+		home = os.Getenv("HOME")
+		if home == "" {
+			if u, err := user.Current(); err == nil {
+				home = u.HomeDir
+			}
+		}
+	} else if u, err := user.Lookup(name); err == nil {
+		home = u.HomeDir
+	}
+	if home == "" {
+		return p
+	}
+	if !strings.Contains(p, "/") {
+		return home
+	}
+	return filepath.Clean(home) + "/" + rest
+}
+
+// expandVars is Python's os.path.expandvars: $name and ${name} of set
+// variables are replaced, anything else is left as written.
+func expandVars(p string) string {
+	if !strings.Contains(p, "$") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		if p[i] != '$' {
+			b.WriteByte(p[i])
+			i++
+			continue
+		}
+		j, name := i+1, ""
+		braced := j < len(p) && p[j] == '{'
+		if braced {
+			end := strings.IndexByte(p[j:], '}')
+			if end < 0 {
+				b.WriteString(p[i:])
+				break
+			}
+			name, j = p[j+1:j+end], j+end+1
+		} else {
+			for j < len(p) && (p[j] == '_' || p[j] >= '0' && p[j] <= '9' || p[j]|0x20 >= 'a' && p[j]|0x20 <= 'z') {
+				j++
+			}
+			name = p[i+1 : j]
+		}
+		if v, ok := os.LookupEnv(name); ok && name != "" {
+			b.WriteString(v)
+		} else {
+			b.WriteString(p[i:j])
+		}
+		i = j
+	}
+	return b.String()
+}
