@@ -1,0 +1,173 @@
+package ststest
+
+import (
+	"ansible-sts/internal/testenv"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+)
+
+const (
+	testRegion = "us-east-1"
+	roleA      = "arn:aws:iam::210987654321:role/deploy"
+	roleB      = "arn:aws:iam::210987654321:role/ops/admin"
+)
+
+var alice = User{
+	AccessKeyID:     "AKIAALICEEXAMPLE0001",
+	SecretAccessKey: "aliceSecretKey/EXAMPLE+abcdefghijklmnopqr",
+	ARN:             "arn:aws:iam::123456789012:user/alice",
+	UserID:          "AIDAALICEEXAMPLE",
+}
+
+// clock is a settable Config.Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Now().UTC()} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// keys are the credentials a client signs with.
+type keys struct{ id, secret, token string }
+
+func userKeys(u User) keys { return keys{u.AccessKeyID, u.SecretAccessKey, ""} }
+
+// newClient returns an SDK STS client for srv signing with k. The test's
+// environment is isolated first so that nothing else can be reached.
+func newClient(t *testing.T, srv *Server, k keys, optFns ...func(*sts.Options)) *sts.Client {
+	t.Helper()
+	testenv.Isolate(t)
+	return sts.New(sts.Options{
+		Region:           testRegion,
+		BaseEndpoint:     aws.String(srv.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider(k.id, k.secret, k.token),
+		HTTPClient:       &http.Client{Timeout: 10 * time.Second},
+		RetryMaxAttempts: 1,
+	}, optFns...)
+}
+
+// apiErr is an error answer as a client sees it.
+type apiErr struct {
+	Status        int
+	Code, Message string
+}
+
+// sdkError extracts the AWS error from err; the zero value means nil err.
+func sdkError(t *testing.T, err error) apiErr {
+	t.Helper()
+	if err == nil {
+		return apiErr{}
+	}
+	var ae smithy.APIError
+	var re *awshttp.ResponseError
+	if !errors.As(err, &ae) || !errors.As(err, &re) {
+		t.Fatalf("not an AWS API error: %v", err)
+	}
+	return apiErr{Status: re.HTTPStatusCode(), Code: ae.ErrorCode(), Message: ae.ErrorMessage()}
+}
+
+func assumeRoleInput(role, session string) *sts.AssumeRoleInput {
+	return &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String(session)}
+}
+
+// rawResponse is an HTTP answer with its error document, if any, decoded.
+type rawResponse struct {
+	Status    int         `xml:"-"`
+	Header    http.Header `xml:"-"`
+	Body      string      `xml:"-"`
+	Type      string      `xml:"Error>Type"`
+	Code      string      `xml:"Error>Code"`
+	Message   string      `xml:"Error>Message"`
+	RequestID string      `xml:"RequestId"`
+}
+
+// signedRequest builds a request to srv carrying params (as a form body for
+// POST, as the query string for GET) and signs it with the SDK's SigV4
+// signer at the given time; prepare runs before signing.
+func signedRequest(t *testing.T, srv *Server, method string, params url.Values, k keys, at time.Time, prepare func(*http.Request)) *http.Request {
+	t.Helper()
+	var body string
+	target := srv.URL + "/"
+	if method == http.MethodGet {
+		target += "?" + strings.ReplaceAll(params.Encode(), "+", "%20")
+	} else {
+		body = params.Encode()
+	}
+	req, err := http.NewRequest(method, target, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method != http.MethodGet {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	}
+	if prepare != nil {
+		prepare(req)
+	}
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: k.token}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", testRegion, at); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// do sends req and decodes the answer.
+func do(t *testing.T, client *http.Client, req *http.Request) rawResponse {
+	t.Helper()
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := rawResponse{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+	if strings.HasPrefix(out.Body, "<ErrorResponse") {
+		if err := xml.Unmarshal(b, &out); err != nil {
+			t.Fatalf("decode error body %q: %v", b, err)
+		}
+	}
+	return out
+}
+
+func form(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v
+}

@@ -1,0 +1,268 @@
+package ststest
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Config configures a Server.
+type Config struct {
+	// Users are the IAM users whose long-term keys the server accepts.
+	Users []User
+	// Hook, if set, is called for every request after signature
+	// verification (and after the request is recorded). If it returns
+	// non-nil, that response is sent instead of the normal one. Used for
+	// fault injection (throttling, 5xx, delays, custom errors). It may be
+	// called concurrently; r is a copy.
+	Hook func(r *Request) *Response
+	// Authorize, if set, is called for every authenticated, valid request
+	// just before the server acts on it, with the caller's identity. A
+	// non-nil Response is sent instead, e.g. an AccessDenied for a role
+	// the caller may not assume. By default every caller may do anything,
+	// including assume any well-formed role ARN. It may be called
+	// concurrently; r is a copy, and a denial's Code is recorded as Err.
+	Authorize func(caller Identity, r *Request) *Response
+	// FractionalExpiration makes Expiration carry milliseconds, e.g.
+	// 2026-11-22T14:00:00.611Z.
+	FractionalExpiration bool
+	// Now returns the current time (default time.Now); used for
+	// Expiration and signature clock checks.
+	Now func() time.Time
+	// TLSCert, if non-nil, makes the server serve HTTPS with this
+	// certificate.
+	TLSCert *tls.Certificate
+	// MaxSessionDuration is the MaxSessionDuration of every role: longer
+	// AssumeRole DurationSeconds get a ValidationError. Default one hour,
+	// as for a new IAM role; at most 12 hours is meaningful.
+	MaxSessionDuration time.Duration
+}
+
+// Request is what the server recorded about one call.
+type Request struct {
+	// Action is "AssumeRole", ...; empty if the parameters are unparseable.
+	Action string
+	// Params are the form parameters (including Action and Version), from
+	// the query string and the form body.
+	Params url.Values
+	// AccessKeyID is from the SigV4 credential scope.
+	AccessKeyID string
+	// Region is the signing region from the credential scope.
+	Region string
+	// Service is the signing service from the credential scope ("sts").
+	Service string
+	// SessionToken is the X-Amz-Security-Token header, "" if absent.
+	SessionToken string
+	UserAgent    string
+	// Header holds the request headers; Go keeps Host out of it.
+	Header http.Header
+	// Time is the server time of arrival.
+	Time time.Time
+	// Err is the error code the server itself answered with, "" on success
+	// or when Hook supplied the answer.
+	Err string
+	// Status is the HTTP status sent; 0 while pending, or if nothing was
+	// sent (client gone, Hang).
+	Status int
+}
+
+// clone returns a deep copy of r.
+func (r Request) clone() Request {
+	r.Params = cloneValues(r.Params)
+	r.Header = r.Header.Clone()
+	return r
+}
+
+// Response is a canned answer returned by Hook or Authorize.
+type Response struct {
+	// Status is the HTTP status; default 400 when Code is set, else 200.
+	Status int
+	// Body is the raw body; when nil and Code != "", an AWS error XML body
+	// is built.
+	Body []byte
+	// Code, Message and Type make the error body; Type defaults to
+	// "Sender" below status 500 and "Receiver" from 500 on.
+	Code, Message, Type string
+	// Header is added to the response headers, replacing defaults.
+	Header http.Header
+	// Delay is slept before answering; it ends early, without an answer,
+	// if the client goes away or the server closes.
+	Delay time.Duration
+	// Hang: never answer until the client goes away or the server closes.
+	Hang bool
+}
+
+// Server is a running loopback STS endpoint.
+type Server struct {
+	// URL is http://127.0.0.1:PORT, or https://... with TLSCert.
+	URL string
+
+	cfg      Config
+	http     *http.Server
+	done     chan struct{}
+	served   chan struct{}
+	closing  sync.Once
+	closeErr error
+
+	mu       sync.Mutex
+	users    map[string]User
+	idents   map[string]Identity // by long-term access key id
+	issued   map[string]*Credentials
+	order    []string // issued access key ids, oldest first
+	requests []*Request
+}
+
+// NewServer starts a server on 127.0.0.1 at a free port.
+func NewServer(cfg Config) (*Server, error) {
+	return NewServerOn("127.0.0.1:0", cfg)
+}
+
+// NewServerOn starts a server on addr, which must be a loopback host:port
+// (127.0.0.0/8, ::1 or localhost, the last meaning 127.0.0.1).
+func NewServerOn(addr string, cfg Config) (*Server, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("ststest: bad address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("ststest: address %q is not a loopback address", addr)
+	}
+	s := &Server{
+		cfg:    cfg,
+		done:   make(chan struct{}),
+		served: make(chan struct{}),
+		users:  make(map[string]User),
+		idents: make(map[string]Identity),
+		issued: make(map[string]*Credentials),
+	}
+	if s.cfg.Now == nil {
+		s.cfg.Now = time.Now
+	}
+	if s.cfg.MaxSessionDuration <= 0 {
+		s.cfg.MaxSessionDuration = time.Hour
+	}
+	for _, u := range cfg.Users {
+		u, id, err := userIdentity(u)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := s.users[u.AccessKeyID]; dup {
+			return nil, fmt.Errorf("ststest: access key id %q configured twice", u.AccessKeyID)
+		}
+		s.users[u.AccessKeyID] = u
+		s.idents[u.AccessKeyID] = id
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return nil, fmt.Errorf("ststest: listen: %w", err)
+	}
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.serveHTTP),
+		ReadHeaderTimeout: 30 * time.Second,
+		// Clients that give up (TLS distrust, timeouts) are not news.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	scheme := "http"
+	if cfg.TLSCert != nil {
+		scheme = "https"
+		s.http.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cfg.TLSCert}, MinVersion: tls.VersionTLS12}
+	}
+	s.URL = scheme + "://" + ln.Addr().String()
+	go func() {
+		defer close(s.served)
+		if cfg.TLSCert != nil {
+			_ = s.http.ServeTLS(ln, "", "")
+		} else {
+			_ = s.http.Serve(ln)
+		}
+	}()
+	return s, nil
+}
+
+// Close stops the server, ending pending Hang and Delay answers and open
+// connections. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closing.Do(func() {
+		// Connections go first, so that released handlers cannot answer.
+		if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.closeErr = err
+		}
+		close(s.done)
+		<-s.served
+	})
+	return s.closeErr
+}
+
+// Requests returns a copy of the recorded requests in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// Reset forgets the recorded requests. Issued credentials stay valid.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// IssuedCredentials returns the temporary credentials the server has
+// issued, oldest first.
+func (s *Server) IssuedCredentials() []Credentials {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Credentials, len(s.order))
+	for i, id := range s.order {
+		out[i] = *s.issued[id]
+	}
+	return out
+}
+
+// record stores r and returns the stored copy for later updates.
+func (s *Server) record(r Request) *Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := &r
+	s.requests = append(s.requests, p)
+	return p
+}
+
+// finish stores the outcome of the recorded request p.
+func (s *Server) finish(p *Request, status int, errCode string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p.Status, p.Err = status, errCode
+}
+
+// snapshot returns a copy of the recorded request p.
+func (s *Server) snapshot(p *Request) Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return p.clone()
+}
+
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

@@ -1,0 +1,109 @@
+// Package testenv makes tests hermetic: no inherited AWS or EC2 settings, a
+// temporary HOME with the shared AWS files and the boto config file inside
+// it, and the instance metadata service disabled. No test can reach AWS.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Home is the temporary home of one test and the files in it that the
+// modules read. The files do not exist until a test writes them.
+type Home struct {
+	Dir         string
+	Config      string // AWS_CONFIG_FILE
+	Credentials string // AWS_SHARED_CREDENTIALS_FILE
+	Boto        string // BOTO_CONFIG
+}
+
+// Write creates the file at path with content.
+func (h Home) Write(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cleared reports whether an inherited variable must not reach a test.
+func cleared(name string) bool {
+	for _, p := range []string{"AWS_", "EC2_", "BOTO_", "S3_", "ANSIBLE_DEBUG_BOTOCORE"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Isolate blanks every AWS_*, EC2_*, BOTO_* and S3_* variable of the test
+// process (t.Setenv then unset, so they are restored afterwards), sets HOME
+// to a temporary directory, points AWS_CONFIG_FILE,
+// AWS_SHARED_CREDENTIALS_FILE and BOTO_CONFIG into it and disables the
+// instance metadata service.
+func Isolate(t testing.TB) Home {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if cleared(name) {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	h := newHome(t)
+	t.Setenv("HOME", h.Dir)
+	t.Setenv("AWS_CONFIG_FILE", h.Config)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", h.Credentials)
+	t.Setenv("BOTO_CONFIG", h.Boto)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return h
+}
+
+func newHome(t testing.TB) Home {
+	dir := t.TempDir()
+	return Home{
+		Dir:         dir,
+		Config:      filepath.Join(dir, ".aws", "config"),
+		Credentials: filepath.Join(dir, ".aws", "credentials"),
+		Boto:        filepath.Join(dir, ".boto"),
+	}
+}
+
+// Environ returns a clean environment for a subprocess: PATH, LANG and the
+// isolated HOME and file variables, plus extra ("NAME=value").
+func (h Home) Environ(extra ...string) []string {
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"LANG=C.UTF-8",
+		"HOME=" + h.Dir,
+		"AWS_CONFIG_FILE=" + h.Config,
+		"AWS_SHARED_CREDENTIALS_FILE=" + h.Credentials,
+		"BOTO_CONFIG=" + h.Boto,
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+	return append(env, extra...)
+}
+
+// NewHome returns a temporary home for a subprocess without changing the
+// test process's own environment.
+func NewHome(t testing.TB) Home { return newHome(t) }
+
+// RequireTool returns the path of a command the test needs. In CI
+// (CI=true) a missing tool fails the test; elsewhere it skips it.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required in CI but not found: %v", name, err)
+	}
+	t.Skipf("%s not found: %v", name, err)
+	return ""
+}
