@@ -1,0 +1,83 @@
+package awsauth
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// botoConfig is the legacy boto config file that Ansible 2.x read for keys:
+// $BOTO_CONFIG alone when set, else /etc/boto.cfg then ~/.boto, a later
+// file overriding an earlier one.
+type botoConfig struct {
+	sections map[string]map[string]string
+	file     map[string]string // section → the file it was last read from
+}
+
+// botoConfigPaths returns the files to read, in order.
+func botoConfigPaths() []string {
+	if p := os.Getenv("BOTO_CONFIG"); p != "" {
+		return []string{p}
+	}
+	paths := []string{"/etc/boto.cfg"}
+	if home, err := os.UserHomeDir(); err == nil {
+		paths = append(paths, filepath.Join(home, ".boto"))
+	}
+	return paths
+}
+
+// loadBotoConfig reads the boto config files that exist; missing or
+// unreadable files are skipped, as boto skips them.
+func loadBotoConfig() *botoConfig {
+	b := &botoConfig{sections: map[string]map[string]string{}, file: map[string]string{}}
+	for _, p := range botoConfigPaths() {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		b.parse(p, data)
+	}
+	return b
+}
+
+// parse reads INI text as Python's ConfigParser does for these files:
+// "key = value" or "key: value", keys lower-cased, # and ; comments.
+func (b *botoConfig) parse(path string, data []byte) {
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || line[0] == '#' || line[0] == ';':
+			continue
+		case line[0] == '[' && strings.HasSuffix(line, "]"):
+			section = strings.TrimSpace(line[1 : len(line)-1])
+			if b.sections[section] == nil {
+				b.sections[section] = map[string]string{}
+			}
+			continue
+		}
+		if section == "" {
+			continue
+		}
+		i := strings.IndexAny(line, "=:")
+		if i < 0 {
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(line[:i]))
+		b.sections[section][key] = strings.TrimSpace(line[i+1:])
+		b.file[section] = path
+	}
+}
+
+// get returns key from [Credentials], else from [default].
+func (b *botoConfig) get(key string) (Value, bool) {
+	for _, section := range []string{"Credentials", "default"} {
+		if v := b.sections[section][key]; v != "" {
+			return Value{v, "boto config " + b.file[section] + " [" + section + "]"}, true
+		}
+	}
+	return Value{}, false
+}

@@ -1,0 +1,180 @@
+package awsauth
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"ansible-sts/internal/moduleargs"
+)
+
+// The defaults bound one module call: at most DefaultMaxAttempts attempts,
+// each at most DefaultConnectTimeout + DefaultReadTimeout, with the SDK's
+// jittered backoff between them (under 2 s, then under 4 s): 51 s at worst.
+const (
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultReadTimeout    = 10 * time.Second
+	DefaultMaxAttempts    = 3
+	legacyMaxAttempts     = 5 // botocore's legacy mode: 4 retries
+)
+
+// ClientSettings are the HTTP and retry settings of the STS client, from
+// the aws_config option (botocore Config keys) and AWS_MAX_ATTEMPTS /
+// AWS_RETRY_MODE, as botocore reads them.
+type ClientSettings struct {
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+	MaxAttempts    int    // total attempts, the first one included
+	RetryMode      string // "standard" or "adaptive" ("legacy" runs as standard)
+	UserAgentExtra string
+	Proxies        map[string]string // scheme ("http", "https") → proxy URL
+}
+
+// supportedAWSConfig lists the aws_config keys that apply to an STS call.
+var supportedAWSConfig = []string{"connect_timeout", "proxies", "read_timeout", "retries", "user_agent_extra"}
+
+// clientSettings reads aws_config. A key that does not apply fails, naming
+// it, rather than being silently ignored.
+func clientSettings(cfg *moduleargs.Object) (ClientSettings, error) {
+	s := ClientSettings{
+		ConnectTimeout: DefaultConnectTimeout,
+		ReadTimeout:    DefaultReadTimeout,
+		MaxAttempts:    DefaultMaxAttempts,
+		RetryMode:      "standard",
+	}
+	if mode := os.Getenv("AWS_RETRY_MODE"); mode != "" {
+		if err := s.setMode(mode, false); err != nil {
+			return s, err
+		}
+	}
+	if n := os.Getenv("AWS_MAX_ATTEMPTS"); n != "" {
+		i, err := strconv.Atoi(n)
+		if err != nil || i < 1 {
+			return s, fmt.Errorf("AWS_MAX_ATTEMPTS must be a positive whole number, not %q", n)
+		}
+		s.MaxAttempts = i
+	}
+	if cfg == nil {
+		return s, nil
+	}
+	for _, key := range cfg.Keys() {
+		v, _ := cfg.Get(key)
+		var err error
+		switch key {
+		case "connect_timeout":
+			s.ConnectTimeout, err = seconds(key, v)
+		case "read_timeout":
+			s.ReadTimeout, err = seconds(key, v)
+		case "user_agent_extra":
+			s.UserAgentExtra = moduleargs.PyStr(v)
+		case "retries":
+			err = s.setRetries(v)
+		case "proxies":
+			err = s.setProxies(v)
+		default:
+			err = fmt.Errorf("aws_config: %q is not supported by these modules; supported keys: %s", key, strings.Join(supportedAWSConfig, ", "))
+		}
+		if err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// Deadline is the longest a call can take with these settings: every
+// attempt timing out, and the longest backoff before each retry (the SDK
+// waits a random time below 2^n seconds, at most 20 s, before retry n).
+func (s ClientSettings) Deadline() time.Duration {
+	d := time.Duration(s.MaxAttempts) * (s.ConnectTimeout + s.ReadTimeout)
+	for n := 1; n < s.MaxAttempts; n++ {
+		d += min(time.Duration(1<<min(n, 5))*time.Second, 20*time.Second)
+	}
+	return d
+}
+
+func (s *ClientSettings) setMode(mode string, fromOption bool) error {
+	switch mode {
+	case "standard", "adaptive":
+	case "legacy":
+		mode = "standard"
+		if !fromOption || s.MaxAttempts == DefaultMaxAttempts {
+			s.MaxAttempts = legacyMaxAttempts
+		}
+	default:
+		//lint:ignore ST1005 the text users of the Python modules know, verbatim
+		return fmt.Errorf(`Invalid value provided to "mode": %q must be one of: legacy, standard, adaptive`, mode)
+	}
+	s.RetryMode = mode
+	return nil
+}
+
+func (s *ClientSettings) setRetries(v any) error {
+	r, ok := v.(*moduleargs.Object)
+	if !ok {
+		return fmt.Errorf("aws_config: retries must be a dict, not %s", moduleargs.PyStr(v))
+	}
+	// mode first: legacy changes the default attempts, explicit counts win.
+	if m, ok := r.Get("mode"); ok {
+		if err := s.setMode(moduleargs.PyStr(m), true); err != nil {
+			return err
+		}
+	}
+	for _, key := range r.Keys() {
+		v, _ := r.Get(key)
+		switch key {
+		case "mode":
+		case "max_attempts": // retries, the first attempt not counted
+			n, err := count("retries.max_attempts", v, 0)
+			if err != nil {
+				return err
+			}
+			s.MaxAttempts = n + 1
+		case "total_max_attempts":
+			n, err := count("retries.total_max_attempts", v, 1)
+			if err != nil {
+				return err
+			}
+			s.MaxAttempts = n
+		default:
+			return fmt.Errorf("aws_config: retries key %q is not supported; supported keys: max_attempts, mode, total_max_attempts", key)
+		}
+	}
+	return nil
+}
+
+func (s *ClientSettings) setProxies(v any) error {
+	p, ok := v.(*moduleargs.Object)
+	if !ok {
+		return fmt.Errorf("aws_config: proxies must be a dict, not %s", moduleargs.PyStr(v))
+	}
+	s.Proxies = map[string]string{}
+	for _, scheme := range p.Keys() {
+		if scheme != "http" && scheme != "https" {
+			return fmt.Errorf("aws_config: proxies key %q is not supported; use http and https", scheme)
+		}
+		u, _ := p.Get(scheme)
+		s.Proxies[scheme] = moduleargs.PyStr(u)
+	}
+	return nil
+}
+
+// seconds reads a timeout in seconds (int, float or numeric string).
+func seconds(key string, v any) (time.Duration, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(moduleargs.PyStr(v)), 64)
+	if err != nil || f <= 0 || math.IsInf(f, 0) || f > 3600 {
+		return 0, fmt.Errorf("aws_config: %s must be a number of seconds between 0 and 3600, not %s", key, moduleargs.PyStr(v))
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// count reads a whole number of at least min.
+func count(key string, v any, min int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(moduleargs.PyStr(v)))
+	if err != nil || n < min || n > 100 {
+		return 0, fmt.Errorf("aws_config: %s must be a whole number from %d to 100, not %s", key, min, moduleargs.PyStr(v))
+	}
+	return n, nil
+}

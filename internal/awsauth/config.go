@@ -1,0 +1,134 @@
+package awsauth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// GlobalEndpoint is where the collections' botocore sends STS calls when no
+// region is known anywhere; it is signed for us-east-1.
+const GlobalEndpoint = "https://sts.amazonaws.com"
+
+// ErrEndpointWithoutRegion is returned when an endpoint is given but no
+// region is known: the request could not be signed. (The Python modules
+// crash there with botocore's NoRegionError.)
+var ErrEndpointWithoutRegion = errors.New("an STS endpoint was given but no region: set region (or AWS_REGION) to the region the endpoint signs for")
+
+// ProfileNotFoundError is botocore's ProfileNotFound, which the Python
+// modules report verbatim.
+type ProfileNotFoundError struct{ Profile string }
+
+func (e *ProfileNotFoundError) Error() string {
+	return fmt.Sprintf("The config profile (%s) could not be found", e.Profile)
+}
+
+// Config builds the aws.Config for the STS client. With explicit keys, a
+// region and no profile in the environment it is built directly, reading no
+// file; otherwise the SDK's loader reads the shared config and credentials
+// files for the profile, the region and the default credential chain. It
+// fills in r.Region (and r.Endpoint for the global endpoint) when they come
+// from there.
+func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
+	hc, err := r.httpClient()
+	if err != nil {
+		return aws.Config{}, err
+	}
+	var creds aws.CredentialsProvider
+	if r.HasStaticKeys() {
+		creds = credentials.NewStaticCredentialsProvider(r.AccessKeyID.Value, r.SecretAccessKey.Value, r.SessionToken.Value)
+	}
+	retryer := r.retryer()
+
+	var cfg aws.Config
+	if creds != nil && r.Region.Value != "" && !profileInEnv() {
+		cfg = aws.Config{
+			Region:      r.Region.Value,
+			Credentials: creds,
+			HTTPClient:  hc,
+			Retryer:     retryer,
+		}
+	} else {
+		opts := []func(*config.LoadOptions) error{
+			config.WithHTTPClient(hc),
+			config.WithRetryer(retryer),
+		}
+		if r.Profile.Value != "" {
+			opts = append(opts, config.WithSharedConfigProfile(r.Profile.Value))
+		}
+		if creds != nil {
+			opts = append(opts, config.WithCredentialsProvider(creds))
+		}
+		if r.Region.Value != "" {
+			opts = append(opts, config.WithRegion(r.Region.Value))
+		}
+		if r.CABundle.Value != "" {
+			pem, err := os.ReadFile(r.CABundle.Value)
+			if err != nil {
+				return aws.Config{}, fmt.Errorf("cannot read the CA bundle %s: %v", r.CABundle.Value, err)
+			}
+			opts = append(opts, config.WithCustomCABundle(bytes.NewReader(pem)))
+		}
+		cfg, err = config.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			var notFound config.SharedConfigProfileNotExistError
+			if errors.As(err, &notFound) {
+				return aws.Config{}, &ProfileNotFoundError{Profile: notFound.Profile}
+			}
+			return aws.Config{}, fmt.Errorf("cannot load the AWS configuration: %w", err)
+		}
+		if r.Region.Value == "" && cfg.Region != "" {
+			r.Region = Value{cfg.Region, "shared config " + profileName(r.Profile.Value)}
+		}
+	}
+
+	if r.Endpoint.Value != "" {
+		cfg.BaseEndpoint = aws.String(r.Endpoint.Value)
+	}
+	if r.Region.Value == "" {
+		if r.Endpoint.Value != "" {
+			return aws.Config{}, ErrEndpointWithoutRegion
+		}
+		r.Region = Value{"us-east-1", "default (global endpoint)"}
+		r.Endpoint = Value{GlobalEndpoint, "default (no region)"}
+		cfg.Region = r.Region.Value
+		cfg.BaseEndpoint = aws.String(GlobalEndpoint)
+	}
+	return cfg, nil
+}
+
+// retryer returns the SDK's standard (or adaptive) retryer, which retries
+// throttling, 5xx answers and connection errors with jittered backoff.
+func (r *Resolved) retryer() func() aws.Retryer {
+	attempts := r.Client.MaxAttempts
+	if r.Client.RetryMode == "adaptive" {
+		return func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = attempts })
+			})
+		}
+	}
+	return func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = attempts })
+	}
+}
+
+// profileInEnv reports whether the environment names a profile that the
+// SDK's loader would read (and fail on, were it missing, as botocore does).
+func profileInEnv() bool {
+	return os.Getenv("AWS_PROFILE") != "" || os.Getenv("AWS_DEFAULT_PROFILE") != ""
+}
+
+func profileName(p string) string {
+	if p == "" {
+		return "[default]"
+	}
+	return "[profile " + p + "]"
+}

@@ -1,0 +1,58 @@
+package awsauth
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+)
+
+// httpClient builds the STS client's HTTP client: connect and read
+// timeouts, a per-attempt deadline, TLS verification or the CA bundle, and
+// proxies (the environment's HTTP(S)_PROXY unless aws_config names them).
+func (r *Resolved) httpClient() (*awshttp.BuildableClient, error) {
+	c := r.Client
+	var roots *x509.CertPool
+	if r.CABundle.Value != "" {
+		pem, err := os.ReadFile(r.CABundle.Value)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the CA bundle %s (from %s): %v", r.CABundle.Value, r.CABundle.Source, err)
+		}
+		roots = x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("the CA bundle %s (from %s) holds no PEM certificate", r.CABundle.Value, r.CABundle.Source)
+		}
+	}
+	proxy := http.ProxyFromEnvironment
+	if c.Proxies != nil {
+		proxies := map[string]*url.URL{}
+		for scheme, raw := range c.Proxies {
+			u, err := url.Parse(raw)
+			if err != nil || u.Host == "" {
+				return nil, fmt.Errorf("aws_config: proxies %s is not a URL: %q", scheme, raw)
+			}
+			proxies[scheme] = u
+		}
+		proxy = func(req *http.Request) (*url.URL, error) { return proxies[req.URL.Scheme], nil }
+	}
+	return awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = c.ConnectTimeout }).
+		WithReadTimeout(c.ReadTimeout).
+		WithTimeout(c.ConnectTimeout + c.ReadTimeout).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.Proxy = proxy
+			tr.TLSHandshakeTimeout = c.ConnectTimeout
+			if tr.TLSClientConfig == nil {
+				tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			}
+			tr.TLSClientConfig.InsecureSkipVerify = !r.ValidateCerts
+			if roots != nil {
+				tr.TLSClientConfig.RootCAs = roots
+			}
+		}), nil
+}
