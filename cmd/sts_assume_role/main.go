@@ -1,0 +1,15 @@
+// Command sts_assume_role is an Ansible binary module that assumes an IAM
+// role with AWS STS AssumeRole and returns the temporary credentials, a
+// drop-in replacement for the Python sts_assume_role module.
+package main
+
+import (
+	"io"
+	"os"
+
+	"ansible-sts/internal/module"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
+
+func run(args []string, stdout io.Writer) int { return module.Run(assumeRole, args, stdout) }

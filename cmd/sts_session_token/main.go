@@ -1,0 +1,16 @@
+// Command sts_session_token is an Ansible binary module that gets a session
+// token with AWS STS GetSessionToken (optionally with MFA) and returns the
+// temporary credentials, a drop-in replacement for the Python
+// sts_session_token module.
+package main
+
+import (
+	"io"
+	"os"
+
+	"ansible-sts/internal/module"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
+
+func run(args []string, stdout io.Writer) int { return module.Run(sessionToken, args, stdout) }

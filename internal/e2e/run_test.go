@@ -1,0 +1,164 @@
+// Package e2e runs the built module binaries the way ansible-core runs
+// them (an arguments file with the _ansible_* keys, a clean environment)
+// against the loopback STS server, and compares their JSON with golden
+// files in testdata/e2e.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"ansible-sts/internal/testenv"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/e2e")
+
+// binDir holds the module binaries built once for the package's tests.
+var binDir string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "sts-e2e-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	cmd := exec.Command("go", "build", "-trimpath", "-o", dir+string(os.PathSeparator), "ansible-sts/cmd/...")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build modules: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// ansibleKeys are the internal keys ansible-core 2.14 writes into every
+// arguments file, with its values for a plain task.
+func ansibleKeys(module string) map[string]any {
+	return map[string]any{
+		"_ansible_check_mode":               false,
+		"_ansible_no_log":                   false,
+		"_ansible_debug":                    false,
+		"_ansible_diff":                     false,
+		"_ansible_verbosity":                0,
+		"_ansible_version":                  "2.14.18",
+		"_ansible_module_name":              module,
+		"_ansible_syslog_facility":          "LOG_USER",
+		"_ansible_selinux_special_fs":       []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
+		"_ansible_string_conversion_action": "warn",
+		"_ansible_socket":                   nil,
+		"_ansible_shell_executable":         "/bin/sh",
+		"_ansible_keep_remote_files":        false,
+		"_ansible_tmpdir":                   "/tmp/ansible-tmp-1/",
+		"_ansible_remote_tmp":               "~/.ansible/tmp",
+	}
+}
+
+// run is one module process's outcome.
+type run struct {
+	Code   int
+	Stdout []byte
+	Stderr []byte
+	Result map[string]any
+}
+
+// runModule writes args as ansible-core does (json.dumps separators) into a
+// file in dir and runs the module on it with env.
+func runModule(t *testing.T, module string, args map[string]any, env []string) run {
+	t.Helper()
+	data, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "args")
+	if err := os.WriteFile(path, pythonSeparators(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return runRaw(t, module, env, path)
+}
+
+// runRaw runs a module binary with argv and env and decodes its stdout.
+func runRaw(t *testing.T, module string, env []string, argv ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	exe := filepath.Join(binDir, module)
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	cmd := exec.CommandContext(ctx, exe, argv...)
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.Code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %s: %v", module, err)
+	}
+	if bytes.Count(bytes.TrimSpace(r.Stdout), []byte("\n")) != 0 {
+		t.Errorf("stdout is not one line of JSON:\n%s", r.Stdout)
+	}
+	if err := json.Unmarshal(r.Stdout, &r.Result); err != nil {
+		t.Fatalf("stdout is not a JSON object: %v\n%s\nstderr: %s", err, r.Stdout, r.Stderr)
+	}
+	if len(r.Stderr) != 0 {
+		t.Errorf("stderr is not empty:\n%s", r.Stderr)
+	}
+	failed, _ := r.Result["failed"].(bool)
+	if want := map[bool]int{true: 1, false: 0}[failed]; r.Code != want {
+		t.Errorf("exit status %d with failed=%v", r.Code, failed)
+	}
+	return r
+}
+
+// pythonSeparators turns compact JSON into json.dumps' default layout
+// (", " and ": "), outside strings.
+func pythonSeparators(compact []byte) []byte {
+	var out bytes.Buffer
+	inString, escaped := false, false
+	for _, c := range compact {
+		out.WriteByte(c)
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ',' || c == ':'):
+			out.WriteByte(' ')
+		}
+	}
+	return out.Bytes()
+}
+
+// assertNoSecrets fails if any input secret shows in the output.
+func assertNoSecrets(t *testing.T, r run, secrets []string) {
+	t.Helper()
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		if strings.Contains(string(r.Stdout), s) || strings.Contains(string(r.Stderr), s) {
+			t.Errorf("input secret %q leaked into the output", s[:min(3, len(s))]+"…")
+		}
+	}
+}
+
+func newHome(t *testing.T) testenv.Home { return testenv.NewHome(t) }

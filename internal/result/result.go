@@ -1,0 +1,92 @@
+// Package result writes a module's one JSON result the way AnsibleModule's
+// exit_json and fail_json do: the invocation and warnings added, every
+// no_log value masked (top-level booleans and nulls kept), exit status 0 on
+// success or skip and 1 on failure.
+package result
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"ansible-sts/internal/moduleargs"
+)
+
+// Result is one module result: the keys of the JSON object.
+type Result map[string]any
+
+// Failure returns a failed result with msg.
+func Failure(msg string) Result {
+	return Result{"failed": true, "msg": msg}
+}
+
+// Skipped is AnsibleModule's answer, after validation, in check mode for a
+// module that does not support it.
+func Skipped(moduleName string) Result {
+	return Result{"skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", moduleName)}
+}
+
+// Failed reports whether r is a failure.
+func (r Result) Failed() bool {
+	f, _ := r["failed"].(bool)
+	return f
+}
+
+// Write prints r as one JSON object followed by a newline and returns the
+// exit status. args may be nil when the arguments file could not be read;
+// otherwise its invocation, warnings and secrets apply.
+func Write(w io.Writer, r Result, args *moduleargs.Args) int {
+	out := make(map[string]any, len(r)+2)
+	for k, v := range r {
+		out[k] = v
+	}
+	var secrets []string
+	if args != nil {
+		if _, ok := out["invocation"]; !ok {
+			out["invocation"] = args.Invocation()
+		}
+		if len(args.Warnings) > 0 {
+			out["warnings"] = args.Warnings
+		}
+		secrets = args.NoLogValues
+	}
+	for k, v := range out {
+		switch v.(type) {
+		case nil, bool: // AnsibleModule keeps these as they are
+		default:
+			out[k] = moduleargs.Mask(v, secrets)
+		}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		// Only an unencodable value gets here; still print one object.
+		b.Reset()
+		fallback, _ := json.Marshal(map[string]any{"failed": true, "msg": "cannot encode the module result: " + err.Error()})
+		b.Write(fallback)
+		b.WriteByte('\n')
+		r = Failure("")
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return 1
+	}
+	if r.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// Expiration formats t as Python's isoformat() of a UTC datetime, which is
+// how the Python modules return sts_creds.expiration:
+// 2016-04-08T11:59:47+00:00, or with six fractional digits when the
+// time has a fraction of a second.
+func Expiration(t time.Time) string {
+	t = t.UTC()
+	if us := t.Nanosecond() / 1000; us != 0 {
+		return t.Format("2006-01-02T15:04:05") + fmt.Sprintf(".%06d+00:00", us)
+	}
+	return t.Format("2006-01-02T15:04:05") + "+00:00"
+}

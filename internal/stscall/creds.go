@@ -1,0 +1,43 @@
+package stscall
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"ansible-sts/internal/result"
+)
+
+// Credentials returns sts_creds as the Python modules build it; a member
+// STS did not send is null.
+func Credentials(c *types.Credentials) map[string]any {
+	creds := map[string]any{"access_key": nil, "secret_key": nil, "session_token": nil, "expiration": nil}
+	if c == nil {
+		return creds
+	}
+	set := func(key string, v *string) {
+		if v != nil {
+			creds[key] = *v
+		}
+	}
+	set("access_key", c.AccessKeyId)
+	set("secret_key", c.SecretAccessKey)
+	set("session_token", c.SessionToken)
+	if c.Expiration != nil {
+		creds["expiration"] = result.Expiration(*c.Expiration)
+	}
+	return creds
+}
+
+// AssumedRoleUser returns sts_user: the members STS sent, in snake case.
+func AssumedRoleUser(u *types.AssumedRoleUser) map[string]any {
+	user := map[string]any{}
+	if u == nil {
+		return user
+	}
+	if u.AssumedRoleId != nil {
+		user["assumed_role_id"] = *u.AssumedRoleId
+	}
+	if u.Arn != nil {
+		user["arn"] = *u.Arn
+	}
+	return user
+}

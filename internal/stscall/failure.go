@@ -1,0 +1,161 @@
+package stscall
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"ansible-sts/internal/result"
+)
+
+// errorResponse is the AWS Query protocol's error body.
+type errorResponse struct {
+	Error struct {
+		Type    *string
+		Code    *string
+		Message *string
+	}
+	RequestID *string `xml:"RequestId"`
+}
+
+// Failure turns the error of the recorded operation into a module failure.
+// An answer from STS gives amazon.aws's fail_json_aws shape: msg in
+// botocore's ClientError words, error {code, message, type} and
+// response_metadata. No answer (refused, timed out, TLS) gives a clear msg
+// naming the endpoint, where the Python modules crash.
+func (r *Recorder) Failure(err error) result.Result {
+	retries := max(r.Attempts-1, 0)
+	var exhausted *retry.MaxAttemptsError
+	gaveUp := errors.As(err, &exhausted)
+	if r.Status >= 300 {
+		return r.clientError(retries, gaveUp)
+	}
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) {
+		return result.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v", r.Action, r.URL, r.Status, de.Err))
+	}
+	tries := ""
+	if r.Attempts > 1 {
+		tries = fmt.Sprintf(" (%d attempts)", r.Attempts)
+	}
+	return result.Failure(transportMessage(err, r.URL) + tries)
+}
+
+func (r *Recorder) clientError(retries int, gaveUp bool) result.Result {
+	errInfo := map[string]any{}
+	meta := map[string]any{
+		"http_status_code": r.Status,
+		"http_headers":     lowerHeaders(r.Header),
+		"retry_attempts":   retries,
+	}
+	var body errorResponse
+	if xml.Unmarshal(r.Body, &body) == nil && body.Error.Code != nil {
+		for key, v := range map[string]*string{"type": body.Error.Type, "code": body.Error.Code, "message": body.Error.Message} {
+			if v != nil {
+				errInfo[key] = *v
+			}
+		}
+		if body.RequestID != nil {
+			meta["request_id"] = *body.RequestID
+		}
+	} else {
+		// botocore's generic error for a body that is not AWS XML.
+		errInfo["code"] = fmt.Sprint(r.Status)
+		errInfo["message"] = http.StatusText(r.Status)
+	}
+	retryInfo := ""
+	if gaveUp {
+		meta["max_attempts_reached"] = true
+		retryInfo = fmt.Sprintf(" (reached max retries: %d)", retries)
+	}
+	code, msg := "Unknown", "Unknown"
+	if c, ok := errInfo["code"].(string); ok {
+		code = c
+	}
+	if m, ok := errInfo["message"].(string); ok {
+		msg = m
+	}
+	f := result.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", code, r.Action, retryInfo, msg))
+	f["error"] = errInfo
+	f["response_metadata"] = meta
+	return f
+}
+
+// transportMessage describes a request that got no answer, in botocore's
+// words where botocore has them, with the cause.
+func transportMessage(err error, url string) string {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		verifyErr   *tls.CertificateVerificationError
+		readTimeout *awshttp.ResponseTimeoutError
+		opErr       *net.OpError
+		netErr      net.Error
+	)
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verifyErr):
+		return fmt.Sprintf("SSL validation failed for %s: %v (trust the certificate with aws_ca_bundle, or set validate_certs: false)", url, rootCause(err))
+	case errors.As(err, &readTimeout):
+		return fmt.Sprintf("Read timeout on endpoint URL: %q (no answer within %v)", url, readTimeout.TimeoutDur)
+	case errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Timeout():
+		return fmt.Sprintf("Connect timeout on endpoint URL: %q", url)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Sprintf("Could not connect to the endpoint URL: %q: %v", url, opErr.Err)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Sprintf("Read timeout on endpoint URL: %q", url)
+	case url != "":
+		return fmt.Sprintf("Could not connect to the endpoint URL: %q: %v", url, rootCause(err))
+	}
+	return rootCause(err).Error()
+}
+
+// rootCause strips the SDK's operation, retry and transport wrappers,
+// which repeat what the message already says.
+func rootCause(err error) error {
+	for {
+		var next error
+		switch e := err.(type) {
+		case *smithy.OperationError:
+			next = e.Err
+		case *retry.MaxAttemptsError:
+			next = e.Err
+		case *smithyhttp.RequestSendError:
+			next = e.Err
+		case *url.Error:
+			next = e.Err
+		}
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// lowerHeaders returns the headers with lower-case names, as botocore
+// reports them; repeated headers are joined with ", ".
+func lowerHeaders(h http.Header) map[string]any {
+	out := make(map[string]any, len(h))
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out[strings.ToLower(k)] = strings.Join(h[k], ", ")
+	}
+	return out
+}

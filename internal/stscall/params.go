@@ -1,0 +1,109 @@
+package stscall
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"ansible-sts/internal/moduleargs"
+)
+
+// Param is one request parameter: its STS name, the module option it comes
+// from and the minimum botocore enforces before sending (a length for
+// strings, a value for integers). botocore checks only minimums; maximums
+// and patterns are left to STS.
+type Param struct {
+	Name     string // STS member name, e.g. "RoleArn"
+	Option   string // module option, e.g. "role_arn"
+	Min      int
+	Int      bool
+	Required bool
+}
+
+// ValidationError is botocore's ParamValidationError: every problem, one
+// line each, in botocore's words and order.
+type ValidationError struct{ Problems []string }
+
+func (e *ValidationError) Error() string {
+	return "Parameter validation failed:\n" + strings.Join(e.Problems, "\n")
+}
+
+// Check validates the options feeding params as botocore validates the
+// request built from them: an option that is null is not sent, so a
+// required one is reported missing; then each sent value against its
+// minimum, in params order (the Python modules' order).
+func Check(args *moduleargs.Args, params []Param) error {
+	var problems []string
+	for _, p := range params {
+		if p.Required && args.Value(p.Option) == nil {
+			problems = append(problems, fmt.Sprintf("Missing required parameter in input: %q", p.Name))
+		}
+	}
+	for _, p := range params {
+		v := args.Value(p.Option)
+		if v == nil {
+			continue
+		}
+		if p.Int {
+			n, shown := intValue(v)
+			if n < int64(p.Min) {
+				problems = append(problems, fmt.Sprintf("Invalid value for parameter %s, value: %s, valid min value: %d", p.Name, shown, p.Min))
+			} else if n > math.MaxInt32 {
+				problems = append(problems, fmt.Sprintf("Invalid value for parameter %s, value: %s, valid max value: %d", p.Name, shown, math.MaxInt32))
+			}
+			continue
+		}
+		s, _ := v.(string)
+		if n := utf8.RuneCountInString(s); n < p.Min {
+			problems = append(problems, fmt.Sprintf("Invalid length for parameter %s, value: %d, valid min length: %d", p.Name, n, p.Min))
+		}
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Problems: problems}
+	}
+	return nil
+}
+
+// intValue returns an int option's value and how Python prints it; a bool
+// is an int in Python (True is 1).
+func intValue(v any) (int64, string) {
+	switch t := v.(type) {
+	case int64:
+		return t, fmt.Sprint(t)
+	case bool:
+		if t {
+			return 1, "True"
+		}
+		return 0, "False"
+	case json.Number: // beyond int64
+		if strings.HasPrefix(string(t), "-") {
+			return math.MinInt64, string(t)
+		}
+		return math.MaxInt64, string(t)
+	}
+	return 0, moduleargs.PyStr(v)
+}
+
+// Int32 returns an int option as the SDK wants it, nil when unset. Call it
+// only after Check.
+func Int32(args *moduleargs.Args, option string) *int32 {
+	v := args.Value(option)
+	if v == nil {
+		return nil
+	}
+	n, _ := intValue(v)
+	i := int32(n)
+	return &i
+}
+
+// String returns a str option as the SDK wants it, nil when unset (an
+// empty string is sent, as botocore sends it).
+func String(args *moduleargs.Args, option string) *string {
+	s, ok := args.Str(option)
+	if !ok {
+		return nil
+	}
+	return &s
+}
