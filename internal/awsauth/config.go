@@ -3,6 +3,7 @@ package awsauth
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"os"
@@ -105,19 +106,31 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 }
 
 // retryer returns the SDK's standard (or adaptive) retryer, which retries
-// throttling, 5xx answers and connection errors with jittered backoff.
+// throttling, 5xx answers and connection errors with jittered backoff; a
+// certificate that failed verification is not retried, since it will fail
+// the same way.
 func (r *Resolved) retryer() func() aws.Retryer {
-	attempts := r.Client.MaxAttempts
+	standard := func(o *retry.StandardOptions) {
+		o.MaxAttempts = r.Client.MaxAttempts
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(certificateError)}, o.Retryables...)
+	}
 	if r.Client.RetryMode == "adaptive" {
 		return func() aws.Retryer {
 			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = attempts })
+				o.StandardOptions = append(o.StandardOptions, standard)
 			})
 		}
 	}
-	return func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = attempts })
+	return func() aws.Retryer { return retry.NewStandard(standard) }
+}
+
+// certificateError says not to retry a TLS verification failure.
+func certificateError(err error) aws.Ternary {
+	var verify *tls.CertificateVerificationError
+	if errors.As(err, &verify) {
+		return aws.FalseTernary
 	}
+	return aws.UnknownTernary
 }
 
 // profileInEnv reports whether the environment names a profile that the

@@ -43,23 +43,30 @@ var Version = "dev"
 // first), writes exactly one JSON result to stdout and returns the exit
 // status, on every path, a panic included.
 func Run(m Module, argv []string, stdout io.Writer) (code int) {
-	var args *moduleargs.Args
+	inv := &invocation{Module: m}
 	defer func() {
 		if p := recover(); p != nil {
-			code = result.Write(stdout, result.Failure(fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, debug.Stack())), args)
+			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, debug.Stack())
+			code = result.Write(stdout, result.Failure(msg), inv.args)
 		}
 	}()
-	res := run(m, argv, &args)
-	return result.Write(stdout, res, args)
+	return result.Write(stdout, inv.run(argv), inv.args)
 }
 
-func run(m Module, argv []string, argsOut **moduleargs.Args) result.Result {
+// invocation is one run of a module. args is set as soon as the arguments
+// file is read, so that even a panic's message is masked.
+type invocation struct {
+	Module
+	args *moduleargs.Args
+}
+
+func (inv *invocation) run(argv []string) result.Result {
 	path := ""
 	if len(argv) > 0 {
 		path = argv[0]
 	}
-	args, err := moduleargs.ReadFile(path, m.Spec(), m.Name)
-	*argsOut = args
+	args, err := moduleargs.ReadFile(path, inv.Spec(), inv.Name)
+	inv.args = args
 	if err != nil {
 		return result.Failure(err.Error())
 	}
@@ -67,45 +74,49 @@ func run(m Module, argv []string, argsOut **moduleargs.Args) result.Result {
 		return result.Skipped(args.ModuleName)
 	}
 
-	withActions := func(r result.Result, called bool) result.Result {
-		if args.Bool("debug_botocore_endpoint_logs") {
-			actions := []string{}
-			if called {
-				actions = append(actions, "sts:"+m.Action)
-			}
-			r["resource_actions"] = actions
-		}
-		return r
-	}
-
 	resolved, err := awsauth.Resolve(args)
 	if err != nil {
-		return withActions(result.Failure(err.Error()), false)
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), resolved.Client.Deadline())
 	defer cancel()
 	cfg, err := resolved.Config(ctx)
 	if err != nil {
-		return withActions(result.Failure(err.Error()), false)
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
-	if err := stscall.Check(args, m.Params); err != nil {
-		return withActions(result.Failure(err.Error()), false)
+	// botocore's order: the parameters, the region to sign for, the
+	// credentials, then the call.
+	if err := stscall.Check(args, inv.Params); err != nil {
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	if cfg.Region == "" {
-		return withActions(result.Failure(awsauth.ErrEndpointWithoutRegion.Error()), false)
+		return inv.withActions(result.Failure(awsauth.ErrEndpointWithoutRegion.Error()), false)
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return withActions(result.Failure(credentialsMessage(err, resolved)), false)
+		return inv.withActions(result.Failure(credentialsMessage(err, resolved)), false)
 	}
 
-	rec := stscall.NewRecorder(m.Action)
+	rec := stscall.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(resolved))
-	out, err := m.Call(ctx, client, args)
+	out, err := inv.Call(ctx, client, args)
 	if err != nil {
-		return withActions(rec.Failure(err), rec.Attempts > 0)
+		return inv.withActions(rec.Failure(err), rec.Attempts > 0)
 	}
 	out["changed"] = true
-	return withActions(out, true)
+	return inv.withActions(out, true)
+}
+
+// withActions adds resource_actions when debug_botocore_endpoint_logs is
+// on: the operation when a request was sent, else an empty list.
+func (inv *invocation) withActions(r result.Result, called bool) result.Result {
+	if inv.args.Bool("debug_botocore_endpoint_logs") {
+		actions := []string{}
+		if called {
+			actions = append(actions, "sts:"+inv.Action)
+		}
+		r["resource_actions"] = actions
+	}
+	return r
 }
 
 // userAgent appends "Ansible/<version>", the modules' own name and version,

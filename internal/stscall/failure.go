@@ -9,14 +9,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"ansible-sts/internal/result"
 )
@@ -108,7 +106,7 @@ func transportMessage(err error, url string) string {
 	)
 	switch {
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verifyErr):
-		return fmt.Sprintf("SSL validation failed for %s: %v (trust the certificate with aws_ca_bundle, or set validate_certs: false)", url, rootCause(err))
+		return fmt.Sprintf("SSL validation failed for %s: %v (trust its CA with aws_ca_bundle, or set validate_certs: false)", url, rootCause(err))
 	case errors.As(err, &readTimeout):
 		return fmt.Sprintf("Read timeout on endpoint URL: %q (no answer within %v)", url, readTimeout.TimeoutDur)
 	case errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Timeout():
@@ -124,20 +122,16 @@ func transportMessage(err error, url string) string {
 }
 
 // rootCause strips the SDK's operation, retry and transport wrappers,
-// which repeat what the message already says.
+// which repeat what the message already says, down to the network or TLS
+// error.
 func rootCause(err error) error {
 	for {
-		var next error
-		switch e := err.(type) {
-		case *smithy.OperationError:
-			next = e.Err
-		case *retry.MaxAttemptsError:
-			next = e.Err
-		case *smithyhttp.RequestSendError:
-			next = e.Err
-		case *url.Error:
-			next = e.Err
+		switch err.(type) {
+		case *net.OpError, *tls.CertificateVerificationError, x509.UnknownAuthorityError,
+			x509.HostnameError, x509.CertificateInvalidError, *awshttp.ResponseTimeoutError:
+			return err
 		}
+		next := errors.Unwrap(err)
 		if next == nil {
 			return err
 		}
