@@ -6,17 +6,30 @@ import (
 	"time"
 )
 
-// action is one STS operation: validate runs after authentication and
-// before Config.Authorize, run only for valid, authorized calls.
+// action is one STS operation: validate runs after authentication, then
+// authorize (if set) applies the configured roles and MFA settings, then
+// Config.Authorize; run only for valid, authorized calls.
 type action struct {
-	validate func(s *Server, c caller, p url.Values) *apiError
-	run      func(s *Server, c caller, p url.Values, now time.Time) []node
+	validate  func(s *Server, c caller, p url.Values) *apiError
+	authorize func(s *Server, c caller, p url.Values) *apiError
+	run       func(s *Server, c caller, p url.Values, now time.Time) []node
 }
 
 var actions = map[string]action{
-	"AssumeRole":        {validate: (*Server).validateAssumeRole, run: (*Server).assumeRole},
-	"GetSessionToken":   {validate: (*Server).validateGetSessionToken, run: (*Server).getSessionToken},
-	"GetCallerIdentity": {validate: func(*Server, caller, url.Values) *apiError { return nil }, run: (*Server).getCallerIdentity},
+	"AssumeRole": {
+		validate:  (*Server).validateAssumeRole,
+		authorize: (*Server).authorizeAssumeRole,
+		run:       (*Server).assumeRole,
+	},
+	"GetSessionToken": {
+		validate:  (*Server).validateGetSessionToken,
+		authorize: (*Server).authorizeGetSessionToken,
+		run:       (*Server).getSessionToken,
+	},
+	"GetCallerIdentity": {
+		validate: func(*Server, caller, url.Values) *apiError { return nil },
+		run:      (*Server).getCallerIdentity,
+	},
 }
 
 // durationParam returns DurationSeconds from p, or def when absent; p has
@@ -32,8 +45,9 @@ func durationParam(p url.Values, def time.Duration) time.Duration {
 
 // validateAssumeRole applies the model constraints, then checks the role
 // ARN's shape (arn:aws:iam::<12 digits>:role/[path/]name, otherwise
-// ValidationError "<arn> is invalid"), the policy, MFA parameters, the one
-// hour limit of role chaining and the role's MaxSessionDuration.
+// ValidationError "<arn> is invalid"), the policy, MFA parameters and the
+// one hour limit of role chaining. The role's MaxSessionDuration is
+// checked by authorizeAssumeRole.
 func (s *Server) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := validate(p, assumeRoleRules); e != nil {
 		return e
@@ -50,19 +64,15 @@ func (s *Server) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := checkMFA(p); e != nil {
 		return e
 	}
-	d := durationParam(p, time.Hour)
-	if c.identity.IsRoleSession() && d > time.Hour {
+	if c.identity.IsRoleSession() && durationParam(p, time.Hour) > time.Hour {
 		return errValidation(MsgChainedDuration)
-	}
-	if d > s.cfg.MaxSessionDuration {
-		return errValidation(MsgMaxSessionDuration)
 	}
 	return nil
 }
 
 func (s *Server) assumeRole(c caller, p url.Values, now time.Time) []node {
 	id, _ := roleSession(p.Get("RoleArn"), p.Get("RoleSessionName"))
-	cred := s.issue(c, id, "AssumeRole", durationParam(p, time.Hour), now)
+	cred := s.issue(c, id, "AssumeRole", durationParam(p, time.Hour), false, now)
 	result := []node{
 		credentialsNode(cred, s.cfg.FractionalExpiration),
 		elem("AssumedRoleUser",
@@ -93,7 +103,8 @@ func (s *Server) validateGetSessionToken(c caller, p url.Values) *apiError {
 }
 
 func (s *Server) getSessionToken(c caller, p url.Values, now time.Time) []node {
-	cred := s.issue(c, c.identity, "GetSessionToken", durationParam(p, 12*time.Hour), now)
+	mfa := p.Get("SerialNumber") != "" && p.Get("TokenCode") != ""
+	cred := s.issue(c, c.identity, "GetSessionToken", durationParam(p, 12*time.Hour), mfa, now)
 	return []node{credentialsNode(cred, s.cfg.FractionalExpiration)}
 }
 
@@ -106,8 +117,8 @@ func (s *Server) getCallerIdentity(c caller, _ url.Values, _ time.Time) []node {
 }
 
 // issue creates, remembers and returns temporary credentials acting as id,
-// valid for d from now.
-func (s *Server) issue(c caller, id Identity, action string, d time.Duration, now time.Time) Credentials {
+// valid for d from now; mfa records that MFA was presented.
+func (s *Server) issue(c caller, id Identity, action string, d time.Duration, mfa bool, now time.Time) Credentials {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cred := newCredentials()
@@ -119,6 +130,7 @@ func (s *Server) issue(c caller, id Identity, action string, d time.Duration, no
 	cred.Action = action
 	cred.IssuedTo = c.accessKeyID
 	cred.Issued = now
+	cred.MFA = mfa
 	s.issued[cred.AccessKeyID] = &cred
 	s.order = append(s.order, cred.AccessKeyID)
 	return cred

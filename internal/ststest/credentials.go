@@ -25,6 +25,14 @@ type User struct {
 	// UserID is the unique id, e.g. AIDAEXAMPLE. Default: "AIDA" followed
 	// by 16 characters derived from ARN.
 	UserID string
+	// MFASerial is the ARN of the user's virtual MFA device, e.g.
+	// arn:aws:iam::123456789012:mfa/test; "" when the user has none.
+	MFASerial string
+	// MFACode, when set, is the only one-time code the device accepts;
+	// when empty, any six digits are accepted.
+	MFACode string
+	// RequireMFA denies the user GetSessionToken without MFA.
+	RequireMFA bool
 }
 
 // Identity is the principal a set of credentials acts as.
@@ -58,6 +66,9 @@ type Credentials struct {
 	IssuedTo string
 	// Issued is the server time at which they were issued.
 	Issued time.Time
+	// MFA reports that GetSessionToken issued them for an accepted MFA
+	// device and code; such credentials satisfy Role.RequireMFA.
+	MFA bool
 }
 
 var (
@@ -65,6 +76,8 @@ var (
 	// roleARNPattern is deliberately simpler than IAM's rules: an optional
 	// path and a role name made of the characters IAM allows.
 	roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)$`)
+	// mfaSerialPattern matches the ARN of a virtual MFA device.
+	mfaSerialPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+$`)
 )
 
 // userIdentity checks u, fills its defaults and returns its identity.
@@ -78,6 +91,12 @@ func userIdentity(u User) (User, Identity, error) {
 	m := userARNPattern.FindStringSubmatch(u.ARN)
 	if m == nil {
 		return u, Identity{}, fmt.Errorf("ststest: user ARN %q is not arn:aws:iam::<12 digits>:user/<name>", u.ARN)
+	}
+	if u.MFASerial != "" && !mfaSerialPattern.MatchString(u.MFASerial) {
+		return u, Identity{}, fmt.Errorf("ststest: MFA serial %q of user %q is not arn:aws:iam::<12 digits>:mfa/<name>", u.MFASerial, u.ARN)
+	}
+	if u.MFACode != "" && !isTokenCode(u.MFACode) {
+		return u, Identity{}, fmt.Errorf("ststest: MFA code of user %q is not six digits", u.ARN)
 	}
 	if u.UserID == "" {
 		u.UserID = derivedID("AIDA", u.ARN)

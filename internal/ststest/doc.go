@@ -20,7 +20,14 @@
 //   - Every request is recorded, rejected ones included; see
 //     [Server.Requests].
 //   - [Config.Hook] can replace the answer to any authenticated request, for
-//     fault injection (throttling, 5xx, delays, hangs, custom bodies).
+//     fault injection (throttling, 5xx, delays, hangs, custom bodies);
+//     [Faults] injects throttling, server errors and delays by count, and
+//     can be changed while the server runs.
+//   - Without [Config.Roles] any caller may assume any well-formed role
+//     ARN. With them, AssumeRole follows each [Role]'s trust, external id,
+//     MFA requirement and maximum session duration, and MFA serial numbers
+//     and codes are checked against the callers' [User] devices, with the
+//     AccessDenied messages AWS sends.
 //   - The core of the package does not import package testing; [Start] is a
 //     thin helper for tests.
 package ststest

@@ -25,6 +25,10 @@ type caller struct {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		panic(http.ErrAbortHandler) // closing: no answer
+	}
+	defer s.handlers.Done()
 	now := s.cfg.Now()
 	requestID := newRequestID()
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBodySize+1))
@@ -45,6 +49,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Action = params.Get("Action")
 	}
 	p := s.record(rec)
+	if s.cfg.Observe != nil {
+		// Deferred so that abandoned answers (Hang, Delay) are seen too.
+		defer func() { s.cfg.Observe(s.snapshot(p)) }()
+	}
 
 	fail := func(e *apiError) {
 		writeError(w, requestID, e)
@@ -61,6 +69,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiErr != nil {
 		fail(apiErr)
 		return
+	}
+	s.authenticated(p, c.identity.ARN)
+	if s.cfg.Faults != nil {
+		delay, fault := s.cfg.Faults.take()
+		if delay > 0 {
+			s.delay(r.Context(), delay)
+		}
+		if fault != nil {
+			fail(fault)
+			return
+		}
 	}
 	if s.cfg.Hook != nil {
 		req := s.snapshot(p)
@@ -86,6 +105,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiErr := act.validate(s, c, params); apiErr != nil {
 		fail(apiErr)
 		return
+	}
+	if act.authorize != nil {
+		if apiErr := act.authorize(s, c, params); apiErr != nil {
+			fail(apiErr)
+			return
+		}
 	}
 	if s.cfg.Authorize != nil {
 		req := s.snapshot(p)
@@ -193,11 +218,7 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 		s.wait(r.Context(), nil)
 		panic(http.ErrAbortHandler)
 	case resp.Delay > 0:
-		t := time.NewTimer(resp.Delay)
-		defer t.Stop()
-		if !s.wait(r.Context(), t.C) {
-			panic(http.ErrAbortHandler)
-		}
+		s.delay(r.Context(), resp.Delay)
 	}
 	status := resp.Status
 	if status == 0 {
@@ -227,6 +248,16 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 	return status
+}
+
+// delay waits for d, or aborts the handler so that no answer is sent if
+// the client goes away or the server closes first.
+func (s *Server) delay(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	if !s.wait(ctx, t.C) {
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // wait blocks until ready fires (true), or the client goes away or the

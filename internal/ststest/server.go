@@ -17,6 +17,17 @@ import (
 type Config struct {
 	// Users are the IAM users whose long-term keys the server accepts.
 	Users []User
+	// Roles are the IAM roles callers may assume. When empty, any caller
+	// may assume any well-formed role ARN; when set, AssumeRole follows
+	// the roles' trust, external id, MFA and duration rules (see [Role]).
+	// MFA serial numbers and codes sent are checked against the caller's
+	// device when roles are set, and for users with MFASerial or
+	// RequireMFA; otherwise any well-formed ones are accepted.
+	Roles []Role
+	// Faults, if set, injects throttling, server errors and delays into
+	// the answers to authenticated requests, before Hook is consulted; it
+	// may be changed while the server runs.
+	Faults *Faults
 	// Hook, if set, is called for every request after signature
 	// verification (and after the request is recorded). If it returns
 	// non-nil, that response is sent instead of the normal one. Used for
@@ -24,11 +35,11 @@ type Config struct {
 	// called concurrently; r is a copy.
 	Hook func(r *Request) *Response
 	// Authorize, if set, is called for every authenticated, valid request
-	// just before the server acts on it, with the caller's identity. A
-	// non-nil Response is sent instead, e.g. an AccessDenied for a role
-	// the caller may not assume. By default every caller may do anything,
-	// including assume any well-formed role ARN. It may be called
-	// concurrently; r is a copy, and a denial's Code is recorded as Err.
+	// that the checks of Roles and of the users' MFA settings allow, just
+	// before the server acts on it, with the caller's identity. A non-nil
+	// Response is sent instead, e.g. an AccessDenied for a role the caller
+	// may not assume. It may be called concurrently; r is a copy, and a
+	// denial's Code is recorded as Err.
 	Authorize func(caller Identity, r *Request) *Response
 	// FractionalExpiration makes Expiration carry milliseconds, e.g.
 	// 2026-11-22T14:00:00.611Z.
@@ -39,10 +50,19 @@ type Config struct {
 	// TLSCert, if non-nil, makes the server serve HTTPS with this
 	// certificate.
 	TLSCert *tls.Certificate
-	// MaxSessionDuration is the MaxSessionDuration of every role: longer
-	// AssumeRole DurationSeconds get a ValidationError. Default one hour,
-	// as for a new IAM role; at most 12 hours is meaningful.
+	// MaxSessionDuration is the MaxSessionDuration of every role without
+	// its own: longer AssumeRole DurationSeconds get a ValidationError.
+	// Default one hour, as for a new IAM role; at most 12 hours is
+	// meaningful.
 	MaxSessionDuration time.Duration
+	// Observe, if set, is called once for every request when its handling
+	// ends, with the recorded copy (Status 0 if nothing was sent). It may
+	// be called concurrently.
+	Observe func(r Request)
+	// Wrap, if set, is called once before the server starts serving, with
+	// the server and its STS handler; the handler it returns serves every
+	// request instead, e.g. to answer extra paths next to STS.
+	Wrap func(s *Server, sts http.Handler) http.Handler
 }
 
 // Request is what the server recorded about one call.
@@ -60,7 +80,10 @@ type Request struct {
 	Service string
 	// SessionToken is the X-Amz-Security-Token header, "" if absent.
 	SessionToken string
-	UserAgent    string
+	// Caller is the ARN of the authenticated caller, "" when
+	// authentication failed.
+	Caller    string
+	UserAgent string
 	// Header holds the request headers; Go keeps Host out of it.
 	Header http.Header
 	// Time is the server time of arrival.
@@ -110,9 +133,13 @@ type Server struct {
 	served   chan struct{}
 	closing  sync.Once
 	closeErr error
+	// handlers counts running handlers; closed (under mu) stops new ones.
+	handlers sync.WaitGroup
+	closed   bool
 
 	mu       sync.Mutex
 	users    map[string]User
+	roles    map[string]Role
 	idents   map[string]Identity // by long-term access key id
 	issued   map[string]*Credentials
 	order    []string // issued access key ids, oldest first
@@ -162,22 +189,31 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 		s.users[u.AccessKeyID] = u
 		s.idents[u.AccessKeyID] = id
 	}
+	if s.roles, err = newRoles(cfg.Roles, s.cfg.MaxSessionDuration); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
 		return nil, fmt.Errorf("ststest: listen: %w", err)
 	}
+	scheme := "http"
+	if cfg.TLSCert != nil {
+		scheme = "https"
+	}
+	s.URL = scheme + "://" + ln.Addr().String()
+	var handler http.Handler = http.HandlerFunc(s.serveHTTP)
+	if cfg.Wrap != nil {
+		handler = cfg.Wrap(s, handler)
+	}
 	s.http = &http.Server{
-		Handler:           http.HandlerFunc(s.serveHTTP),
+		Handler:           handler,
 		ReadHeaderTimeout: 30 * time.Second,
 		// Clients that give up (TLS distrust, timeouts) are not news.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	scheme := "http"
 	if cfg.TLSCert != nil {
-		scheme = "https"
 		s.http.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cfg.TLSCert}, MinVersion: tls.VersionTLS12}
 	}
-	s.URL = scheme + "://" + ln.Addr().String()
 	go func() {
 		defer close(s.served)
 		if cfg.TLSCert != nil {
@@ -190,17 +226,34 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 }
 
 // Close stops the server, ending pending Hang and Delay answers and open
-// connections. It is safe to call more than once.
+// connections, and returns once no request is being handled, so that
+// Config.Observe is not called after it. It is safe to call more than
+// once.
 func (s *Server) Close() error {
 	s.closing.Do(func() {
 		// Connections go first, so that released handlers cannot answer.
 		if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.closeErr = err
 		}
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
 		close(s.done)
 		<-s.served
+		s.handlers.Wait()
 	})
 	return s.closeErr
+}
+
+// enter registers a running handler; false once the server is closing.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
 }
 
 // Requests returns a copy of the recorded requests in arrival order.
@@ -240,6 +293,13 @@ func (s *Server) record(r Request) *Request {
 	p := &r
 	s.requests = append(s.requests, p)
 	return p
+}
+
+// authenticated stores the caller of the recorded request p.
+func (s *Server) authenticated(p *Request, callerARN string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p.Caller = callerARN
 }
 
 // finish stores the outcome of the recorded request p.

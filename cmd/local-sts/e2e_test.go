@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestDemoIdentities walks the default configuration with the SDK, each
+// step signing with keys a previous step obtained.
+func TestDemoIdentities(t *testing.T) {
+	e := startEndpoint(t, defaultOptions())
+	ctx := context.Background()
+	saved := map[string]keys{"ci": ciKeys, "partner": partnerKeys}
+	assume := func(role, session, externalID, serial, code string) func(*sts.Client) (string, *types.Credentials, error) {
+		return func(c *sts.Client) (string, *types.Credentials, error) {
+			in := &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String(session)}
+			if externalID != "" {
+				in.ExternalId = aws.String(externalID)
+			}
+			if serial != "" {
+				in.SerialNumber, in.TokenCode = aws.String(serial), aws.String(code)
+			}
+			out, err := c.AssumeRole(ctx, in)
+			if err != nil {
+				return "", nil, err
+			}
+			return aws.ToString(out.AssumedRoleUser.Arn), out.Credentials, nil
+		}
+	}
+	sessionToken := func(serial, code string) func(*sts.Client) (string, *types.Credentials, error) {
+		return func(c *sts.Client) (string, *types.Credentials, error) {
+			out, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
+			if err != nil {
+				return "", nil, err
+			}
+			return "", out.Credentials, nil
+		}
+	}
+	const (
+		account = "arn:aws:iam::123456789012:"
+		mfa     = account + "mfa/ci"
+	)
+	denied := func(caller, role string) apiErr {
+		return apiErr{403, "AccessDenied", "User: " + caller + " is not authorized to perform: sts:AssumeRole on resource: " + account + "role/" + role}
+	}
+	type result struct {
+		Arn string
+		Err apiErr
+	}
+	steps := []struct {
+		name string
+		as   string
+		call func(*sts.Client) (string, *types.Credentials, error)
+		save string
+		want result
+	}{
+		{name: "assume deploy", as: "ci", call: assume(account+"role/deploy", "deploy", "", "", ""), save: "deploy",
+			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/deploy/deploy"}},
+		{name: "chain into audit", as: "deploy", call: assume(account+"role/audit", "audit", "", "", ""),
+			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/audit/audit"}},
+		{name: "audit not for users", as: "ci", call: assume(account+"role/audit", "audit", "", "", ""),
+			want: result{Err: denied(ciARN, "audit")}},
+		{name: "vendor without external id", as: "partner", call: assume(account+"role/vendor", "vendor", "", "", ""),
+			want: result{Err: denied(partnerARN, "vendor")}},
+		{name: "vendor with external id", as: "partner", call: assume(account+"role/vendor", "vendor", "vendor-42", "", ""),
+			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/vendor/vendor"}},
+		{name: "admin without MFA", as: "ci", call: assume(account+"role/admin", "admin", "", "", ""),
+			want: result{Err: denied(ciARN, "admin")}},
+		{name: "admin with MFA", as: "ci", call: assume(account+"role/admin", "admin", "", mfa, "123456"),
+			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/admin/admin"}},
+		{name: "admin with a device not the caller's", as: "partner", call: assume(account+"role/admin", "admin", "", mfa, "123456"),
+			want: result{Err: apiErr{403, "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."}}},
+		{name: "session token with MFA", as: "ci", call: sessionToken(mfa, "654321"), save: "mfa-session"},
+		{name: "admin with MFA session credentials", as: "mfa-session", call: assume(account+"role/admin", "admin-session", "", "", ""),
+			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/admin/admin-session"}},
+		{name: "readonly for the account", as: "ci", call: assume(account+"role/readonly", "ro", "", "", ""),
+			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/readonly/ro"}},
+		{name: "readonly not for other accounts", as: "partner", call: assume(account+"role/readonly", "ro", "", "", ""),
+			want: result{Err: denied(partnerARN, "readonly")}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			k, ok := saved[st.as]
+			if !ok {
+				t.Fatalf("no keys %q saved by an earlier step", st.as)
+			}
+			arn, creds, err := st.call(newClient(e, k))
+			got := result{Arn: arn, Err: sdkError(t, err)}
+			if diff := cmp.Diff(st.want, got); diff != "" {
+				t.Errorf("result mismatch (-want +got):\n%s", diff)
+			}
+			if st.save != "" && creds != nil {
+				saved[st.save] = tempKeys(creds)
+			}
+		})
+	}
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"ansible-sts/internal/ststest"
+)
+
+// endpoint is a running local STS endpoint and the identity it exports.
+type endpoint struct {
+	srv    *ststest.Server
+	faults *ststest.Faults
+	user   userConfig
+	region string
+	// caFile is the PEM file of the certificate with -tls, else "".
+	caFile string
+}
+
+// start loads the configuration and starts the endpoint o describes. Each
+// request is logged to log as one line, unless log is nil.
+func start(o options, log io.Writer) (*endpoint, error) {
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return nil, err
+	}
+	user, err := cfg.user(o.as)
+	if err != nil {
+		return nil, fmt.Errorf("-as: %w", err)
+	}
+	e := &endpoint{faults: new(ststest.Faults), user: user, region: o.region}
+	e.faults.Set(ststest.FaultSettings{Throttle: o.throttle, ServerErrors: o.serverErrors, Delay: o.delay})
+	sc := cfg.serverConfig()
+	sc.Faults = e.faults
+	sc.Wrap = withAdmin(e.faults)
+	if log != nil {
+		var mu sync.Mutex
+		sc.Observe = func(r ststest.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			_, _ = io.WriteString(log, logLine(r)+"\n")
+		}
+	}
+	if o.tls {
+		cert, pem, err := ststest.SelfSignedCert()
+		if err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		if e.caFile, err = writeTemp("local-sts-ca-*.pem", pem); err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		sc.TLSCert = &cert
+	}
+	if e.srv, err = ststest.NewServerOn(o.listen, sc); err != nil {
+		return nil, errors.Join(fmt.Errorf("start: %w", err), e.removeCA())
+	}
+	return e, nil
+}
+
+// Close stops the server and removes the certificate file.
+func (e *endpoint) Close() error {
+	return errors.Join(e.srv.Close(), e.removeCA())
+}
+
+func (e *endpoint) removeCA() error {
+	if e.caFile == "" {
+		return nil
+	}
+	if err := os.Remove(e.caFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove certificate: %w", err)
+	}
+	return nil
+}
+
+// exports returns the variables the endpoint exports, as NAME=value, in a
+// fixed order.
+func (e *endpoint) exports() []string {
+	env := []string{
+		"AWS_URL=" + e.srv.URL,
+		"AWS_ENDPOINT_URL_STS=" + e.srv.URL,
+		"AWS_ACCESS_KEY_ID=" + e.user.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + e.user.SecretAccessKey,
+		"AWS_REGION=" + e.region,
+		"AWS_EC2_METADATA_DISABLED=true",
+		"LOCAL_STS_URL=" + e.srv.URL,
+	}
+	if e.caFile != "" {
+		env = append(env, "LOCAL_STS_CA_BUNDLE="+e.caFile)
+	}
+	return env
+}
+
+// writeTemp writes data to a new temporary file named after pattern and
+// returns its path.
+func writeTemp(pattern string, data []byte) (string, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return "", fmt.Errorf("create temporary file: %w", err)
+	}
+	_, werr := f.Write(data)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return "", errors.Join(fmt.Errorf("write %s: %w", f.Name(), err), os.Remove(f.Name()))
+	}
+	return f.Name(), nil
+}
+
+// logLine describes r as "ACTION CALLER -> STATUS [CODE]". The caller is
+// the authenticated ARN, else the access key id; neither secrets, session
+// tokens nor parameters are shown.
+func logLine(r ststest.Request) string {
+	who := r.Caller
+	if who == "" {
+		who = r.AccessKeyID
+	}
+	status := "-"
+	if r.Status != 0 {
+		status = strconv.Itoa(r.Status)
+	}
+	line := printable(r.Action) + " " + printable(who) + " -> " + status
+	if r.Err != "" {
+		line += " " + r.Err
+	}
+	return line
+}
+
+// printable returns s with anything but printable ASCII other than space
+// replaced by '?', or "-" for an empty s, so that a client cannot forge
+// log lines.
+func printable(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r > '~' {
+			return '?'
+		}
+		return r
+	}, s)
+}
