@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// botoConfig is the legacy boto config file that Ansible 2.x read for keys:
-// $BOTO_CONFIG alone when set, else /etc/boto.cfg then ~/.boto, a later
-// file overriding an earlier one.
+// botoConfig is the legacy boto config file that Ansible 2.x and botocore's
+// credential chain read for keys: $BOTO_CONFIG alone when set, else
+// /etc/boto.cfg then ~/.boto, a later file overriding an earlier one.
 type botoConfig struct {
 	sections map[string]map[string]string
 	file     map[string]string // section → the file it was last read from
@@ -70,6 +70,15 @@ func (b *botoConfig) parse(path string, data []byte) {
 		b.sections[section][key] = strings.TrimSpace(line[i+1:])
 		b.file[section] = path
 	}
+}
+
+// keys returns the key pair (and the token Ansible 2.x read beside it)
+// from [Credentials], else from [default]; ok is false without a pair.
+func (b *botoConfig) keys() (id, secret, token Value, ok bool) {
+	id, _ = b.get("aws_access_key_id")
+	secret, _ = b.get("aws_secret_access_key")
+	token, _ = b.get("aws_security_token")
+	return id, secret, token, id.Value != "" && secret.Value != ""
 }
 
 // get returns key from [Credentials], else from [default].

@@ -12,11 +12,11 @@ import (
 // The precedence, written once here (the README's table points at it):
 //
 //	access key     option aws_access_key (or an alias), AWS_ACCESS_KEY_ID,
-//	               AWS_ACCESS_KEY, EC2_ACCESS_KEY, boto config aws_access_key_id
+//	               AWS_ACCESS_KEY, EC2_ACCESS_KEY
 //	secret key     option aws_secret_key (or an alias), AWS_SECRET_ACCESS_KEY,
-//	               AWS_SECRET_KEY, EC2_SECRET_KEY, boto config aws_secret_access_key
+//	               AWS_SECRET_KEY, EC2_SECRET_KEY
 //	session token  option security_token (or an alias), AWS_SESSION_TOKEN,
-//	               AWS_SECURITY_TOKEN, EC2_SECURITY_TOKEN, boto config aws_security_token
+//	               AWS_SECURITY_TOKEN, EC2_SECURITY_TOKEN
 //	region         option region (or an alias, or its fallback), AWS_REGION,
 //	               AWS_DEFAULT_REGION, EC2_REGION, then the shared config file
 //	endpoint       option ec2_url (or an alias, or its fallback), AWS_URL, EC2_URL,
@@ -24,25 +24,24 @@ import (
 //	profile        option profile (or an alias); without key options,
 //	               AWS_DEFAULT_PROFILE, then AWS_PROFILE
 //
-// The keys are looked up in the environment and the boto config file only
-// when no profile is in use; with a profile they come from the shared files.
-// The token is used only with keys found by these chains, and the boto
-// file's token only with the boto file's keys.
+// The keys are looked up in the environment only when no profile is in use;
+// with a profile they come from the shared files. The token is used only
+// with keys found by these chains. Without keys, the SDK's chain runs, with
+// the boto config file slotted in where botocore has it (see Config).
 // AWS_SESSION_TOKEN comes before AWS_SECURITY_TOKEN as in amazon.aws 5 and
 // botocore (Ansible 2.9 had them the other way round).
 type chain struct {
 	option string   // the option's canonical name
 	env    []string // environment variables, in order
-	boto   string   // key in the boto config file's [Credentials] or [default]
 }
 
 var (
-	accessKeyChain = chain{"aws_access_key", []string{"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY"}, "aws_access_key_id"}
-	secretKeyChain = chain{"aws_secret_key", []string{"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY"}, "aws_secret_access_key"}
-	tokenChain     = chain{"security_token", []string{"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "EC2_SECURITY_TOKEN"}, "aws_security_token"}
-	regionChain    = chain{"region", []string{"AWS_REGION", "AWS_DEFAULT_REGION", "EC2_REGION"}, ""}
-	endpointChain  = chain{"ec2_url", []string{"AWS_URL", "EC2_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}, ""}
-	profileChain   = chain{"profile", []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE"}, ""}
+	accessKeyChain = chain{"aws_access_key", []string{"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY"}}
+	secretKeyChain = chain{"aws_secret_key", []string{"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY"}}
+	tokenChain     = chain{"security_token", []string{"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "EC2_SECURITY_TOKEN"}}
+	regionChain    = chain{"region", []string{"AWS_REGION", "AWS_DEFAULT_REGION", "EC2_REGION"}}
+	endpointChain  = chain{"ec2_url", []string{"AWS_URL", "EC2_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}}
+	profileChain   = chain{"profile", []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE"}}
 )
 
 // Value is a resolved setting and where it came from, e.g.
@@ -71,26 +70,11 @@ func (c chain) fromEnv() (Value, bool) {
 	return Value{}, false
 }
 
-// fromBoto returns the chain's key from the boto config file.
-func (c chain) fromBoto(b *botoConfig) (Value, bool) {
-	if c.boto == "" || b == nil {
-		return Value{}, false
-	}
-	return b.get(c.boto)
-}
-
-// first walks option, environment and boto config file in that order.
-func (c chain) first(args *moduleargs.Args, boto func() *botoConfig) Value {
+// first walks the option, then the environment.
+func (c chain) first(args *moduleargs.Args) Value {
 	if v, ok := c.fromOption(args); ok {
 		return v
 	}
-	if v, ok := c.fromEnv(); ok {
-		return v
-	}
-	if c.boto != "" {
-		if v, ok := c.fromBoto(boto()); ok {
-			return v
-		}
-	}
-	return Value{}
+	v, _ := c.fromEnv()
+	return v
 }

@@ -65,9 +65,9 @@ func clientSettings(cfg *moduleargs.Object) (ClientSettings, error) {
 		var err error
 		switch key {
 		case "connect_timeout":
-			s.ConnectTimeout, err = seconds(key, v)
+			s.ConnectTimeout, err = seconds("connect", v)
 		case "read_timeout":
-			s.ReadTimeout, err = seconds(key, v)
+			s.ReadTimeout, err = seconds("read", v)
 		case "user_agent_extra":
 			s.UserAgentExtra = moduleargs.PyStr(v)
 		case "retries":
@@ -161,11 +161,21 @@ func (s *ClientSettings) setProxies(v any) error {
 	return nil
 }
 
-// seconds reads a timeout in seconds (int, float or numeric string).
-func seconds(key string, v any) (time.Duration, error) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(moduleargs.PyStr(v)), 64)
-	if err != nil || f <= 0 || math.IsInf(f, 0) || f > 3600 {
-		return 0, fmt.Errorf("aws_config: %s must be a number of seconds between 0 and 3600, not %s", key, moduleargs.PyStr(v))
+// seconds reads a timeout in seconds, a number as botocore (urllib3)
+// wants it; its message for anything else is the Python modules'.
+func seconds(which string, v any) (time.Duration, error) {
+	var f float64
+	switch n := v.(type) {
+	case int64:
+		f = float64(n)
+	case float64:
+		f = n
+	default:
+		//lint:ignore ST1005 the text users of the Python modules know, verbatim
+		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, moduleargs.PyStr(v))
+	}
+	if f <= 0 || math.IsInf(f, 0) || f > 3600 {
+		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds above 0 and at most 3600, not %s", which, moduleargs.PyStr(v))
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }

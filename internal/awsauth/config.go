@@ -70,11 +70,7 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 		if r.Region.Value != "" {
 			opts = append(opts, config.WithRegion(r.Region.Value))
 		}
-		if r.CABundle.Value != "" {
-			pem, err := os.ReadFile(r.CABundle.Value)
-			if err != nil {
-				return aws.Config{}, fmt.Errorf("cannot read the CA bundle %s: %v", r.CABundle.Value, err)
-			}
+		if pem, _ := r.caBundle(); pem != nil { // read without error by httpClient
 			opts = append(opts, config.WithCustomCABundle(bytes.NewReader(pem)))
 		}
 		cfg, err = config.LoadDefaultConfig(ctx, opts...)
@@ -84,6 +80,9 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 				return aws.Config{}, &ProfileNotFoundError{Profile: notFound.Profile}
 			}
 			return aws.Config{}, fmt.Errorf("cannot load the AWS configuration: %w", err)
+		}
+		if creds == nil && r.Profile.Value == "" && !chainHasCredentials(cfg) {
+			r.useBotoConfig(&cfg)
 		}
 		if r.Region.Value == "" && cfg.Region != "" {
 			r.Region = Value{cfg.Region, "shared config " + profileName(r.Profile.Value)}
@@ -103,6 +102,34 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 		cfg.BaseEndpoint = aws.String(GlobalEndpoint)
 	}
 	return cfg, nil
+}
+
+// chainHasCredentials reports whether the default chain finds credentials
+// before the point where botocore consults the boto config file: web
+// identity in the environment, or anything for the default profile in the
+// shared credentials and config files.
+func chainHasCredentials(cfg aws.Config) bool {
+	if os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "" {
+		return true
+	}
+	for _, src := range cfg.ConfigSources {
+		if sc, ok := src.(config.SharedConfig); ok {
+			return sc.Credentials.HasKeys() || sc.RoleARN != "" || sc.CredentialProcess != "" ||
+				sc.SSOSessionName != "" || sc.SSOStartURL != "" || sc.WebIdentityTokenFile != ""
+		}
+	}
+	return false
+}
+
+// useBotoConfig makes the boto config file's keys the credentials, when it
+// has a pair; its token goes with them, as Ansible 2.x read it.
+func (r *Resolved) useBotoConfig(cfg *aws.Config) {
+	id, secret, token, ok := loadBotoConfig().keys()
+	if !ok {
+		return
+	}
+	r.AccessKeyID, r.SecretAccessKey, r.SessionToken = id, secret, token
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(id.Value, secret.Value, token.Value)
 }
 
 // retryer returns the SDK's standard (or adaptive) retryer, which retries

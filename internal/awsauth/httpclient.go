@@ -8,21 +8,35 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
+
+// caBundle reads the CA bundle, when one is set and the endpoint may use
+// TLS (like botocore, which loads it only for an https connection).
+func (r *Resolved) caBundle() ([]byte, error) {
+	if r.CABundle.Value == "" || strings.HasPrefix(r.Endpoint.Value, "http://") {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(r.CABundle.Value)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the CA bundle %s (from %s): %v", r.CABundle.Value, r.CABundle.Source, err)
+	}
+	return pem, nil
+}
 
 // httpClient builds the STS client's HTTP client: connect and read
 // timeouts, a per-attempt deadline, TLS verification or the CA bundle, and
 // proxies (the environment's HTTP(S)_PROXY unless aws_config names them).
 func (r *Resolved) httpClient() (*awshttp.BuildableClient, error) {
 	c := r.Client
+	pem, err := r.caBundle()
+	if err != nil {
+		return nil, err
+	}
 	var roots *x509.CertPool
-	if r.CABundle.Value != "" {
-		pem, err := os.ReadFile(r.CABundle.Value)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read the CA bundle %s (from %s): %v", r.CABundle.Value, r.CABundle.Source, err)
-		}
+	if pem != nil {
 		roots = x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("the CA bundle %s (from %s) holds no PEM certificate", r.CABundle.Value, r.CABundle.Source)

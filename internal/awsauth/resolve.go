@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"ansible-sts/internal/moduleargs"
 )
@@ -48,8 +47,8 @@ func Resolve(args *moduleargs.Args) (*Resolved, error) {
 		r.UserAgent = "Ansible/" + args.Version
 	}
 
-	r.Region = regionChain.first(args, nil)
-	r.Endpoint = endpointChain.first(args, nil)
+	r.Region = regionChain.first(args)
+	r.Endpoint = endpointChain.first(args)
 	if e := r.Endpoint.Value; e != "" {
 		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			// botocore's ValueError, as amazon.aws's boto3_conn reports it.
@@ -71,27 +70,15 @@ func Resolve(args *moduleargs.Args) (*Resolved, error) {
 	}
 
 	if r.Profile.Value == "" {
-		var boto *botoConfig
-		lazyBoto := func() *botoConfig {
-			if boto == nil {
-				boto = loadBotoConfig()
-			}
-			return boto
-		}
-		r.AccessKeyID = accessKeyChain.first(args, lazyBoto)
-		r.SecretAccessKey = secretKeyChain.first(args, lazyBoto)
+		r.AccessKeyID = accessKeyChain.first(args)
+		r.SecretAccessKey = secretKeyChain.first(args)
 		switch {
 		case r.AccessKeyID.Value != "" && r.SecretAccessKey.Value == "":
 			return nil, partialCredentials("aws_secret_access_key")
 		case r.AccessKeyID.Value == "" && r.SecretAccessKey.Value != "":
 			return nil, partialCredentials("aws_access_key_id")
 		case r.AccessKeyID.Value != "":
-			// A token in the boto file belongs to the keys in it.
-			tokenBoto := func() *botoConfig { return nil }
-			if boto != nil && strings.HasPrefix(r.AccessKeyID.Source, "boto config") {
-				tokenBoto = lazyBoto
-			}
-			r.SessionToken = tokenChain.first(args, tokenBoto)
+			r.SessionToken = tokenChain.first(args)
 		}
 	}
 

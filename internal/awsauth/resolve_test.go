@@ -83,8 +83,12 @@ func TestPrecedence(t *testing.T) {
 			args: region, env: keyEnv, files: files{boto: botoFile},
 			want: want{AccessKey: Value{"AKIDENV1", "env AWS_ACCESS_KEY_ID"}, Region: regionWant},
 		},
-		"boto file [Credentials]": {
+		"shared credentials beat the boto file, as in botocore's chain": {
 			args: region, files: files{boto: botoFile, credentials: credsFile},
+			want: want{Region: regionWant, ChainKey: "AKIDFILEDEFAULT"},
+		},
+		"boto file [Credentials]": {
+			args: region, files: files{boto: botoFile, config: configFile},
 			want: want{AccessKey: Value{"AKIDBOTO", "boto config BOTO [Credentials]"}, Token: Value{"tokenboto", "boto config BOTO [Credentials]"}, Region: regionWant},
 		},
 		"boto file [default]": {
