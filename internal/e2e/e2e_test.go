@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"ansible-sts/internal/golden"
 	"ansible-sts/internal/ststest"
 )
 
@@ -210,11 +211,11 @@ func TestModules(t *testing.T) {
 			r := runModule(t, tc.module, args, home.Environ(env...))
 			assertNoSecrets(t, r, append(tc.secrets, aliceSecret, bobSecret))
 
-			result := normalise(t, r.Result, strings.NewReplacer(srv.URL, "http://127.0.0.1:PORT", closed, "http://127.0.0.1:CLOSED"))
-			golden(t, name, map[string]any{
+			result := golden.Normalise(t, r.Result, strings.NewReplacer(srv.URL, "http://127.0.0.1:PORT", closed, "http://127.0.0.1:CLOSED"))
+			goldenFile(t, name, map[string]any{
 				"exit_status": r.Code,
 				"result":      result,
-				"requests":    requestSummary(srv.Requests(), users),
+				"requests":    ststest.Summary(srv.Requests()),
 			})
 		})
 	}

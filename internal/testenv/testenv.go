@@ -4,6 +4,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,4 +107,21 @@ func RequireTool(t testing.TB, name string) string {
 	}
 	t.Skipf("%s not found: %v", name, err)
 	return ""
+}
+
+// BuildCommands builds every command of the module (the two modules and
+// local-sts), static as released, into a new temporary directory and
+// returns it. For a TestMain: it does not need a testing.TB.
+func BuildCommands() (string, error) {
+	dir, err := os.MkdirTemp("", "sts-bin")
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-o", dir+string(os.PathSeparator), "ansible-sts/cmd/...")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("build commands: %v\n%s", err, out)
+	}
+	return dir, nil
 }

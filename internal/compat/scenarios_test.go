@@ -1,0 +1,117 @@
+package compat
+
+import (
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"ansible-sts/internal/ststest"
+)
+
+const (
+	aliceKey    = "AKIAIOSFODNN7EXAMPLE"
+	aliceSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	bobKey      = "AKIAI44QH8DHBEXAMPLE"
+	bobSecret   = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
+)
+
+var users = []ststest.User{
+	{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice", MFASerial: "arn:aws:iam::123456789012:mfa/alice"},
+	{AccessKeyID: bobKey, SecretAccessKey: bobSecret, ARN: "arn:aws:iam::123456789012:user/bob"},
+}
+
+// roles: alice and bob may assume deploy; audit needs an external id;
+// admin needs MFA; nobody may assume deny.
+var roles = []ststest.Role{
+	{ARN: "arn:aws:iam::123456789012:role/deploy", Trust: []string{"arn:aws:iam::123456789012:root"}, MaxSessionDuration: 12 * time.Hour},
+	{ARN: "arn:aws:iam::123456789012:role/audit", Trust: []string{"arn:aws:iam::123456789012:root"}, ExternalID: "audit-42"},
+	{ARN: "arn:aws:iam::123456789012:role/admin", Trust: []string{"arn:aws:iam::123456789012:root"}, RequireMFA: true},
+	{ARN: "arn:aws:iam::123456789012:role/deny", Trust: []string{"arn:aws:iam::210987654321:root"}},
+}
+
+// answerFirst answers the first n requests made once armed with resp.
+func answerFirst(n int64, resp ststest.Response) func(*ststest.Config, *atomic.Bool) {
+	return func(c *ststest.Config, armed *atomic.Bool) {
+		var calls atomic.Int64
+		c.Hook = func(*ststest.Request) *ststest.Response {
+			if armed.Load() && calls.Add(1) <= n {
+				out := resp
+				return &out
+			}
+			return nil
+		}
+	}
+}
+
+const always = 1 << 40
+
+// scenarios configure the server for a case, by name. Faults apply once
+// armed, after the case's temporary credentials are issued.
+var scenarios = map[string]func(*ststest.Config, *atomic.Bool){
+	"":              func(*ststest.Config, *atomic.Bool) {},
+	"expired":       func(*ststest.Config, *atomic.Bool) {},
+	"fractional":    func(c *ststest.Config, _ *atomic.Bool) { c.FractionalExpiration = true },
+	"throttle_once": answerFirst(1, ststest.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}),
+	"throttle":      answerFirst(always, ststest.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}),
+	"unavailable":   answerFirst(always, ststest.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable", Type: "Receiver"}),
+	"error_500":     answerFirst(always, ststest.Response{Status: 500, Code: "InternalFailure", Message: "An internal error has occurred", Type: "Receiver"}),
+	"empty_500":     answerFirst(always, ststest.Response{Status: 500, Body: []byte{}}),
+	"html_500":      answerFirst(always, ststest.Response{Status: 500, Body: []byte("<html>oops</html>")}),
+	"text_500":      answerFirst(always, ststest.Response{Status: 500, Body: []byte("oops")}),
+}
+
+// clock is the server's clock, movable to expire credentials.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// issueTemporary gets session credentials for alice from srv, for the
+// cases that pass a session token ($TEMP_KEY, $TEMP_SECRET, $TEMP_TOKEN).
+func issueTemporary(t *testing.T, srv *ststest.Server) [3]string {
+	t.Helper()
+	client := sts.New(sts.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String(srv.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider(aliceKey, aliceSecret, ""),
+		RetryMaxAttempts: 1,
+	})
+	out, err := client.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatalf("issue temporary credentials: %v", err)
+	}
+	c := out.Credentials
+	return [3]string{aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken)}
+}
+
+// closedURL returns the URL of a loopback port nothing listens on.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + strings.TrimSpace(addr)
+}
