@@ -10,16 +10,55 @@ BIN         ?= bin
 MODULES     := sts_assume_role sts_session_token
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build demo ensure-ansible test gotest lint clean
+PREFIX      ?= $(HOME)/.ansible/plugins/modules
+DIST        ?= dist
+# Platforms of make dist, as GOOS/GOARCH; the files are named after
+# ansible_system and ansible_architecture, as ansible's own binary module tests name them.
+PLATFORMS   := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+PLATFORM    ?= linux/amd64
 
-## build: static binaries of both modules in $(BIN)/
+.PHONY: build docs demo ensure-ansible install dist collection test gotest lint clean
+
+## build: static binaries of both modules (and local-sts) in $(BIN)/, with their ansible-doc files
 build:
 	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -o $(BIN)/ ./cmd/...
+	$(GO) run ./tools/gendocs -out $(BIN)
+
+## install: the modules and their docs in $(PREFIX), where ansible-core finds them without configuration
+install: build
+	mkdir -p $(PREFIX)
+	for m in $(MODULES); do install -m 0755 $(BIN)/$$m $(PREFIX)/$$m; install -m 0644 $(BIN)/$$m.yml $(PREFIX)/$$m.yml; done
+	@echo "installed $(MODULES) in $(PREFIX)"
+
+## dist: static builds for every platform in $(DIST)/, with SHA256SUMS
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; \
+	  case $$arch in amd64) aarch=x86_64;; arm64) if [ $$os = darwin ]; then aarch=arm64; else aarch=aarch64; fi;; esac; \
+	  for m in $(MODULES); do \
+	    CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(BUILD_FLAGS) -o $(DIST)/$${m}_$${os}_$${aarch} ./cmd/$$m || exit 1; \
+	  done; \
+	done
+	$(GO) run ./tools/gendocs -out $(DIST)
+	cd $(DIST) && sha256sum * > SHA256SUMS
+	@ls -l $(DIST)
+
+## collection: the stsgo.aws collection tarball in $(DIST)/, binaries for $(PLATFORM)
+collection: ensure-ansible
+	rm -rf $(DIST)/collection && mkdir -p $(DIST)/collection/plugins/modules
+	cp -r collection/. $(DIST)/collection/
+	for m in $(MODULES); do \
+	  CGO_ENABLED=0 GOOS=$(word 1,$(subst /, ,$(PLATFORM))) GOARCH=$(word 2,$(subst /, ,$(PLATFORM))) \
+	    $(GO) build $(BUILD_FLAGS) -o $(DIST)/collection/plugins/modules/$$m ./cmd/$$m || exit 1; \
+	done
+	$(GO) run ./tools/gendocs -out $(DIST)/collection/plugins/modules
+	ansible-galaxy collection build --force --output-path $(DIST) $(DIST)/collection
 
 ## demo: the demo playbook against the bundled local STS endpoint
 demo: build ensure-ansible
 	mkdir -p playbooks/library
-	cp $(addprefix $(BIN)/,$(MODULES)) playbooks/library/
+	cp $(addprefix $(BIN)/,$(MODULES)) $(addsuffix .yml,$(addprefix $(BIN)/,$(MODULES))) playbooks/library/
 	$(BIN)/local-sts -- ansible-playbook -i localhost, playbooks/demo.yml
 
 ## ensure-ansible: install Debian's ansible-core when missing (as root on Debian), else say what to install
@@ -47,4 +86,4 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) $(DIST)

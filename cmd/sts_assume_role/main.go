@@ -8,8 +8,9 @@ import (
 	"os"
 
 	"ansible-sts/internal/module"
+	"ansible-sts/internal/modules"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
 
-func run(args []string, stdout io.Writer) int { return module.Run(assumeRole, args, stdout) }
+func run(args []string, stdout io.Writer) int { return module.Run(modules.AssumeRole, args, stdout) }

@@ -9,8 +9,9 @@ import (
 	"os"
 
 	"ansible-sts/internal/module"
+	"ansible-sts/internal/modules"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
 
-func run(args []string, stdout io.Writer) int { return module.Run(sessionToken, args, stdout) }
+func run(args []string, stdout io.Writer) int { return module.Run(modules.SessionToken, args, stdout) }

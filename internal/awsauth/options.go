@@ -16,19 +16,19 @@ var Options = moduleargs.Spec{
 	{
 		Name:        "aws_access_key",
 		Aliases:     []string{"access_key", "aws_access_key_id", "ec2_access_key"},
-		Description: "AWS access key ID. If not set, AWS_ACCESS_KEY_ID, AWS_ACCESS_KEY or EC2_ACCESS_KEY, then the boto config file, then the AWS SDK's default chain.",
+		Description: "AWS access key ID. If not set, AWS_ACCESS_KEY_ID, AWS_ACCESS_KEY or EC2_ACCESS_KEY, then the AWS SDK's default chain (web identity, the shared credentials and config files, the boto config file, container and instance roles).",
 	},
 	{
 		Name:        "aws_secret_key",
 		Aliases:     []string{"secret_key", "aws_secret_access_key", "ec2_secret_key"},
 		NoLog:       true,
-		Description: "AWS secret access key. If not set, AWS_SECRET_ACCESS_KEY, AWS_SECRET_KEY or EC2_SECRET_KEY, then the boto config file, then the AWS SDK's default chain.",
+		Description: "AWS secret access key. If not set, AWS_SECRET_ACCESS_KEY, AWS_SECRET_KEY or EC2_SECRET_KEY, then the AWS SDK's default chain, as for aws_access_key.",
 	},
 	{
 		Name:        "security_token",
 		Aliases:     []string{"session_token", "aws_session_token", "access_token", "aws_security_token"},
 		NoLog:       true,
-		Description: "AWS session token, for temporary credentials. If not set, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN or EC2_SECURITY_TOKEN, then the boto config file. Used only with an access key and secret key that were given as options, in the environment or in the boto config file.",
+		Description: "AWS session token, for temporary credentials. If not set, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN or EC2_SECURITY_TOKEN. Used only with an access key and secret key given as options or in the environment.",
 	},
 	{
 		Name:        "profile",

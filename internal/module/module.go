@@ -28,6 +28,8 @@ type Module struct {
 	Params []stscall.Param
 	// Call makes the STS call and returns the result keys on success.
 	Call func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error)
+	// Doc is the documentation ansible-doc shows.
+	Doc Doc
 }
 
 // Spec returns the full argument spec: the AWS options, then the module's
@@ -36,13 +38,18 @@ func (m Module) Spec() moduleargs.Spec {
 	return append(append(moduleargs.Spec{}, awsauth.Options...), m.Options...)
 }
 
-// Version is the modules' version, stamped at build time.
+// Version is the modules' version, stamped at build time (make build);
+// "--version" prints it.
 var Version = "dev"
 
 // Run runs the module with the command-line arguments (the arguments file
 // first), writes exactly one JSON result to stdout and returns the exit
 // status, on every path, a panic included.
 func Run(m Module, argv []string, stdout io.Writer) (code int) {
+	if len(argv) == 1 && argv[0] == "--version" {
+		fmt.Fprintf(stdout, "%s %s\n", m.Name, Version)
+		return 0
+	}
 	inv := &invocation{Module: m}
 	defer func() {
 		if p := recover(); p != nil {

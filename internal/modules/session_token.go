@@ -1,4 +1,4 @@
-package main
+package modules
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 	"ansible-sts/internal/stscall"
 )
 
-var sessionToken = module.Module{
+// SessionToken is the sts_session_token module.
+var SessionToken = module.Module{
 	Name:   "sts_session_token",
 	Action: "GetSessionToken",
 	Options: moduleargs.Spec{
@@ -24,6 +25,7 @@ var sessionToken = module.Module{
 		{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9},
 		{Name: "TokenCode", Option: "mfa_token", Min: 6},
 	},
+	Doc: sessionTokenDoc,
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
 		out, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{
 			DurationSeconds: stscall.Int32(args, "duration_seconds"),

@@ -1,4 +1,4 @@
-package main
+package modules
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 	"ansible-sts/internal/stscall"
 )
 
-var assumeRole = module.Module{
+// AssumeRole is the sts_assume_role module.
+var AssumeRole = module.Module{
 	Name:   "sts_assume_role",
 	Action: "AssumeRole",
 	Options: moduleargs.Spec{
@@ -33,6 +34,7 @@ var assumeRole = module.Module{
 		{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9},
 		{Name: "TokenCode", Option: "mfa_token", Min: 6},
 	},
+	Doc: assumeRoleDoc,
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
 		out, err := c.AssumeRole(ctx, &sts.AssumeRoleInput{
 			RoleArn:         stscall.String(args, "role_arn"),

@@ -1,0 +1,23 @@
+package module
+
+// Doc is a module's documentation beyond its options (whose names,
+// aliases, types, defaults and descriptions come from the option table):
+// what ansible-doc shows from DOCUMENTATION, EXAMPLES and RETURN.
+type Doc struct {
+	Short       string   // short_description
+	Description []string // paragraphs
+	Notes       []string
+	SeeAlso     []Link
+	Examples    string // YAML tasks
+	Return      []ReturnValue
+}
+
+// Link is a seealso entry.
+type Link struct{ Name, Description, URL string }
+
+// ReturnValue documents one key of the result.
+type ReturnValue struct {
+	Name, Description, Returned, Type string
+	Sample                            any
+	Contains                          []ReturnValue
+}
