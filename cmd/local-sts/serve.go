@@ -20,12 +20,14 @@ func serve(e *endpoint, stdout, stderr io.Writer) int {
 		name, value, _ := strings.Cut(kv, "=")
 		fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value))
 	}
+	// The banner first: a caller that reads the exports may make a request
+	// at once, and its log line must come after the banner.
+	fmt.Fprintf(stderr, "local-sts: serving STS at %s as %s; admin API at %s%s; stop with Ctrl-C\n",
+		e.srv.URL, e.user.ARN, e.srv.URL, adminPrefix)
 	if _, err := io.WriteString(stdout, b.String()); err != nil {
 		fmt.Fprintf(stderr, "local-sts: write exports: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(stderr, "local-sts: serving STS at %s as %s; admin API at %s%s; stop with Ctrl-C\n",
-		e.srv.URL, e.user.ARN, e.srv.URL, adminPrefix)
 	<-ctx.Done()
 	return 0
 }

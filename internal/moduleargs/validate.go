@@ -54,8 +54,14 @@ func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error 
 		}
 	}
 
+	// Every name of a no_log option is a secret, the alias that lost
+	// included (AnsibleModule hides only the winner's value).
 	for _, o := range spec {
-		if v, _ := p.Get(o.Name); o.NoLog {
+		if !o.NoLog {
+			continue
+		}
+		for _, name := range append([]string{o.Name}, o.Aliases...) {
+			v, _ := p.Get(name)
 			a.addNoLog(noLogStrings(v)...)
 		}
 	}

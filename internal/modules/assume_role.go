@@ -48,6 +48,9 @@ var AssumeRole = module.Module{
 		if err != nil {
 			return nil, err
 		}
+		if err := stscall.RequireCredentials(out.Credentials); err != nil {
+			return nil, err
+		}
 		return result.Result{
 			"sts_creds": stscall.Credentials(out.Credentials),
 			"sts_user":  stscall.AssumedRoleUser(out.AssumedRoleUser),

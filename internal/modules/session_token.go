@@ -35,6 +35,9 @@ var SessionToken = module.Module{
 		if err != nil {
 			return nil, err
 		}
+		if err := stscall.RequireCredentials(out.Credentials); err != nil {
+			return nil, err
+		}
 		return result.Result{"sts_creds": stscall.Credentials(out.Credentials)}, nil
 	},
 }

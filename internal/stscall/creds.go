@@ -1,10 +1,24 @@
 package stscall
 
 import (
+	"errors"
+
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
 
 	"ansible-sts/internal/result"
 )
+
+// RequireCredentials fails an answer that holds no access key: a 200 from
+// something that is not STS (an empty or non-XML body, which the SDK reads
+// as an empty answer). botocore would return null credentials there; a
+// failure names the endpoint instead of letting a later task fail.
+func RequireCredentials(c *types.Credentials) error {
+	if c == nil || c.AccessKeyId == nil {
+		return &smithy.DeserializationError{Err: errors.New("the answer holds no credentials")}
+	}
+	return nil
+}
 
 // Credentials returns sts_creds as the Python modules build it; a member
 // STS did not send is null.
