@@ -17,7 +17,9 @@ DIST        ?= dist
 PLATFORMS   := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
 PLATFORM    ?= linux/amd64
 
-.PHONY: build docs demo ensure-ansible install dist collection test gotest lint clean
+FUZZTIME    ?= 30s
+
+.PHONY: build demo ensure-ansible install dist collection test gotest fuzz load lint clean
 
 ## build: static binaries of both modules (and local-sts) in $(BIN)/, with their ansible-doc files
 build:
@@ -78,6 +80,17 @@ test: ensure-ansible gotest
 
 gotest:
 	$(GO) test -race -count=1 ./...
+
+## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in make test)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
+	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_assume_role
+	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_session_token
+
+## load: 500 module processes, 50 at a time, against a loopback endpoint that throttles a share of calls
+load:
+	STS_LOAD=1 $(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
 
 ## lint: gofmt, go vet, staticcheck
 lint:

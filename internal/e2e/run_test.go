@@ -70,7 +70,8 @@ type run struct {
 }
 
 // runModule writes args as ansible-core does (json.dumps separators) into a
-// file in dir and runs the module on it with env.
+// file in dir, runs the module on it with env and checks that no input
+// secret shows in the output.
 func runModule(t *testing.T, module string, args map[string]any, env []string) run {
 	t.Helper()
 	data, err := json.Marshal(args)
@@ -81,7 +82,9 @@ func runModule(t *testing.T, module string, args map[string]any, env []string) r
 	if err := os.WriteFile(path, pythonSeparators(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return runRaw(t, module, env, path)
+	r := runRaw(t, module, env, path)
+	assertNoSecretLeak(t, args, env, r.Stdout, r.Stderr)
+	return r
 }
 
 // runRaw runs a module binary with argv and env and decodes its stdout.

@@ -1,0 +1,408 @@
+package e2e
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"ansible-sts/internal/awsauth"
+	"ansible-sts/internal/ststest"
+)
+
+// The worst case of a call is every attempt using its whole connect and
+// read timeouts, plus the longest backoff before each retry (below 2^n s
+// before retry n, at most 20 s). With the defaults (5 s, 10 s, 3 attempts)
+// that is 3 × 15 s + 2 s + 4 s = 51 s. Each test below states its own.
+
+// worstCase is the longest a module run may take with these settings.
+func worstCase(connect, read time.Duration, attempts int) time.Duration {
+	d := time.Duration(attempts) * (connect + read)
+	for n := 1; n < attempts; n++ {
+		d += min(time.Duration(1<<min(n, 5))*time.Second, 20*time.Second)
+	}
+	return d
+}
+
+// slack covers starting the process and a loaded machine; the bounds are
+// correctness checks (the run gave up when its settings say), not speed.
+const slack = 15 * time.Second
+
+var defaultWorstCase = worstCase(5*time.Second, 10*time.Second, 3)
+
+// TestWorstCase checks the stated worst case against the README's 51 s
+// and against the deadline the modules give a call.
+func TestWorstCase(t *testing.T) {
+	if defaultWorstCase != 51*time.Second {
+		t.Errorf("worst case with the defaults %v, the README says 51s", defaultWorstCase)
+	}
+	defaults := awsauth.ClientSettings{ConnectTimeout: awsauth.DefaultConnectTimeout, ReadTimeout: awsauth.DefaultReadTimeout, MaxAttempts: awsauth.DefaultMaxAttempts}
+	if d := defaults.Deadline(); d != defaultWorstCase {
+		t.Errorf("the modules' deadline with the defaults is %v, the worst case %v", d, defaultWorstCase)
+	}
+	settings := awsauth.ClientSettings{ConnectTimeout: time.Second, ReadTimeout: time.Second, MaxAttempts: 2}
+	if d := settings.Deadline(); d != shortWorstCase {
+		t.Errorf("the modules' deadline with the short settings is %v, the worst case %v", d, shortWorstCase)
+	}
+}
+
+// short are the settings of the tests that wait for timeouts: 1 s to
+// connect, 1 s to read, 2 attempts, so 2 × 2 s + 2 s = 6 s at worst.
+var short = map[string]any{"connect_timeout": 1, "read_timeout": 1, "retries": map[string]any{"total_max_attempts": 2}}
+
+var shortWorstCase = worstCase(time.Second, time.Second, 2)
+
+// faultRun runs sts_assume_role against endpoint with alice's keys and
+// extra options, and checks that it ended within bound (plus slack).
+func faultRun(t *testing.T, endpoint string, extra map[string]any, bound time.Duration) run {
+	t.Helper()
+	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": endpoint}), extra)
+	start := time.Now()
+	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
+	if d := time.Since(start); d > bound+slack {
+		t.Errorf("the run took %v; its worst case is %v", d.Round(time.Millisecond), bound)
+	}
+	return r
+}
+
+// assertFailed checks that r failed with a msg starting with prefix (and
+// containing each of contains).
+func assertFailed(t *testing.T, r run, prefix string, contains ...string) {
+	t.Helper()
+	msg, _ := r.Result["msg"].(string)
+	if r.Code != 1 || !strings.HasPrefix(msg, prefix) {
+		t.Errorf("exit status %d, msg %q; want 1 and the prefix %q", r.Code, msg, prefix)
+	}
+	for _, s := range contains {
+		if !strings.Contains(msg, s) {
+			t.Errorf("msg %q does not contain %q", msg, s)
+		}
+	}
+}
+
+// TestConnectionRefused: nothing listens. Every attempt fails at once, so
+// the worst case is the backoff alone: under 2 s + 4 s with the defaults
+// (51 s if the port dropped packets instead).
+func TestConnectionRefused(t *testing.T) {
+	closed := closedURL(t)
+	r := faultRun(t, closed, nil, worstCase(0, 0, 3))
+	assertFailed(t, r, `Could not connect to the endpoint URL: "`+closed+`/": connect: connection refused (3 attempts)`)
+}
+
+// rawServer is a loopback TCP server that does what a test says with each
+// connection, for faults below HTTP.
+type rawServer struct {
+	URL   string
+	conns atomic.Int64 // connections accepted
+}
+
+// startRaw serves handle on a loopback port until the test ends; handle
+// owns the connection, and done is closed when the test ends.
+func startRaw(t *testing.T, handle func(c *net.TCPConn, done <-chan struct{})) *rawServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &rawServer{URL: "http://" + l.Addr().String()}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s.conns.Add(1)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				handle(c.(*net.TCPConn), done)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		close(done)
+		l.Close()
+		wg.Wait()
+	})
+	return s
+}
+
+// readRequest reads one HTTP request from c, body included.
+func readRequest(c net.Conn) error {
+	req, err := http.ReadRequest(bufio.NewReader(c))
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, req.Body)
+	return err
+}
+
+// reset closes c with a TCP reset rather than a FIN.
+func reset(c *net.TCPConn) {
+	_ = c.SetLinger(0)
+	c.Close()
+}
+
+// TestConnectionReset: the endpoint resets the connection, after reading
+// the request or halfway through its answer. Each attempt ends at once,
+// so the worst case is the backoff: under 2 s + 4 s with the defaults.
+func TestConnectionReset(t *testing.T) {
+	t.Run("after the request", func(t *testing.T) {
+		t.Parallel()
+		srv := startRaw(t, func(c *net.TCPConn, _ <-chan struct{}) {
+			if readRequest(c) == nil {
+				reset(c)
+			}
+		})
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
+		assertFailed(t, r, `Could not connect to the endpoint URL: "`+srv.URL+`/": read tcp `, ": read: connection reset by peer (3 attempts)")
+		if n := srv.conns.Load(); n != 3 {
+			t.Errorf("%d connections, want 3 attempts", n)
+		}
+	})
+	// Whether the client has read the status line when the reset comes
+	// decides between a transport error, retried, and a body that cannot
+	// be read, not retried.
+	t.Run("halfway through the answer", func(t *testing.T) {
+		t.Parallel()
+		srv := startRaw(t, func(c *net.TCPConn, _ <-chan struct{}) {
+			if readRequest(c) != nil {
+				return
+			}
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 2000\r\n\r\n"+
+				`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>`)
+			time.Sleep(50 * time.Millisecond)
+			reset(c)
+		})
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
+		msg, _ := r.Result["msg"].(string)
+		unreadable := `Unable to parse the AssumeRole response from "` + srv.URL + `/" (HTTP 200): failed to decode response body, `
+		reset := `Could not connect to the endpoint URL: "` + srv.URL + `/": read tcp `
+		if r.Code != 1 || !strings.HasPrefix(msg, unreadable) && !strings.HasPrefix(msg, reset) {
+			t.Errorf("exit status %d, msg %q; want 1 and the prefix %q or %q", r.Code, msg, unreadable, reset)
+		}
+		if n := srv.conns.Load(); n < 1 || n > 3 {
+			t.Errorf("%d connections, want 1 to 3 attempts", n)
+		}
+	})
+}
+
+// TestNoAnswer: the endpoint accepts and reads the request but never
+// answers. With the defaults this takes the full worst case, 51 s; with
+// the short settings, 2 × (1 s + 1 s) + under 2 s of backoff: 6 s.
+func TestNoAnswer(t *testing.T) {
+	t.Parallel()
+	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
+		if readRequest(c) == nil {
+			<-done
+		}
+	})
+	r := faultRun(t, srv.URL, map[string]any{"aws_config": short}, shortWorstCase)
+	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/"`, "(2 attempts)")
+	if n := srv.conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2 attempts", n)
+	}
+}
+
+// TestSlowAnswer: STS answers, but 3 s after the 1 s read timeout has
+// passed. Worst case with the short settings 6 s; with the defaults the
+// answer would arrive in time.
+func TestSlowAnswer(t *testing.T) {
+	t.Parallel()
+	srv := ststest.Start(t, ststest.Config{Users: users, Hook: func(*ststest.Request) *ststest.Response {
+		return &ststest.Response{Delay: 3 * time.Second}
+	}})
+	r := faultRun(t, srv.URL, map[string]any{"aws_config": short}, shortWorstCase)
+	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/"`, "(2 attempts)")
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("the server saw %d requests, want 2 attempts", n)
+	}
+}
+
+// TestServerErrors: 500 and 503 answers are retried, then reported with
+// the number of retries. The answers are immediate, so the worst case is
+// the backoff: under 2 s + 4 s with the defaults (3 attempts), under 2 s
+// with total_max_attempts 2.
+func TestServerErrors(t *testing.T) {
+	tests := map[string]struct {
+		resp     ststest.Response
+		extra    map[string]any
+		attempts int
+		want     string
+	}{
+		"500, default attempts": {
+			resp:     ststest.Response{Status: 500, Code: "InternalFailure", Message: ststest.MsgInternalFailure},
+			attempts: 3,
+			want:     "An error occurred (InternalFailure) when calling the AssumeRole operation (reached max retries: 2): " + ststest.MsgInternalFailure,
+		},
+		"503, two attempts": {
+			resp:     ststest.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable"},
+			extra:    map[string]any{"aws_config": map[string]any{"retries": map[string]any{"total_max_attempts": 2}}},
+			attempts: 2,
+			want:     "An error occurred (ServiceUnavailable) when calling the AssumeRole operation (reached max retries: 1): Service is unavailable",
+		},
+		"503 without a body, default attempts": {
+			resp:     ststest.Response{Status: 503},
+			attempts: 3,
+			want:     "An error occurred (503) when calling the AssumeRole operation (reached max retries: 2): Service Unavailable",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cfg := ststest.Config{Users: users}
+			failFirst(100, tc.resp)(&cfg)
+			srv := ststest.Start(t, cfg)
+			r := faultRun(t, srv.URL, tc.extra, worstCase(0, 0, tc.attempts))
+			assertFailed(t, r, tc.want)
+			if n := len(srv.Requests()); n != tc.attempts {
+				t.Errorf("the server saw %d requests, want %d attempts", n, tc.attempts)
+			}
+			meta, _ := r.Result["response_metadata"].(map[string]any)
+			if got := meta["retry_attempts"]; got != float64(tc.attempts-1) {
+				t.Errorf("response_metadata.retry_attempts = %v, want %d", got, tc.attempts-1)
+			}
+		})
+	}
+}
+
+// TestThrottlingThenSuccess: two throttled answers, then the credentials.
+// Worst case with the defaults: under 2 s + 4 s of backoff.
+func TestThrottlingThenSuccess(t *testing.T) {
+	t.Parallel()
+	cfg := ststest.Config{Users: users}
+	failFirst(2, throttling)(&cfg)
+	srv := ststest.Start(t, cfg)
+	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL}))
+	start := time.Now()
+	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
+	if d := time.Since(start); d > worstCase(0, 0, 3)+slack {
+		t.Errorf("the run took %v", d)
+	}
+	if r.Code != 0 || r.Result["changed"] != true {
+		t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
+	}
+	if n := len(srv.Requests()); n != 3 {
+		t.Errorf("the server saw %d requests, want 3", n)
+	}
+}
+
+// TestBadAnswers: a 200 whose body is not the answer. Not retried, so one
+// round trip: the worst case is one attempt's timeouts, 15 s with the
+// defaults, a few milliseconds here.
+func TestBadAnswers(t *testing.T) {
+	const cut = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIA`
+	tests := map[string]struct {
+		body []byte
+		want string // after `Unable to parse the AssumeRole response from "URL/" (HTTP 200): `
+	}{
+		"cut XML":        {body: []byte(cut), want: "failed to decode response body, XML syntax error on line 1: unexpected EOF"},
+		"other document": {body: []byte(`<html><body>captive portal</body></html>`), want: "failed to decode response body, AssumeRoleResult node not found"},
+		"not XML":        {body: []byte("hello, world"), want: "the answer holds no credentials"},
+		"empty":          {body: []byte{}, want: "the answer holds no credentials"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := ststest.Start(t, ststest.Config{Users: users, Hook: func(*ststest.Request) *ststest.Response {
+				return &ststest.Response{Status: 200, Body: tc.body}
+			}})
+			r := faultRun(t, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
+			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" (HTTP 200): `+tc.want)
+			if n := len(srv.Requests()); n != 1 {
+				t.Errorf("the server saw %d requests, want 1", n)
+			}
+		})
+	}
+}
+
+// TestTruncatedAnswer: a 200 that declares a longer body than it sends,
+// then closes the connection. A body that cannot be read is not retried:
+// one round trip, 15 s at worst with the defaults.
+func TestTruncatedAnswer(t *testing.T) {
+	t.Parallel()
+	srv := startRaw(t, func(c *net.TCPConn, _ <-chan struct{}) {
+		if readRequest(c) != nil {
+			return
+		}
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n"+
+			`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>`)
+	})
+	r := faultRun(t, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
+	assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" (HTTP 200): failed to decode response body, unexpected EOF`)
+	if n := srv.conns.Load(); n != 1 {
+		t.Errorf("%d connections, want 1 (not retried)", n)
+	}
+}
+
+// TestSessionTokens: temporary credentials the server issued, used after
+// they expired (its clock moved on) or with the wrong token. STS's 403 is
+// not retried: one round trip, 15 s at worst with the defaults.
+func TestSessionTokens(t *testing.T) {
+	var offset atomic.Int64
+	srv := ststest.Start(t, ststest.Config{Users: users, Now: func() time.Time {
+		return time.Now().Add(time.Duration(offset.Load()))
+	}})
+	home := newHome(t)
+	r := runModule(t, "sts_session_token", merge(ansibleKeys("sts_session_token"), conn(map[string]any{"ec2_url": srv.URL, "duration_seconds": 900})), home.Environ())
+	creds, _ := r.Result["sts_creds"].(map[string]any)
+	key, _ := creds["access_key"].(string)
+	secret, _ := creds["secret_key"].(string)
+	token, _ := creds["session_token"].(string)
+	if r.Code != 0 || key == "" || secret == "" || token == "" {
+		t.Fatalf("no session credentials: %v", r.Result["msg"])
+	}
+	tests := []struct {
+		name    string
+		key     string
+		token   string
+		advance time.Duration
+		want    string
+	}{
+		{name: "valid", key: key, token: token},
+		{name: "wrong token", key: key, token: token + "A",
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID},
+		{name: "token with long-term keys", key: aliceKey, token: token,
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID},
+		{name: "expired", key: key, token: token, advance: time.Hour,
+			want: "An error occurred (ExpiredToken) when calling the AssumeRole operation: " + ststest.MsgExpiredToken},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			offset.Add(int64(tc.advance))
+			s := secret
+			if tc.key == aliceKey {
+				s = aliceSecret
+			}
+			srv.Reset()
+			args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{
+				"aws_access_key": tc.key, "aws_secret_key": s, "security_token": tc.token, "region": "us-east-1", "ec2_url": srv.URL,
+			})
+			start := time.Now()
+			r := runModule(t, "sts_assume_role", args, home.Environ())
+			if d := time.Since(start); d > worstCase(5*time.Second, 10*time.Second, 1)+slack {
+				t.Errorf("the run took %v", d)
+			}
+			if tc.want == "" {
+				if r.Code != 0 {
+					t.Fatalf("failed: %v", r.Result["msg"])
+				}
+				return
+			}
+			assertFailed(t, r, tc.want)
+			if n := len(srv.Requests()); n != 1 {
+				t.Errorf("the server saw %d requests, want 1 (not retried)", n)
+			}
+		})
+	}
+}

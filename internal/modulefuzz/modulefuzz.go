@@ -1,0 +1,344 @@
+// Package modulefuzz runs a module in-process on fuzzed arguments files and
+// checks what every run must give, whatever the input: no panic, exactly
+// one JSON object on one line, failed with a message and exit status 1, or
+// a result (changed or skipped) and exit status 0, and no input secret in
+// the output.
+//
+// The process is isolated first: no AWS setting inherited, the instance
+// metadata service disabled, one attempt per call, and every proxy
+// variable pointing at a closed loopback port, so that a run that would
+// call a real endpoint fails at once without leaving the machine. Inputs
+// that could still leave the machine or wait (proxies of their own, more
+// attempts, a loopback endpoint something listens on, a CA bundle that is
+// not a regular file) are skipped.
+package modulefuzz
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ansible-sts/internal/awsauth"
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/testenv"
+)
+
+// SecretOptions are the no_log options of both modules and their aliases:
+// a string given to one of them must never show in the output.
+var SecretOptions = []string{
+	"aws_secret_key", "secret_key", "aws_secret_access_key", "ec2_secret_key",
+	"security_token", "session_token", "aws_session_token", "access_token", "aws_security_token",
+	"mfa_token",
+}
+
+// MinSecretLen is the shortest secret looked for in the output; shorter
+// ones are masked too, but also match text that merely resembles them.
+const MinSecretLen = 4
+
+// RunFunc is a module's main: it runs on argv and writes its result.
+type RunFunc func(argv []string, stdout io.Writer) int
+
+// Harness runs one module on fuzzed inputs.
+type Harness struct {
+	run      RunFunc
+	argsFile string
+}
+
+// maxRun bounds one run: every input either fails before the network or
+// meets the closed proxy port; one attempt with the default timeouts takes
+// 15 s at worst, so a run above this limit waited for something.
+const maxRun = 20 * time.Second
+
+// New isolates the process for fuzzing run: call it in the fuzz test
+// before f.Fuzz. It fails the test if the process has read the proxy
+// variables already (net/http reads them once), as requests could then
+// leave the machine.
+func New(f *testing.F, run RunFunc) *Harness {
+	f.Helper()
+	testenv.Isolate(f)
+	dead, err := deadProxy()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		f.Setenv(k, dead)
+	}
+	for _, k := range []string{"NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
+		f.Setenv(k, "")
+	}
+	f.Setenv("AWS_MAX_ATTEMPTS", "1")
+	f.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for _, target := range []string{"https://sts.amazonaws.com/", "http://169.254.169.254/"} {
+		u, _ := url.Parse(target)
+		p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
+		if err != nil || p == nil || "http://"+p.Host != dead {
+			f.Fatalf("requests to %s would go through %v, not the closed port %s: the proxy variables were read before the fuzz test set them", target, p, dead)
+		}
+	}
+	return &Harness{run: run, argsFile: filepath.Join(f.TempDir(), "args")}
+}
+
+// deadProxy returns the URL of a loopback port nothing listens on, the
+// same for the life of the process, as net/http reads the proxy variables
+// only once.
+var deadProxy = sync.OnceValues(func() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return "http://" + l.Addr().String(), nil
+})
+
+// Check runs the module on an arguments file holding data and checks its
+// output. Inputs that could leave the machine or wait are skipped.
+func (h *Harness) Check(t *testing.T, data []byte) {
+	t.Helper()
+	if reason := risky(data); reason != "" {
+		t.Skip(reason)
+	}
+	if err := os.WriteFile(h.argsFile, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	start := time.Now()
+	code := h.run([]string{h.argsFile}, &stdout)
+	if d := time.Since(start); d > maxRun {
+		t.Errorf("the run took %v, above the %v every input must fail within here", d.Round(time.Millisecond), maxRun)
+	}
+	result := CheckOutput(t, code, stdout.Bytes())
+	if result == nil {
+		return
+	}
+	CheckSecrets(t, data, result)
+}
+
+// CheckOutput checks one run's exit status and stdout and returns the
+// decoded result, nil if stdout is not one JSON object.
+func CheckOutput(t testing.TB, code int, stdout []byte) map[string]any {
+	t.Helper()
+	if !bytes.HasSuffix(stdout, []byte("\n")) || bytes.Count(stdout, []byte("\n")) != 1 {
+		t.Errorf("stdout is not one line:\n%s", stdout)
+	}
+	dec := json.NewDecoder(bytes.NewReader(stdout))
+	dec.UseNumber()
+	var result map[string]any
+	if err := dec.Decode(&result); err != nil || result == nil {
+		t.Errorf("stdout is not a JSON object (%v):\n%s", err, stdout)
+		return nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		t.Errorf("stdout holds more than one JSON value:\n%s", stdout)
+	}
+	failed, _ := result["failed"].(bool)
+	msg, _ := result["msg"].(string)
+	switch {
+	case failed:
+		if code != 1 {
+			t.Errorf("failed with exit status %d, want 1: %s", code, msg)
+		}
+		if msg == "" {
+			t.Errorf("failed without a msg: %s", stdout)
+		}
+		if strings.HasPrefix(msg, "internal error in ") {
+			t.Errorf("the module panicked: %s", msg)
+		}
+	default:
+		if code != 0 {
+			t.Errorf("exit status %d without failed: %s", code, stdout)
+		}
+		if result["changed"] != true && result["skipped"] != true {
+			t.Errorf("neither failed, changed nor skipped: %s", stdout)
+		}
+	}
+	return result
+}
+
+// CheckSecrets checks that no secret of the arguments file data shows in
+// the result: no string value in it contains one, and
+// invocation.module_args shows each no_log option given a non-empty string
+// as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.
+//
+// Masking itself writes "********" and VALUE_SPECIFIED_IN_NO_LOG_PARAMETER,
+// so secrets with a '*' or inside the placeholder are not looked for; nor
+// are keys, which AnsibleModule keeps. A secret given under a name that
+// another name of the same option overrides (secret_key and then
+// ec2_secret_key, say) is not looked for either: AnsibleModule, and so the
+// modules, mask only the value that wins.
+func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
+	t.Helper()
+	raw, err := moduleargs.Decode(data)
+	input, ok := raw.(*moduleargs.Object)
+	if err != nil || !ok {
+		return
+	}
+	var secrets []string
+	for _, name := range SecretOptions {
+		v, ok := input.Get(name)
+		if !ok {
+			continue
+		}
+		for _, s := range stringsIn(v) {
+			if len(s) >= MinSecretLen && !strings.Contains(s, "*") && !strings.Contains(moduleargs.NoLogPlaceholder, s) && !slices.Contains(secrets, s) {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	for _, s := range StringValues(result) {
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Errorf("input secret %q shows in the output: %q", secret, s)
+			}
+		}
+	}
+	inv, _ := result["invocation"].(map[string]any)
+	moduleArgs, _ := inv["module_args"].(map[string]any)
+	for _, name := range SecretOptions {
+		v, ok := input.Get(name)
+		s, isString := v.(string)
+		shown, isShown := moduleArgs[name]
+		if !ok || !isString || s == "" || !isShown {
+			continue
+		}
+		if shown != moduleargs.NoLogPlaceholder {
+			t.Errorf("invocation.module_args.%s = %#v, want %s", name, shown, moduleargs.NoLogPlaceholder)
+		}
+	}
+}
+
+// stringsIn returns the strings of a no_log value, as AnsibleModule
+// collects them: the value itself, or every string inside a list or the
+// values of a dict.
+func stringsIn(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, stringsIn(e)...)
+		}
+		return out
+	case *moduleargs.Object:
+		var out []string
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			out = append(out, stringsIn(e)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// StringValues returns every string value inside a decoded JSON value v,
+// not the keys.
+func StringValues(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, StringValues(e)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, e := range x {
+			out = append(out, StringValues(e)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// risky returns why running the module on data could leave the machine or
+// wait, "" when it cannot. It resolves the connection settings as the
+// module does (validation errors of the module's own options aside, which
+// only stop a run earlier).
+func risky(data []byte) string {
+	raw, err := moduleargs.Decode(data)
+	input, ok := raw.(*moduleargs.Object)
+	if err != nil || !ok {
+		return ""
+	}
+	spec := append(moduleargs.Spec{}, awsauth.Options...)
+	known := map[string]bool{}
+	for _, o := range spec {
+		known[o.Name] = true
+		for _, a := range o.Aliases {
+			known[a] = true
+		}
+	}
+	for _, k := range input.Keys() {
+		if !known[k] && !strings.HasPrefix(k, "_ansible_") {
+			spec = append(spec, moduleargs.Option{Name: k})
+		}
+	}
+	args, _ := moduleargs.Parse(data, spec, "fuzz", os.LookupEnv)
+	r, err := awsauth.Resolve(args)
+	if err != nil {
+		return ""
+	}
+	switch {
+	case r.Client.Proxies != nil:
+		return "aws_config.proxies may name any host"
+	case r.Client.MaxAttempts > 1:
+		return "more than one attempt waits between attempts"
+	}
+	if e := r.Endpoint.Value; e != "" {
+		if reason := listening(e); reason != "" {
+			return reason
+		}
+	}
+	if r.CABundle.Value != "" && !strings.HasPrefix(r.Endpoint.Value, "http://") {
+		if fi, err := os.Stat(r.CABundle.Value); err == nil && !fi.Mode().IsRegular() {
+			return "the CA bundle is not a regular file"
+		}
+	}
+	return ""
+}
+
+// listening returns why the endpoint cannot be used: net/http sends
+// requests to loopback hosts directly, not through the closed proxy port,
+// so one where something listens could answer slowly or never.
+func listening(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	loopback := host == "localhost"
+	if ip, err := netip.ParseAddr(host); err == nil && net.IP(ip.AsSlice()).IsLoopback() {
+		loopback = true
+	}
+	if !loopback {
+		return ""
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), time.Second)
+	if err != nil {
+		var opErr *net.OpError
+		if errors.As(err, &opErr) && !opErr.Timeout() {
+			return "" // refused: the run fails at once
+		}
+		return "the loopback endpoint does not refuse connections"
+	}
+	c.Close()
+	return "something listens on the loopback endpoint"
+}
