@@ -114,7 +114,7 @@ func (s *ClientSettings) setMode(mode string, fromOption bool) error {
 func (s *ClientSettings) setRetries(v any) error {
 	r, ok := v.(*moduleargs.Object)
 	if !ok {
-		return fmt.Errorf("aws_config: retries must be a dict, not %s", moduleargs.PyStr(v))
+		return fmt.Errorf("aws_config: retries must be a dict, not %s", moduleargs.PyRepr(v))
 	}
 	// mode first: legacy changes the default attempts, explicit counts win.
 	if m, ok := r.Get("mode"); ok {
@@ -148,7 +148,7 @@ func (s *ClientSettings) setRetries(v any) error {
 func (s *ClientSettings) setProxies(v any) error {
 	p, ok := v.(*moduleargs.Object)
 	if !ok {
-		return fmt.Errorf("aws_config: proxies must be a dict, not %s", moduleargs.PyStr(v))
+		return fmt.Errorf("aws_config: proxies must be a dict, not %s", moduleargs.PyRepr(v))
 	}
 	s.Proxies = map[string]string{}
 	for _, scheme := range p.Keys() {

@@ -38,7 +38,11 @@ func (e *ProfileNotFoundError) Error() string {
 // fills in r.Region (and r.Endpoint for the global endpoint) when they come
 // from there.
 func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
-	hc, err := r.httpClient()
+	pem, err := r.caBundle()
+	if err != nil {
+		return aws.Config{}, err
+	}
+	hc, err := r.httpClient(pem)
 	if err != nil {
 		return aws.Config{}, err
 	}
@@ -70,7 +74,7 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 		if r.Region.Value != "" {
 			opts = append(opts, config.WithRegion(r.Region.Value))
 		}
-		if pem, _ := r.caBundle(); pem != nil { // read without error by httpClient
+		if pem != nil {
 			opts = append(opts, config.WithCustomCABundle(bytes.NewReader(pem)))
 		}
 		cfg, err = config.LoadDefaultConfig(ctx, opts...)

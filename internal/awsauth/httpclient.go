@@ -3,7 +3,9 @@ package awsauth
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,15 +15,36 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
+// maxCABundle bounds the CA bundle read (system bundles are a few hundred
+// KiB), so that a device or a huge file cannot exhaust memory.
+const maxCABundle = 8 << 20
+
 // caBundle reads the CA bundle, when one is set and the endpoint may use
-// TLS (like botocore, which loads it only for an https connection).
+// TLS (like botocore, which loads it only for an https connection). It
+// must be a regular file.
 func (r *Resolved) caBundle() ([]byte, error) {
 	if r.CABundle.Value == "" || strings.HasPrefix(r.Endpoint.Value, "http://") {
 		return nil, nil
 	}
-	pem, err := os.ReadFile(r.CABundle.Value)
-	if err != nil {
+	fail := func(err error) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read the CA bundle %s (from %s): %v", r.CABundle.Value, r.CABundle.Source, err)
+	}
+	f, err := os.Open(r.CABundle.Value)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil {
+		return fail(err)
+	} else if !info.Mode().IsRegular() {
+		return fail(errors.New("not a regular file"))
+	}
+	pem, err := io.ReadAll(io.LimitReader(f, maxCABundle+1))
+	if err != nil {
+		return fail(err)
+	}
+	if len(pem) > maxCABundle {
+		return fail(fmt.Errorf("larger than %d MiB", maxCABundle>>20))
 	}
 	return pem, nil
 }
@@ -29,12 +52,8 @@ func (r *Resolved) caBundle() ([]byte, error) {
 // httpClient builds the STS client's HTTP client: connect and read
 // timeouts, a per-attempt deadline, TLS verification or the CA bundle, and
 // proxies (the environment's HTTP(S)_PROXY unless aws_config names them).
-func (r *Resolved) httpClient() (*awshttp.BuildableClient, error) {
+func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 	c := r.Client
-	pem, err := r.caBundle()
-	if err != nil {
-		return nil, err
-	}
 	var roots *x509.CertPool
 	if pem != nil {
 		roots = x509.NewCertPool()

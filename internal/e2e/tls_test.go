@@ -55,3 +55,16 @@ func TestTLS(t *testing.T) {
 		})
 	}
 }
+
+// TestCABundleNotAFile: a CA bundle that is a device or a directory fails
+// cleanly instead of being read without end.
+func TestCABundleNotAFile(t *testing.T) {
+	for _, path := range []string{"/dev/zero", t.TempDir()} {
+		args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": "https://127.0.0.1:1", "aws_ca_bundle": path}))
+		r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
+		want := "cannot read the CA bundle " + path + " (from option aws_ca_bundle): "
+		if msg, _ := r.Result["msg"].(string); r.Code != 1 || !strings.HasPrefix(msg, want) {
+			t.Errorf("aws_ca_bundle %s: %q, want prefix %q", path, msg, want)
+		}
+	}
+}

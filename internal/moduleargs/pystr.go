@@ -19,6 +19,10 @@ func PyStr(v any) string {
 	return pyRepr(v)
 }
 
+// PyRepr returns Python's repr() of a decoded JSON value, as messages
+// quote a value: 'many', 12, {'a': 1}.
+func PyRepr(v any) string { return pyRepr(v) }
+
 // pyRepr returns Python's repr() of a decoded JSON value.
 func pyRepr(v any) string {
 	switch t := v.(type) {
