@@ -19,7 +19,7 @@ PLATFORM    ?= linux/amd64
 
 FUZZTIME    ?= 30s
 
-.PHONY: build demo ensure-ansible install dist collection test gotest fuzz load lint clean
+.PHONY: build demo ensure-ansible install dist collection test gotest fuzz load bench lint clean
 
 ## build: static binaries of both modules (and local-sts) in $(BIN)/, with their ansible-doc files
 build:
@@ -91,6 +91,16 @@ fuzz:
 ## load: 500 module processes, 50 at a time, against a loopback endpoint that throttles a share of calls
 load:
 	STS_LOAD=1 $(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
+
+## bench: ours against the Python reference and the floor; writes docs/BENCHMARKS.md and docs/benchmarks.svg
+bench: build ensure-ansible
+	@test -x /usr/bin/time || { if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
+	  apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }; \
+	  else echo "make bench measures peak RSS with GNU time: install the 'time' package" >&2; exit 1; fi; }
+	@/usr/bin/python3 -c 'import boto3, ansible_collections.community.aws' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then apt-get update -qq && apt-get install -y -qq ansible python3-boto3 >/dev/null; \
+	  else echo "make bench compares with the Python reference: install Debian's ansible and python3-boto3" >&2; exit 1; fi; }
+	$(GO) run ./tools/bench -bin $(BIN) -out docs
 
 ## lint: gofmt, go vet, staticcheck
 lint:

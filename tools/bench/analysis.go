@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// mib is a mebibyte.
+const mib = 1 << 20
+
+// ratioLine is one computed ratio, e.g. reference / ours.
+type ratioLine struct {
+	Text  string
+	Value float64
+}
+
+// goal is one of the performance goals and how it stands.
+type goal struct {
+	Text     string
+	Measured string
+	Met      bool
+	Ran      bool // its group was measured
+}
+
+// summary summarizes the runs of the subject of kind for module; a
+// missing subject has an empty summary.
+func (g *group) summary(kind, module string) summary {
+	for _, s := range g.Subjects {
+		if s.Kind == kind && s.Module == module {
+			return s.summary()
+		}
+	}
+	return summary{}
+}
+
+// group returns the measured group name, or nil.
+func (r *report) group(name string) *group {
+	for _, g := range r.Groups {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// moduleRatios are, for each module, reference / ours and ours / floor in
+// median wall time, and reference / ours in median peak RSS.
+type moduleRatios struct {
+	Module                     string
+	Speedup, OverFloor, Leaner float64
+}
+
+func (r *report) moduleRatios() []moduleRatios {
+	g := r.group("module")
+	if g == nil {
+		return nil
+	}
+	fl := g.summary(floor, "sts_assume_role")
+	var out []moduleRatios
+	for _, m := range modules {
+		o, ref := g.summary(ours, m), g.summary(reference, m)
+		out = append(out, moduleRatios{m, ratio(ref.Median, o.Median), ratio(o.Median, fl.Median), ratio(ref.RSS, o.RSS)})
+	}
+	return out
+}
+
+// ratios are the comparisons the report prints.
+func (r *report) ratios() []ratioLine {
+	var out []ratioLine
+	for _, m := range r.moduleRatios() {
+		out = append(out,
+			ratioLine{m.Module + ": reference / ours, median wall time", m.Speedup},
+			ratioLine{m.Module + ": ours / floor, median wall time", m.OverFloor},
+			ratioLine{m.Module + ": reference / ours, median peak RSS", m.Leaner})
+	}
+	if g := r.group("module"); g != nil {
+		out = append(out, ratioLine{"the floor's bound on the first goal: reference sts_assume_role / floor, median wall time",
+			ratio(g.summary(reference, "sts_assume_role").Median, g.summary(floor, "sts_assume_role").Median)})
+	}
+	if g := r.group("adhoc"); g != nil {
+		out = append(out, ratioLine{"ad-hoc call: reference / ours, median wall time",
+			ratio(g.summary(reference, "sts_assume_role").Median, g.summary(ours, "sts_assume_role").Median)})
+	}
+	if g := r.group("playbook"); g != nil {
+		out = append(out, ratioLine{"playbook: ours / reference, median wall time",
+			ratio(g.summary(ours, "sts_assume_role").Median, g.summary(reference, "sts_assume_role").Median)})
+	}
+	return out
+}
+
+// goals evaluates the goals; for the module call the worse module decides.
+func (r *report) goals() []goal {
+	speed := goal{Text: "Module call at least 30× faster than the reference (median wall time)"}
+	nearFloor := goal{Text: "Module call at most 1.25× the floor (median wall time)"}
+	memory := goal{Text: "Peak RSS at least 5× below the reference (median)"}
+	if mr := r.moduleRatios(); len(mr) > 0 {
+		speed.Ran, nearFloor.Ran, memory.Ran = true, true, true
+		speed.Met, nearFloor.Met, memory.Met = true, true, true
+		var s, f, m []string
+		for _, x := range mr {
+			s = append(s, fmt.Sprintf("%s %.1f×", x.Module, x.Speedup))
+			f = append(f, fmt.Sprintf("%s %.2f×", x.Module, x.OverFloor))
+			m = append(m, fmt.Sprintf("%s %.1f×", x.Module, x.Leaner))
+			speed.Met = speed.Met && x.Speedup >= 30
+			nearFloor.Met = nearFloor.Met && x.OverFloor <= 1.25
+			memory.Met = memory.Met && x.Leaner >= 5
+		}
+		speed.Measured, nearFloor.Measured, memory.Measured = strings.Join(s, ", "), strings.Join(f, ", "), strings.Join(m, ", ")
+	}
+	size := goal{Text: "Each static linux/amd64 module binary at most 8 MiB", Met: true, Ran: true}
+	var sizes []string
+	for _, b := range r.Sizes {
+		if b.Name == "floor" {
+			continue
+		}
+		sizes = append(sizes, fmt.Sprintf("%s %.2f MiB", b.Name, float64(b.LinuxAMD64)/mib))
+		size.Met = size.Met && b.Static && b.LinuxAMD64 <= 8*mib
+	}
+	size.Measured = strings.Join(sizes, ", ")
+	playbook := goal{Text: "Playbook over the local hosts at most 0.6× the reference's time (median)"}
+	if g := r.group("playbook"); g != nil {
+		o, ref := g.summary(ours, "sts_assume_role"), g.summary(reference, "sts_assume_role")
+		x := ratio(o.Median, ref.Median)
+		playbook = goal{playbook.Text, fmt.Sprintf("%.2f× (%s against %s)", x, formatDuration(o.Median), formatDuration(ref.Median)), x <= 0.6, true}
+	}
+	return []goal{speed, nearFloor, memory, size, playbook}
+}
+
+// formatDuration prints milliseconds below 10 s, else seconds.
+func formatDuration(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// formatKiB prints a size in KiB as MiB.
+func formatKiB(kib int64) string { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSummarize(t *testing.T) {
+	ms := func(ns ...int) []time.Duration {
+		out := make([]time.Duration, len(ns))
+		for i, n := range ns {
+			out[i] = time.Duration(n) * time.Millisecond
+		}
+		return out
+	}
+	tests := map[string]struct {
+		walls []time.Duration
+		rss   []int64
+		want  summary
+	}{
+		"odd count, unsorted": {
+			walls: ms(30, 10, 50, 20, 40), rss: []int64{300, 100, 200},
+			want: summary{N: 5, Median: 30 * time.Millisecond, P90: 50 * time.Millisecond, Min: 10 * time.Millisecond, RSSRuns: 3, RSS: 200, MaxRSS: 300},
+		},
+		"even count: mean of the middle two": {
+			walls: ms(4, 1, 3, 2), rss: []int64{10, 20},
+			want: summary{N: 4, Median: 2500 * time.Microsecond, P90: 4 * time.Millisecond, Min: time.Millisecond, RSSRuns: 2, RSS: 15, MaxRSS: 20},
+		},
+		"ten runs: p90 is the ninth": {
+			walls: ms(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+			want:  summary{N: 10, Median: 5500 * time.Microsecond, P90: 9 * time.Millisecond, Min: time.Millisecond},
+		},
+		"one run": {
+			walls: ms(7), rss: []int64{5},
+			want: summary{N: 1, Median: 7 * time.Millisecond, P90: 7 * time.Millisecond, Min: 7 * time.Millisecond, RSSRuns: 1, RSS: 5, MaxRSS: 5},
+		},
+		"nothing": {},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := summarize(tc.walls, tc.rss); got != tc.want {
+				t.Errorf("summarize = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRatio(t *testing.T) {
+	if got := ratio(int64(450), 15); got != 30 {
+		t.Errorf("ratio(450, 15) = %v, want 30", got)
+	}
+	if got := ratio(time.Second, 0); got != 0 {
+		t.Errorf("ratio(1s, 0) = %v, want 0", got)
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		12345 * time.Microsecond: "12.3 ms",
+		9999 * time.Millisecond:  "9999.0 ms",
+		10 * time.Second:         "10.00 s",
+		83250 * time.Millisecond: "83.25 s",
+	} {
+		if got := formatDuration(d); got != want {
+			t.Errorf("formatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+	if got := formatKiB(9912); got != "9.7 MiB" {
+		t.Errorf("formatKiB(9912) = %q", got)
+	}
+}
+
+func TestGoals(t *testing.T) {
+	subj := func(kind, module string, wallMS int, rss int64) *subject {
+		return &subject{Kind: kind, Module: module, Walls: []time.Duration{time.Duration(wallMS) * time.Millisecond}, RSS: []int64{rss}}
+	}
+	r := &report{
+		Groups: []*group{{Name: "module", Subjects: []*subject{
+			subj(ours, "sts_assume_role", 10, 8000), subj(reference, "sts_assume_role", 450, 48000),
+			subj(ours, "sts_session_token", 20, 8000), subj(reference, "sts_session_token", 450, 48000),
+			subj(floor, "sts_assume_role", 9, 6000),
+		}}},
+		Sizes: []binary{{Name: "sts_assume_role", Static: true, LinuxAMD64: 8 * mib}, {Name: "sts_session_token", Static: true, LinuxAMD64: 8*mib + 1}, {Name: "floor", LinuxAMD64: 99 * mib}},
+	}
+	var got []string
+	for _, g := range r.goals() {
+		status := "not measured"
+		if g.Ran {
+			status = map[bool]string{true: "met", false: "missed"}[g.Met]
+		}
+		got = append(got, status+": "+g.Measured)
+	}
+	want := []string{
+		"missed: sts_assume_role 45.0×, sts_session_token 22.5×", // the worse module decides
+		"missed: sts_assume_role 1.11×, sts_session_token 2.22×",
+		"met: sts_assume_role 6.0×, sts_session_token 6.0×",
+		"missed: sts_assume_role 8.00 MiB, sts_session_token 8.00 MiB", // 8 MiB + 1 byte
+		"not measured: ",
+	}
+	if diff := strings.Join(got, "\n"); diff != strings.Join(want, "\n") {
+		t.Errorf("goals:\n%s\nwant:\n%s", diff, strings.Join(want, "\n"))
+	}
+}
