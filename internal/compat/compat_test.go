@@ -37,15 +37,7 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := testenv.BuildCommands()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testenv.RunWithCommands(m, &binDir))
 }
 
 // compatCase is one line of testdata/compat/cases.jsonl.
@@ -189,14 +181,8 @@ func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) ou
 	subst := strings.NewReplacer("$URL", srv.URL, "$CLOSED", closed, "$HOME", home.Dir,
 		"$TEMP_KEY", temp[0], "$TEMP_SECRET", temp[1], "$TEMP_TOKEN", temp[2])
 
-	args := map[string]any{
-		"_ansible_check_mode": c.Check, "_ansible_no_log": false, "_ansible_debug": false, "_ansible_diff": false,
-		"_ansible_verbosity": 0, "_ansible_version": "2.14.18", "_ansible_module_name": c.Module,
-		"_ansible_syslog_facility": "LOG_USER", "_ansible_string_conversion_action": "warn",
-		"_ansible_selinux_special_fs": []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
-		"_ansible_socket":             nil, "_ansible_shell_executable": "/bin/sh", "_ansible_keep_remote_files": false,
-		"_ansible_tmpdir": home.Dir + "/.ansible/tmp/ansible-tmp-1/", "_ansible_remote_tmp": "~/.ansible/tmp",
-	}
+	args := testenv.AnsibleKeys(c.Module, home.Dir+"/.ansible/tmp/ansible-tmp-1/")
+	args["_ansible_check_mode"] = c.Check
 	if c.Role {
 		args["role_arn"], args["role_session_name"] = "arn:aws:iam::123456789012:role/deploy", "compat"
 	}

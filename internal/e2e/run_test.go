@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,37 +27,12 @@ var binDir string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := testenv.BuildCommands()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testenv.RunWithCommands(m, &binDir))
 }
 
-// ansibleKeys are the internal keys ansible-core 2.14 writes into every
-// arguments file, with its values for a plain task.
+// ansibleKeys are the internal keys ansible-core writes for a plain task.
 func ansibleKeys(module string) map[string]any {
-	return map[string]any{
-		"_ansible_check_mode":               false,
-		"_ansible_no_log":                   false,
-		"_ansible_debug":                    false,
-		"_ansible_diff":                     false,
-		"_ansible_verbosity":                0,
-		"_ansible_version":                  "2.14.18",
-		"_ansible_module_name":              module,
-		"_ansible_syslog_facility":          "LOG_USER",
-		"_ansible_selinux_special_fs":       []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
-		"_ansible_string_conversion_action": "warn",
-		"_ansible_socket":                   nil,
-		"_ansible_shell_executable":         "/bin/sh",
-		"_ansible_keep_remote_files":        false,
-		"_ansible_tmpdir":                   "/tmp/ansible-tmp-1/",
-		"_ansible_remote_tmp":               "~/.ansible/tmp",
-	}
+	return testenv.AnsibleKeys(module, "/tmp/ansible-tmp-1/")
 }
 
 // run is one module process's outcome.

@@ -1,7 +1,6 @@
 package ststest
 
 import (
-	"ansible-sts/internal/testenv"
 	"context"
 	"encoding/json"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/testenv"
 )
 
 // botocoreScript calls the server through botocore: AssumeRole with user

@@ -1,7 +1,6 @@
 package ststest
 
 import (
-	"ansible-sts/internal/testenv"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"ansible-sts/internal/testenv"
 )
 
 const (

@@ -125,3 +125,40 @@ func BuildCommands() (string, error) {
 	}
 	return dir, nil
 }
+
+// AnsibleKeys returns the internal keys ansible-core 2.14 writes into every
+// arguments file, with its values for a plain task of module; tmpdir is
+// the remote temporary directory it names.
+func AnsibleKeys(module, tmpdir string) map[string]any {
+	return map[string]any{
+		"_ansible_check_mode":               false,
+		"_ansible_no_log":                   false,
+		"_ansible_debug":                    false,
+		"_ansible_diff":                     false,
+		"_ansible_verbosity":                0,
+		"_ansible_version":                  "2.14.18",
+		"_ansible_module_name":              module,
+		"_ansible_syslog_facility":          "LOG_USER",
+		"_ansible_selinux_special_fs":       []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
+		"_ansible_string_conversion_action": "warn",
+		"_ansible_socket":                   nil,
+		"_ansible_shell_executable":         "/bin/sh",
+		"_ansible_keep_remote_files":        false,
+		"_ansible_tmpdir":                   tmpdir,
+		"_ansible_remote_tmp":               "~/.ansible/tmp",
+	}
+}
+
+// RunWithCommands is a TestMain body for packages that run the built
+// commands: it builds them (BuildCommands), sets *dir, runs the tests and
+// removes the build.
+func RunWithCommands(m *testing.M, dir *string) int {
+	d, err := BuildCommands()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*dir = d
+	defer os.RemoveAll(d)
+	return m.Run()
+}

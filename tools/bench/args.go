@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+
+	"ansible-sts/internal/testenv"
 )
 
 // modules are our binaries, by file name.
@@ -29,23 +31,7 @@ func (w *workspace) taskOptions(module string) map[string]any {
 // writes it: the task's options and the full set of _ansible_* keys.
 func (w *workspace) argsFile(module string) (string, error) {
 	args := w.taskOptions(module)
-	for k, v := range map[string]any{
-		"_ansible_check_mode":               false,
-		"_ansible_no_log":                   false,
-		"_ansible_debug":                    false,
-		"_ansible_diff":                     false,
-		"_ansible_verbosity":                0,
-		"_ansible_version":                  "2.14.18",
-		"_ansible_module_name":              module,
-		"_ansible_syslog_facility":          "LOG_USER",
-		"_ansible_selinux_special_fs":       []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
-		"_ansible_string_conversion_action": "warn",
-		"_ansible_socket":                   nil,
-		"_ansible_shell_executable":         "/bin/sh",
-		"_ansible_keep_remote_files":        false,
-		"_ansible_tmpdir":                   filepath.Join(w.home, ".ansible", "tmp", "ansible-tmp-bench") + "/",
-		"_ansible_remote_tmp":               "~/.ansible/tmp",
-	} {
+	for k, v := range testenv.AnsibleKeys(module, filepath.Join(w.home, ".ansible", "tmp", "ansible-tmp-bench")+"/") {
 		args[k] = v
 	}
 	data, err := json.Marshal(args)
