@@ -190,7 +190,7 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 		if !ok {
 			continue
 		}
-		for _, s := range stringsIn(v) {
+		for _, s := range StringValues(v) {
 			if len(s) >= MinSecretLen && !strings.Contains(s, "*") && !strings.Contains(moduleargs.NoLogPlaceholder, s) && !slices.Contains(secrets, s) {
 				secrets = append(secrets, s)
 			}
@@ -218,32 +218,9 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 	}
 }
 
-// stringsIn returns the strings of a no_log value, as AnsibleModule
-// collects them: the value itself, or every string inside a list or the
-// values of a dict.
-func stringsIn(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringsIn(e)...)
-		}
-		return out
-	case *moduleargs.Object:
-		var out []string
-		for _, k := range x.Keys() {
-			e, _ := x.Get(k)
-			out = append(out, stringsIn(e)...)
-		}
-		return out
-	}
-	return nil
-}
-
-// StringValues returns every string value inside a decoded JSON value v,
-// not the keys.
+// StringValues returns every string value inside a decoded JSON value v
+// (from encoding/json or moduleargs.Decode), not the keys: for a no_log
+// value, the strings AnsibleModule collects to hide.
 func StringValues(v any) []string {
 	switch x := v.(type) {
 	case string:
@@ -257,6 +234,13 @@ func StringValues(v any) []string {
 	case map[string]any:
 		var out []string
 		for _, e := range x {
+			out = append(out, StringValues(e)...)
+		}
+		return out
+	case *moduleargs.Object:
+		var out []string
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
 			out = append(out, StringValues(e)...)
 		}
 		return out
