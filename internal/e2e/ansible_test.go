@@ -27,26 +27,32 @@ func ansibleDir(t *testing.T) string {
 	if err := os.Mkdir(lib, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []string{"sts_assume_role", "sts_session_token"} {
-		data, err := os.ReadFile(filepath.Join(binDir, m))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(lib, m), data, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyModules(t, lib)
 	playbooks, _ := filepath.Glob(filepath.Join("..", "..", "playbooks", "*.yml"))
 	for _, p := range playbooks {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(p)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		copyFile(t, p, filepath.Join(dir, filepath.Base(p)), 0o644)
 	}
 	return dir
+}
+
+// copyModules copies the built module binaries into dir.
+func copyModules(t *testing.T, dir string) {
+	t.Helper()
+	for _, m := range []string{"sts_assume_role", "sts_session_token"} {
+		copyFile(t, filepath.Join(binDir, m), filepath.Join(dir, m), 0o755)
+	}
+}
+
+// copyFile copies src to dst with mode.
+func copyFile(t *testing.T, src, dst string, mode os.FileMode) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, mode); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // withLocalSTS runs command under the local endpoint (bin/local-sts -- …)

@@ -84,15 +84,7 @@ func TestAnsibleDoc(t *testing.T) {
 	dir := t.TempDir()
 	home := testenv.NewHome(t)
 	runIn(t, repoRoot, makeEnv(home), "go", "run", "./tools/gendocs", "-out", dir)
-	for _, m := range []string{"sts_assume_role", "sts_session_token"} {
-		data, err := os.ReadFile(filepath.Join(binDir, m))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, m), data, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyModules(t, dir)
 	env := home.Environ("ANSIBLE_NOCOLOR=1")
 	for _, m := range []string{"sts_assume_role", "sts_session_token"} {
 		t.Run(m, func(t *testing.T) {
@@ -149,10 +141,7 @@ func TestInstall(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	data, _ := os.ReadFile(filepath.Join(repoRoot, "playbooks", "installed.yml"))
-	if err := os.WriteFile(filepath.Join(dir, "installed.yml"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyFile(t, filepath.Join(repoRoot, "playbooks", "installed.yml"), filepath.Join(dir, "installed.yml"), 0o644)
 	env := home.Environ("ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")
 	play := runIn(t, dir, env, filepath.Join(binDir, "local-sts"), "--", "ansible-playbook", "-i", "localhost,", "installed.yml")
 	if !strings.Contains(play, "failed=0") {
@@ -178,10 +167,7 @@ func TestCollection(t *testing.T) {
 	env := home.Environ("ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_COLLECTIONS_PATH="+collections)
 	runIn(t, dist, env, "ansible-galaxy", "collection", "install", "-p", collections, tarballs[0])
 	dir := t.TempDir()
-	data, _ := os.ReadFile(filepath.Join(repoRoot, "playbooks", "collection.yml"))
-	if err := os.WriteFile(filepath.Join(dir, "collection.yml"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyFile(t, filepath.Join(repoRoot, "playbooks", "collection.yml"), filepath.Join(dir, "collection.yml"), 0o644)
 	play := runIn(t, dir, env, filepath.Join(binDir, "local-sts"), "--", "ansible-playbook", "-i", "localhost,", "collection.yml")
 	if !strings.Contains(play, "failed=0") {
 		t.Errorf("collection.yml:\n%s", play)

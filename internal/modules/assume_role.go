@@ -48,12 +48,10 @@ var AssumeRole = module.Module{
 		if err != nil {
 			return nil, err
 		}
-		if err := stscall.RequireCredentials(out.Credentials); err != nil {
+		creds, err := stscall.Credentials(out.Credentials)
+		if err != nil {
 			return nil, err
 		}
-		return result.Result{
-			"sts_creds": stscall.Credentials(out.Credentials),
-			"sts_user":  stscall.AssumedRoleUser(out.AssumedRoleUser),
-		}, nil
+		return result.Result{"sts_creds": creds, "sts_user": stscall.AssumedRoleUser(out.AssumedRoleUser)}, nil
 	},
 }

@@ -35,9 +35,10 @@ var SessionToken = module.Module{
 		if err != nil {
 			return nil, err
 		}
-		if err := stscall.RequireCredentials(out.Credentials); err != nil {
+		creds, err := stscall.Credentials(out.Credentials)
+		if err != nil {
 			return nil, err
 		}
-		return result.Result{"sts_creds": stscall.Credentials(out.Credentials)}, nil
+		return result.Result{"sts_creds": creds}, nil
 	},
 }

@@ -9,24 +9,16 @@ import (
 	"ansible-sts/internal/result"
 )
 
-// RequireCredentials fails an answer that holds no access key: a 200 from
-// something that is not STS (an empty or non-XML body, which the SDK reads
-// as an empty answer). botocore would return null credentials there; a
-// failure names the endpoint instead of letting a later task fail.
-func RequireCredentials(c *types.Credentials) error {
+// Credentials returns sts_creds as the Python modules build it (a member
+// STS did not send is null). An answer with no access key fails: it is a
+// 200 from something that is not STS (an empty or non-XML body, which the
+// SDK reads as an empty answer); botocore would return null credentials,
+// and a failure naming the endpoint beats a later task failing.
+func Credentials(c *types.Credentials) (map[string]any, error) {
 	if c == nil || c.AccessKeyId == nil {
-		return &smithy.DeserializationError{Err: errors.New("the answer holds no credentials")}
+		return nil, &smithy.DeserializationError{Err: errors.New("the answer holds no credentials")}
 	}
-	return nil
-}
-
-// Credentials returns sts_creds as the Python modules build it; a member
-// STS did not send is null.
-func Credentials(c *types.Credentials) map[string]any {
 	creds := map[string]any{"access_key": nil, "secret_key": nil, "session_token": nil, "expiration": nil}
-	if c == nil {
-		return creds
-	}
 	set := func(key string, v *string) {
 		if v != nil {
 			creds[key] = *v
@@ -38,7 +30,7 @@ func Credentials(c *types.Credentials) map[string]any {
 	if c.Expiration != nil {
 		creds["expiration"] = result.Expiration(*c.Expiration)
 	}
-	return creds
+	return creds, nil
 }
 
 // AssumedRoleUser returns sts_user: the members STS sent, in snake case.
