@@ -15,7 +15,10 @@ DIST        ?= dist
 # Platforms of make dist, as GOOS/GOARCH; the files are named after
 # ansible_system and ansible_architecture, as ansible's own binary module tests name them.
 PLATFORMS   := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
-PLATFORM    ?= linux/amd64
+# The collection's platforms, as GOOS/GOARCH:NAME, NAME after ansible_system
+# and ansible_architecture (and uname -sm) in lower case.
+COLLECTION_PLATFORMS := linux/amd64:linux_x86_64 linux/arm64:linux_aarch64 \
+  darwin/amd64:darwin_x86_64 darwin/arm64:darwin_arm64 freebsd/amd64:freebsd_amd64
 
 FUZZTIME    ?= 30s
 
@@ -46,15 +49,18 @@ dist:
 	cd $(DIST) && sha256sum * > SHA256SUMS
 	@ls -l $(DIST)
 
-## collection: the stsgo.aws collection tarball in $(DIST)/, binaries for $(PLATFORM)
+## collection: the stsgo.aws collection tarball in $(DIST)/: one stsgo-aws binary per platform
+## (both modules in each) under binaries/, action plugins, doc-only module stubs
 collection: ensure-ansible
-	rm -rf $(DIST)/collection && mkdir -p $(DIST)/collection/plugins/modules
+	rm -rf $(DIST)/collection && mkdir -p $(DIST)/collection/plugins/modules $(DIST)/collection/binaries
 	cp -r collection/. $(DIST)/collection/
-	for m in $(MODULES); do \
-	  CGO_ENABLED=0 GOOS=$(word 1,$(subst /, ,$(PLATFORM))) GOARCH=$(word 2,$(subst /, ,$(PLATFORM))) \
-	    $(GO) build $(BUILD_FLAGS) -o $(DIST)/collection/plugins/modules/$$m ./cmd/$$m || exit 1; \
+	for p in $(COLLECTION_PLATFORMS); do \
+	  target=$${p%%:*}; name=$${p#*:}; \
+	  CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} \
+	    $(GO) build $(BUILD_FLAGS) -o $(DIST)/collection/binaries/stsgo-aws_$$name ./cmd/stsgo-aws || exit 1; \
 	done
-	$(GO) run ./tools/gendocs -out $(DIST)/collection/plugins/modules
+	cd $(DIST)/collection/binaries && sha256sum stsgo-aws_* > SHA256SUMS
+	$(GO) run ./tools/gendocs -stub -out $(DIST)/collection/plugins/modules
 	ansible-galaxy collection build --force --output-path $(DIST) $(DIST)/collection
 
 ## demo: the demo playbook against the bundled local STS endpoint

@@ -152,20 +152,30 @@ func TestInstall(t *testing.T) {
 	}
 }
 
-// TestCollection builds the collection tarball, installs it into a
-// temporary collections path and runs a playbook with the FQCNs and the
-// action group.
+// TestCollection installs the collection tarball into a temporary
+// collections path, runs a playbook with the FQCNs and the action group,
+// and checks what ansible-doc and Galaxy see.
 func TestCollection(t *testing.T) {
 	home := testenv.NewHome(t)
-	dist := t.TempDir()
-	runIn(t, repoRoot, makeEnv(home), "make", "collection", "DIST="+dist)
-	tarballs, _ := filepath.Glob(filepath.Join(dist, "stsgo-aws-*.tar.gz"))
-	if len(tarballs) != 1 {
-		t.Fatalf("collection tarballs: %v", tarballs)
+	tarball := buildCollection(t)
+	// Galaxy refuses uploads over 20 MB.
+	if fi, err := os.Stat(tarball); err != nil || fi.Size() >= 20_000_000 {
+		t.Errorf("collection tarball: %v, size %d bytes, want under 20 MB", err, fi.Size())
+	}
+	files := runIn(t, t.TempDir(), home.Environ(), "tar", "tzf", tarball)
+	for _, want := range []string{
+		"binaries/stsgo-aws_linux_x86_64", "binaries/stsgo-aws_linux_aarch64", "binaries/stsgo-aws_darwin_x86_64",
+		"binaries/stsgo-aws_darwin_arm64", "binaries/stsgo-aws_freebsd_amd64", "binaries/SHA256SUMS",
+		"plugins/modules/sts_assume_role.py", "plugins/action/sts_assume_role.py", "plugins/plugin_utils/binary_module.py",
+		"meta/runtime.yml", "meta/execution-environment.yml", "LICENSE",
+	} {
+		if !strings.Contains(files, want+"\n") {
+			t.Errorf("the tarball lacks %s:\n%s", want, files)
+		}
 	}
 	collections := t.TempDir()
 	env := home.Environ("ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_COLLECTIONS_PATH="+collections)
-	runIn(t, dist, env, "ansible-galaxy", "collection", "install", "-p", collections, tarballs[0])
+	runIn(t, t.TempDir(), env, "ansible-galaxy", "collection", "install", "-p", collections, tarball)
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(repoRoot, "playbooks", "collection.yml"), filepath.Join(dir, "collection.yml"), 0o644)
 	play := runIn(t, dir, env, filepath.Join(binDir, "local-sts"), "--", "ansible-playbook", "-i", "localhost,", "collection.yml")
@@ -174,6 +184,15 @@ func TestCollection(t *testing.T) {
 	}
 	if doc := runIn(t, dir, env, "ansible-doc", "stsgo.aws.sts_session_token"); !strings.Contains(doc, "mfa_serial_number") {
 		t.Errorf("ansible-doc stsgo.aws.sts_session_token:\n%s", doc)
+	}
+	list := runIn(t, dir, env, "ansible-doc", "-l", "stsgo.aws")
+	for _, m := range []string{"stsgo.aws.sts_assume_role", "stsgo.aws.sts_session_token"} {
+		if !strings.Contains(list, m+" ") {
+			t.Errorf("ansible-doc -l stsgo.aws does not list %s:\n%s", m, list)
+		}
+	}
+	if strings.Contains(list, "WARNING") {
+		t.Errorf("ansible-doc -l stsgo.aws warns:\n%s", list)
 	}
 }
 

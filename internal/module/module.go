@@ -45,11 +45,22 @@ var Version = "dev"
 // Run runs the module with the command-line arguments (the arguments file
 // first), writes exactly one JSON result to stdout and returns the exit
 // status, on every path, a panic included.
-func Run(m Module, argv []string, stdout io.Writer) (code int) {
+func Run(m Module, argv []string, stdout io.Writer) int {
 	if len(argv) == 1 && argv[0] == "--version" {
 		fmt.Fprintf(stdout, "%s %s\n", m.Name, Version)
 		return 0
 	}
+	path := ""
+	if len(argv) > 0 {
+		path = argv[0]
+	}
+	return run(m, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
+		return moduleargs.ReadFile(path, spec, m.Name)
+	})
+}
+
+// run runs m on the arguments load returns, and writes its one result.
+func run(m Module, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
 	inv := &invocation{Module: m}
 	defer func() {
 		if p := recover(); p != nil {
@@ -57,7 +68,7 @@ func Run(m Module, argv []string, stdout io.Writer) (code int) {
 			code = result.Write(stdout, result.Failure(msg), inv.args)
 		}
 	}()
-	return result.Write(stdout, inv.run(argv), inv.args)
+	return result.Write(stdout, inv.run(load), inv.args)
 }
 
 // invocation is one run of a module. args is set as soon as the arguments
@@ -67,12 +78,8 @@ type invocation struct {
 	args *moduleargs.Args
 }
 
-func (inv *invocation) run(argv []string) result.Result {
-	path := ""
-	if len(argv) > 0 {
-		path = argv[0]
-	}
-	args, err := moduleargs.ReadFile(path, inv.Spec(), inv.Name)
+func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error)) result.Result {
+	args, err := load(inv.Spec())
 	inv.args = args
 	if err != nil {
 		return result.Failure(err.Error())

@@ -3,6 +3,7 @@ package moduleargs
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -52,6 +53,43 @@ func ReadFile(path string, spec Spec, defaultName string) (*Args, error) {
 		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("cannot read the arguments file: %v", err)}
 	}
 	return Parse(data, spec, defaultName, os.LookupEnv)
+}
+
+// MaxStdin bounds the arguments read from standard input.
+const MaxStdin = 64 << 20
+
+// ReadStdin reads the arguments from r, which a caller that keeps them off
+// the disk passes on standard input, up to MaxStdin bytes.
+func ReadStdin(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxStdin+1))
+	if err != nil {
+		return nil, &Error{Msg: fmt.Sprintf("cannot read the arguments from standard input: %v", err)}
+	}
+	if len(data) > MaxStdin {
+		return nil, &Error{Msg: fmt.Sprintf("the arguments on standard input are larger than %d MiB", MaxStdin>>20)}
+	}
+	return data, nil
+}
+
+// Failed returns the Args of a run whose arguments could not be read, and
+// err as the *Error to report.
+func Failed(defaultName string, err error) (*Args, error) {
+	return emptyArgs(defaultName), err
+}
+
+// ModuleName returns the _ansible_module_name of an arguments file's
+// contents, or "" when it has none or is not a JSON object.
+func ModuleName(data []byte) string {
+	raw, err := Decode(data)
+	if err != nil {
+		return ""
+	}
+	obj, ok := raw.(*Object)
+	if !ok {
+		return ""
+	}
+	name, _ := obj.vals["_ansible_module_name"].(string)
+	return name
 }
 
 // Parse validates the contents of an arguments file against spec. lookupEnv

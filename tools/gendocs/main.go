@@ -6,6 +6,9 @@
 // what the binaries accept.
 //
 //	go run ./tools/gendocs -out bin
+//
+// With -stub it writes NAME.py instead: the doc-only Python files of the
+// collection's plugins/modules/.
 package main
 
 import (
@@ -19,10 +22,14 @@ import (
 
 func main() {
 	out := flag.String("out", "bin", "directory to write NAME.yml into")
+	stub := flag.Bool("stub", false, "write the collection's doc-only NAME.py instead")
 	flag.Parse()
 	for _, m := range modules.All {
-		path := filepath.Join(*out, m.Name+".yml")
-		if err := os.WriteFile(path, []byte(render(m)), 0o644); err != nil {
+		path, text := filepath.Join(*out, m.Name+".yml"), render(m)
+		if *stub {
+			path, text = filepath.Join(*out, m.Name+".py"), renderStub(m)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "gendocs:", err)
 			os.Exit(1)
 		}

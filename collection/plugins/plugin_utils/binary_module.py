@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# Copyright: the stsgo.aws maintainers
+# Apache License 2.0 (see LICENSE)
+"""Run the collection's Go binary on the managed host, sent once per host.
+
+The collection ships one static binary per platform (binaries/), each
+carrying every module. For a task, the action plugin sends one shell command
+that finds the host's platform with uname, checks the per-user cache
+(~/.ansible/stsgo/SHA256/stsgo-aws by default), verifies the cached binary's
+SHA-256 and runs it with the task's arguments on standard input. Only when
+the cache misses does the binary cross the connection, on the standard input
+of one more command: to a temporary name in the cache folder, checked against
+its hash, then renamed into place, so a half-written file is never run. The
+arguments never land on the host's disk.
+
+Where that path cannot be taken (async, a connection that cannot pass
+standard input, become with su, an unusable cache), the plugin falls back to
+a private temporary directory, or to ansible-core's own binary-module path
+with the host's binary.
+
+Variables (inventory, play or -e):
+  stsgo_aws_cache      false turns the cache off: each task uploads the
+                       binary to a private temporary directory (default true)
+  stsgo_aws_cache_dir  the cache folder on the host (default ~/.ansible/stsgo)
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import json
+import os
+import shlex
+
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.text.converters import to_bytes
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+from ansible.vars.clean import remove_internal_keys
+
+display = Display()
+
+BINARY = 'stsgo-aws'
+BINARIES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'binaries')
+
+# Each platform as ansible_system and ansible_architecture name it, and the
+# `uname -sm` outputs that mean it. The binaries are named after the first.
+PLATFORMS = (
+    ('linux_x86_64', ('Linux x86_64', 'Linux amd64')),
+    ('linux_aarch64', ('Linux aarch64', 'Linux arm64')),
+    ('darwin_x86_64', ('Darwin x86_64',)),
+    ('darwin_arm64', ('Darwin arm64',)),
+    ('freebsd_amd64', ('FreeBSD amd64', 'FreeBSD x86_64')),
+)
+
+MARK = 'stsgo-aws-cache:'
+
+# The shell functions both remote commands share. sha prints a file's
+# SHA-256 with whichever tool the host has; safe fails unless a path is a
+# directory (d) or regular file (f), not a symlink, owned by this user and
+# writable by nobody else.
+_FUNCTIONS = r'''
+say() { printf "%s %s\n" "stsgo-aws-cache:" "$*"; exit 0; }
+sha() {
+  if command -v sha256sum >/dev/null 2>&1; then set -- $(sha256sum "$1")
+  elif command -v shasum >/dev/null 2>&1; then set -- $(shasum -a 256 "$1")
+  elif command -v sha256 >/dev/null 2>&1; then set -- $(sha256 -q "$1")
+  elif command -v openssl >/dev/null 2>&1; then set -- $(openssl dgst -sha256 -r "$1")
+  else return 1; fi
+  printf "%s\n" "$1"
+}
+safe() {
+  set -- "$1" "$2" $(ls -ldn "$1" 2>/dev/null)
+  [ $# -ge 5 ] || return 1
+  case $3 in "$2"*) ;; *) return 1;; esac
+  case $3 in ?????w*|????????w*) return 1;; esac
+  [ "$5" = "$(id -u)" ]
+}
+'''
+
+# The warm command: run the cached binary, or say why not. Arguments: the
+# module, the cache folder. The case table maps uname to platform and hash.
+_RUN = r'''
+m=$1 r=$2
+u=$(uname -sm 2>/dev/null)
+case $u in
+%(table)s
+*) say platform "$u";;
+esac
+case $r in "~") r=${HOME:-};; "~/"*) r=${HOME:-}/${r#"~/"};; esac
+case $r in /*) ;; *) say nohome "$p";; esac
+d=$r/$h b=$r/$h/stsgo-aws
+if [ ! -d "$d" ]; then
+  (umask 077; mkdir -p "$d") 2>/dev/null || say unusable "$p" "$r"
+fi
+safe "$r" d && safe "$d" d || say unsafe "$p" "$d"
+[ -f "$b" ] || say absent "$p" "$d"
+safe "$b" - || say unsafe "$p" "$b"
+s=$(sha "$b") || say nohash "$p"
+[ "$s" = "$h" ] || say tampered "$p" "$d"
+exec "$b" "$m" -
+'''
+
+# The install command: write the binary, which arrives on standard input, to
+# a temporary name in the cache folder, check its hash and rename it into
+# place. Standard input reaches the become user too, so no file has to be
+# shared between users. Arguments: the folder, the hash.
+_INSTALL = r'''
+d=$1 h=$2 t=$1/.stsgo-aws.$$
+safe "$d" d || say unsafe - "$d"
+(umask 077; cat > "$t") || { rm -f "$t"; say unusable - "$d"; }
+s=$(sha "$t") || { rm -f "$t"; say nohash -; }
+[ "$s" = "$h" ] || { rm -f "$t"; say corrupt - "$t"; }
+chmod 0700 "$t" && mv -f "$t" "$d/stsgo-aws" || { rm -f "$t"; say unusable - "$d"; }
+say installed
+'''
+
+
+def platform_of(system, machine):
+    """Return the platform name of a `uname -s` and `uname -m` pair, or None."""
+    text = '%s %s' % (system, machine)
+    for name, unames in PLATFORMS:
+        if text in unames:
+            return name
+    return None
+
+
+def read_sums():
+    """Return {platform: sha256} from binaries/SHA256SUMS."""
+    sums = {}
+    try:
+        with open(os.path.join(BINARIES, 'SHA256SUMS')) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 2 and parts[1].lstrip('*').startswith(BINARY + '_'):
+                    sums[parts[1].lstrip('*')[len(BINARY) + 1:]] = parts[0]
+    except (IOError, OSError) as e:
+        raise AnsibleActionFail('the stsgo.aws collection has no binaries/SHA256SUMS: %s' % e)
+    return sums
+
+
+class BinaryModuleAction(ActionBase):
+    """An action plugin that runs one module of the collection's binary."""
+
+    MODULE = None  # set by each module's action plugin
+
+    def run(self, tmp=None, task_vars=None):
+        self._supports_check_mode = True
+        self._supports_async = True
+        result = super(BinaryModuleAction, self).run(tmp, task_vars)
+        del tmp
+        if task_vars is None:
+            task_vars = {}
+        wrap_async = bool(self._task.async_val and not self._connection.has_native_async)
+        if not result.get('skipped'):
+            self._sums = read_sums()
+            why = self._why_not_stdin(wrap_async)
+            if why:
+                display.vvv('stsgo-aws: %s; using ansible-core\'s binary module path' % why, host=self._host_name(task_vars))
+                data = self._execute_fallback(task_vars, wrap_async)
+            else:
+                data = self._execute_stdin(task_vars)
+            result = merge_hash(result, data)
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    # Choosing the path.
+
+    def _why_not_stdin(self, wrap_async):
+        """Return why the arguments cannot go on standard input, or ''."""
+        if wrap_async:
+            return 'async'
+        if not getattr(self._connection, 'has_pipelining', False):
+            return 'the %s connection cannot pass standard input' % self._connection.transport
+        if self._becoming():
+            become = self._connection.become
+            if become.name.split('.')[-1] == 'su':
+                return 'become with su cannot pass standard input'
+            if getattr(become, 'require_tty', False):
+                return 'become with %s needs a tty' % become.name
+        return ''
+
+    def _becoming(self):
+        """Report whether commands run as another user, as ansible-core decides."""
+        if not self._connection.become:
+            return False
+        ruser, buser = self._get_remote_user(), self.get_become_option('become_user')
+        return bool(C.BECOME_ALLOW_SAME_USER or buser != ruser or not any((ruser, buser)))
+
+    def _host_name(self, task_vars):
+        return self._task.delegate_to or task_vars.get('inventory_hostname')
+
+    def _setting(self, task_vars, name, default):
+        value = task_vars.get(name, default)
+        return self._templar.template(value) if value is not None else default
+
+    # The fast path: arguments on standard input, binary from the cache.
+
+    def _module_args(self, task_vars):
+        args = dict(self._task.args)
+        self._update_module_args(self._task.action, args, task_vars)
+        return args
+
+    def _execute_stdin(self, task_vars):
+        args = self._module_args(task_vars)
+        in_data = json.dumps(args)
+        host = self._host_name(task_vars)
+        warnings = []
+        cache = boolean(self._setting(task_vars, 'stsgo_aws_cache', True), strict=False)
+        res = None
+        if cache:
+            root = self._setting(task_vars, 'stsgo_aws_cache_dir', '~/.ansible/stsgo')
+            run_script = _RUN % {'table': self._case_table()}
+            res = self._command(run_script, [self.MODULE, root], in_data)
+            miss = self._miss(res)
+            if miss:
+                reason, platform, where = (miss + ['', '', ''])[:3]
+                display.vvv('stsgo-aws: cache %s (%s) %s' % (reason, platform, where), host=host)
+                if reason == 'platform':
+                    raise AnsibleActionFail(self._unknown_platform(' '.join(miss[1:])))
+                if reason in ('absent', 'tampered'):
+                    if reason == 'tampered':
+                        warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, where))
+                    installed = self._install(platform, where)
+                    if installed == ['installed']:
+                        res = self._command(run_script, [self.MODULE, root], in_data)
+                        installed = self._miss(res)
+                    if installed:
+                        warnings.append(self._fallback_warning(installed))
+                        res = self._private(platform, in_data)
+                else:
+                    if reason in ('unsafe', 'unusable'):
+                        warnings.append(self._fallback_warning(miss))
+                    res = self._private(platform, in_data)
+        else:
+            platform = self._platform(task_vars)
+            res = self._private(platform, in_data)
+        data = self._parse_returned_data(res)
+        data.pop('_ansible_suppress_tmpdir_delete', None)
+        remove_internal_keys(data)
+        if warnings:
+            data['warnings'] = list(data.get('warnings') or []) + warnings
+        return data
+
+    def _case_table(self):
+        lines = []
+        for name, unames in PLATFORMS:
+            if name in self._sums:
+                pattern = '|'.join('"%s"' % u for u in unames)
+                lines.append('%s) p=%s h=%s;;' % (pattern, name, self._sums[name]))
+        return '\n'.join(lines)
+
+    def _command(self, script, argv, in_data):
+        """Run script with argv as its positional parameters on the host,
+        with the task's environment, as become if the task asks for it. The
+        script runs in the shell ansible-core starts, so it is quoted once."""
+        env = self._compute_environment_string()
+        cmd = 'set -- %s\n%s' % (' '.join(shlex.quote(a) for a in argv), (_FUNCTIONS + script).strip())
+        if env:
+            cmd = 'export %s\n%s' % (env, cmd)
+        if not isinstance(in_data, bytes):
+            in_data = to_bytes(in_data, errors='surrogate_or_strict')
+        return self._low_level_execute_command(cmd, sudoable=True, in_data=in_data)
+
+    @staticmethod
+    def _miss(res):
+        out = (res.get('stdout') or '').strip()
+        if res.get('rc') == 0 and out.startswith(MARK) and '\n' not in out:
+            return out[len(MARK):].split()
+        return None
+
+    def _install(self, platform, folder):
+        """Send the platform's binary into the cache folder, on standard
+        input; return the install command's report (['installed'] when done)."""
+        with open(self._local_binary(platform), 'rb') as f:
+            data = f.read()
+        display.vvv('stsgo-aws: sending the %s binary (%d bytes) into %s' % (platform, len(data), folder))
+        res = self._command(_INSTALL, [folder, self._sums[platform]], data)
+        return self._miss(res) or ['unusable', '-', folder]
+
+    def _private(self, platform, in_data):
+        """Upload the binary to a private temporary directory and run it
+        from there; the directory goes when the task ends."""
+        local = self._local_binary(platform)
+        if self._connection._shell.tmpdir is None:
+            self._make_tmp_path()
+        remote = self._connection._shell.join_path(self._connection._shell.tmpdir, BINARY)
+        self._transfer_file(local, remote)
+        self._fixup_perms2([self._connection._shell.tmpdir, remote])
+        return self._command('exec "$2" "$1" -\n', [self.MODULE, remote], in_data)
+
+    def _fallback_warning(self, miss):
+        reason = miss[0]
+        where = miss[2] if len(miss) > 2 else ''
+        if reason == 'unsafe':
+            return ('the stsgo.aws binary cache %s is not owned by the remote user or is writable by others; '
+                    'it was not used, and the binary was uploaded to a private temporary directory' % where)
+        return 'the stsgo.aws binary cache %s cannot be used (%s); the binary was uploaded to a private temporary directory' % (where, reason)
+
+    # The fallback: ansible-core's own binary-module path, with the host's
+    # binary and an arguments file.
+
+    def _execute_fallback(self, task_vars, wrap_async):
+        self._fallback_binary = self._local_binary(self._platform(task_vars))
+        return self._execute_module(module_name=self._task.action, task_vars=task_vars, wrap_async=wrap_async)
+
+    def _configure_module(self, module_name, module_args, task_vars):
+        binary = getattr(self, '_fallback_binary', None)
+        if binary and module_name == self._task.action:
+            return ('binary', None, None, binary)
+        return super(BinaryModuleAction, self)._configure_module(module_name, module_args, task_vars)
+
+    # Platforms and binaries.
+
+    def _platform(self, task_vars):
+        """The host's platform: from facts when gathered, else from one
+        `uname -sm`, remembered on the controller for the rest of the run."""
+        host_vars = task_vars
+        if self._task.delegate_to:
+            host_vars = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to) or {}
+        facts = host_vars.get('ansible_facts') or {}
+        system, machine = facts.get('system'), facts.get('architecture')
+        if system and machine:
+            found = '%s %s' % (system, machine)
+        else:
+            found = self._remembered(host_vars)
+        platform = platform_of(*(found.split(' ', 1) + [''])[:2])
+        if platform is None or platform not in self._sums:
+            raise AnsibleActionFail(self._unknown_platform(found))
+        return platform
+
+    def _remembered(self, host_vars):
+        key = hashlib.sha256(('%s\0%s\0%s' % (
+            host_vars.get('inventory_hostname', ''), self._play_context.remote_addr, self._get_remote_user())).encode()).hexdigest()
+        path = os.path.join(C.DEFAULT_LOCAL_TMP, 'stsgo-platform-%s' % key)
+        try:
+            with open(path) as f:
+                return f.read().strip()
+        except (IOError, OSError):
+            pass
+        res = self._low_level_execute_command('uname -sm', sudoable=False)
+        found = (res.get('stdout') or '').strip()
+        if res.get('rc') != 0 or not found:
+            raise AnsibleActionFail('cannot tell the host\'s platform: uname -sm failed (rc %s): %s' % (res.get('rc'), (res.get('stderr') or '').strip()))
+        tmp = '%s.%s' % (path, os.getpid())
+        with open(tmp, 'w') as f:
+            f.write(found)
+        os.rename(tmp, path)
+        return found
+
+    def _unknown_platform(self, found):
+        return 'stsgo.aws has no %s binary for this host: it reports "%s"; the collection has %s' % (
+            self.MODULE, found, ', '.join(sorted(self._sums)))
+
+    def _local_binary(self, platform):
+        """Return the path of the platform's binary, checked against SHA256SUMS."""
+        path = os.path.join(BINARIES, '%s_%s' % (BINARY, platform))
+        digest = hashlib.sha256()
+        try:
+            with open(path, 'rb') as f:
+                for chunk in iter(lambda: f.read(1 << 20), b''):
+                    digest.update(chunk)
+        except (IOError, OSError) as e:
+            raise AnsibleActionFail('the stsgo.aws collection is missing its %s binary: %s' % (platform, e))
+        if digest.hexdigest() != self._sums.get(platform):
+            raise AnsibleActionFail('the stsgo.aws %s binary does not match binaries/SHA256SUMS; reinstall the collection' % platform)
+        return path
