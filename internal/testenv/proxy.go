@@ -3,7 +3,6 @@ package testenv
 import (
 	"net"
 	"sync"
-	"testing"
 )
 
 // Traffic is what crossed one host's TCP connections: bytes each way, and
@@ -39,7 +38,7 @@ func (c *Traffic) add(dir int, n int) {
 
 // proxy forwards every connection to listen on to target, counting what
 // crosses, until the test ends.
-func proxy(t testing.TB, listen, target string) *Traffic {
+func proxy(t T, listen, target string) *Traffic {
 	t.Helper()
 	l, err := net.Listen("tcp", listen)
 	if err != nil {

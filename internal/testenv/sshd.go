@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -57,7 +56,7 @@ func (s *syncBuffer) String() string {
 // StartSSHD starts sshd on 127.0.0.1..127.0.0.hosts, one free port, as
 // root (sshd must be, to log users in). env is set in every session
 // (SetEnv), e.g. AWS_EC2_METADATA_DISABLED=true.
-func StartSSHD(t testing.TB, hosts int, env ...string) *SSHD {
+func StartSSHD(t T, hosts int, env ...string) *SSHD {
 	t.Helper()
 	sshd := RequireTool(t, "sshd")
 	keygen := RequireTool(t, "ssh-keygen")
@@ -155,7 +154,7 @@ func (s *SSHD) Log() string { return s.log.String() }
 // AddUser creates a user with its home in s.Root. Its password is unset
 // but the account is not locked, so key login works without PAM. The user
 // and its home are removed when the test ends.
-func (s *SSHD) AddUser(t testing.TB, prefix string) SSHUser {
+func (s *SSHD) AddUser(t T, prefix string) SSHUser {
 	t.Helper()
 	userSeq++
 	name := fmt.Sprintf("%s%d%d", prefix, os.Getpid()%100000, userSeq)
@@ -183,7 +182,7 @@ func (s *SSHD) AddUser(t testing.TB, prefix string) SSHUser {
 	return SSHUser{Name: name, Home: home, UID: uid}
 }
 
-func freePort(t testing.TB) int {
+func freePort(t T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -12,6 +12,18 @@ import (
 	"testing"
 )
 
+// T is what the helpers here need of a test: testing.TB has it, and so
+// can a benchmark that runs the same harness outside go test.
+type T interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Skip(args ...any)
+	Skipf(format string, args ...any)
+	Cleanup(func())
+	TempDir() string
+}
+
 // Home is the temporary home of one test and the files in it that the
 // modules read. The files do not exist until a test writes them.
 type Home struct {
@@ -96,7 +108,7 @@ func NewHome(t testing.TB) Home { return newHome(t) }
 
 // RequireTool returns the path of a command the test needs. In CI
 // (CI=true) a missing tool fails the test; elsewhere it skips it.
-func RequireTool(t testing.TB, name string) string {
+func RequireTool(t T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err == nil {

@@ -124,7 +124,41 @@ func (r *report) goals() []goal {
 		x := ratio(o.Median, ref.Median)
 		playbook = goal{playbook.Text, fmt.Sprintf("%.2f× (%s against %s)", x, formatDuration(o.Median), formatDuration(ref.Median)), x <= 0.6, true}
 	}
-	return []goal{speed, nearFloor, memory, size, playbook}
+	return append([]goal{speed, nearFloor, memory, size, playbook}, r.sshGoals()...)
+}
+
+// sshGoals are the goals over SSH, on loopback (the only link measured).
+func (r *report) sshGoals() []goal {
+	warm := goal{Text: "Over SSH, warm cache: at most 0.5× the reference's wall time, every fleet size and play"}
+	cold := goal{Text: "Over SSH, cold cache, one task: at most 1.0× the reference's wall time"}
+	bytes := goal{Text: "Over SSH, warm cache: at most 5 KB to each host per task"}
+	trips := goal{Text: "Over SSH, warm cache: at most 2 round trips per task"}
+	if len(r.SSH) == 0 {
+		return []goal{warm, cold, bytes, trips}
+	}
+	warm.Ran, cold.Ran, bytes.Ran, trips.Ran = true, true, true, true
+	warm.Met, cold.Met, bytes.Met, trips.Met = true, true, true, true
+	var w, c, by, tr []string
+	const hot, chill = "ours, collection, warm cache", "ours, collection, cold cache"
+	for _, sc := range r.SSH {
+		ref := sc.summary("reference").Wall
+		x := float64(sc.summary(hot).Wall) / float64(ref)
+		w = append(w, fmt.Sprintf("%d×%d %.2f×", sc.Hosts, sc.Tasks, x))
+		warm.Met = warm.Met && x <= 0.5
+		if sc.Tasks == 1 {
+			y := float64(sc.summary(chill).Wall) / float64(ref)
+			c = append(c, fmt.Sprintf("%d hosts %.2f×", sc.Hosts, y))
+			cold.Met = cold.Met && y <= 1.0
+		}
+		s := sc.summary(hot)
+		by = append(by, fmt.Sprintf("%d×%d %.0f B", sc.Hosts, sc.Tasks, s.Up))
+		bytes.Met = bytes.Met && s.Up <= 5000
+		tr = append(tr, fmt.Sprintf("%d×%d %.1f", sc.Hosts, sc.Tasks, s.Turns))
+		trips.Met = trips.Met && s.Turns <= 2
+	}
+	warm.Measured, cold.Measured = strings.Join(w, ", ")+" (loopback)", strings.Join(c, ", ")+" (loopback)"
+	bytes.Measured, trips.Measured = strings.Join(by, ", "), strings.Join(tr, ", ")
+	return []goal{warm, cold, bytes, trips}
 }
 
 // formatDuration prints milliseconds below 10 s, else seconds.

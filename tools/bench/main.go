@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -28,9 +29,19 @@ func main() {
 	flag.IntVar(&o.playbookRuns, "playbook-runs", 3, "timed runs of each playbook")
 	flag.IntVar(&o.hosts, "hosts", 50, "local hosts in the playbook's inventory")
 	flag.IntVar(&o.forks, "forks", 10, "ansible-playbook forks")
-	flag.StringVar(&o.groups, "groups", "module,adhoc,playbook", "groups to run, comma-separated")
+	flag.StringVar(&o.groups, "groups", "module,adhoc,playbook,ssh", "groups to run, comma-separated")
+	flag.IntVar(&o.sshRuns, "ssh-runs", 3, "timed runs of each playbook over SSH")
+	sshHosts := flag.String("ssh-hosts", "10,50", "fleet sizes over SSH, comma-separated")
 	flag.StringVar(&o.replot, "replot", "", "measure nothing: rewrite the report in -out from this benchmarks.json")
 	flag.Parse()
+	for _, f := range strings.Split(*sshHosts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 250 {
+			fmt.Fprintf(os.Stderr, "bench: -ssh-hosts: %q is not a fleet size from 1 to 250\n", f)
+			os.Exit(2)
+		}
+		o.sshHosts = append(o.sshHosts, n)
+	}
 	o.command = "go run ./tools/bench " + strings.Join(os.Args[1:], " ")
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -45,6 +56,8 @@ type options struct {
 	runs, adhocRuns  int
 	playbookRuns     int
 	hosts, forks     int
+	sshRuns          int
+	sshHosts         []int
 	command          string
 }
 
@@ -95,6 +108,11 @@ func run(o options) error {
 			return err
 		}
 		rep.Groups = append(rep.Groups, g)
+	}
+	if o.wants("ssh") {
+		if rep.SSH, err = w.sshBench(o); err != nil {
+			return err
+		}
 	}
 	rep.Elapsed = time.Since(started)
 	rep.Machine.LoadAtEnd = loadAverage()

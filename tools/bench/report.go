@@ -17,6 +17,7 @@ type report struct {
 	Machine machine
 	Sizes   []binary
 	Groups  []*group
+	SSH     []*sshCase
 	// GNUTime says how peak RSS was measured: GNU time, or else the
 	// rusage of the benchmark's own children.
 	GNUTime bool
@@ -128,6 +129,7 @@ func (r *report) results(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
+	sshResults(b, r.SSH)
 	if lines := r.ratios(); len(lines) > 0 {
 		b.WriteString("## Ratios\n\n")
 		for _, l := range lines {
