@@ -27,7 +27,8 @@ type Args struct {
 	Params *Object
 	// Warnings are AnsibleModule's warnings, in order.
 	Warnings []string
-	// NoLogValues are the secrets to mask in the output.
+	// NoLogValues are the secrets to mask in the output: the values of the
+	// no_log options, then those AddSecrets adds.
 	NoLogValues []string
 	// Sources says where each set option came from: "option NAME" (NAME is
 	// the option or the alias that supplied it), "env VAR" or "default".
@@ -146,6 +147,11 @@ func (a *Args) Bool(name string) bool {
 	b, _ := v.(bool)
 	return b
 }
+
+// AddSecrets adds secrets the module found beyond its no_log options (in
+// the environment, in files, from a process) to NoLogValues, so that the
+// output masks them like the no_log values.
+func (a *Args) AddSecrets(values ...string) { a.addNoLog(values...) }
 
 // Value returns option name's value as validated (nil when unset).
 func (a *Args) Value(name string) any {

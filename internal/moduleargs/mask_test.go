@@ -131,6 +131,17 @@ func TestMaskLongestFirst(t *testing.T) {
 	}
 }
 
+func TestAddSecrets(t *testing.T) {
+	a, err := Parse([]byte(`{"mfa_token": "123456", "role_arn": "r", "role_session_name": "s"}`), testSpec, "m", func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AddSecrets("", "123456", "envsecret")
+	if diff := cmp.Diff([]string{"123456", "envsecret"}, a.NoLogValues); diff != "" {
+		t.Errorf("NoLogValues (-want +got):\n%s", diff)
+	}
+}
+
 // FuzzMask: whatever the string and the secrets, no secret that masking
 // cannot itself write shows in the result, and an encoded secret put
 // between spaces in the string is masked there.
