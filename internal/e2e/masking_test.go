@@ -169,3 +169,18 @@ func TestEnvironmentSecretsMasked(t *testing.T) {
 		}
 	})
 }
+
+// TestProxyPasswordNotShown: a proxy URL that does not parse is named in
+// the failure without its userinfo, and its password is masked in the
+// invocation.
+func TestProxyPasswordNotShown(t *testing.T) {
+	const password = "pr0xy/pa55"
+	proxy := "http://proxyuser:" + password + "@proxy.example:port"
+	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": "http://127.0.0.1:1", "aws_config": map[string]any{"proxies": map[string]any{"https": proxy}}}))
+	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
+	want := `aws_config: proxies https is not a URL: "http://xxxxx@proxy.example:port"`
+	if msg, _ := r.Result["msg"].(string); r.Code != 1 || msg != want {
+		t.Errorf("msg = %q, want %q", msg, want)
+	}
+	assertAbsent(t, r, password, url.QueryEscape(password))
+}
