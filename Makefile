@@ -91,6 +91,7 @@ gotest:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
+	$(GO) test -run '^$$' -fuzz '^FuzzMask$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
 	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_assume_role
 	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_session_token
 

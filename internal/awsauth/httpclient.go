@@ -67,7 +67,7 @@ func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 		for scheme, raw := range c.Proxies {
 			u, err := url.Parse(raw)
 			if err != nil || u.Host == "" {
-				return nil, fmt.Errorf("aws_config: proxies %s is not a URL: %q", scheme, raw)
+				return nil, fmt.Errorf("aws_config: proxies %s is not a URL: %q", scheme, redactUserinfo(raw))
 			}
 			proxies[scheme] = u
 		}
@@ -88,4 +88,25 @@ func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 				tr.TLSClientConfig.RootCAs = roots
 			}
 		}), nil
+}
+
+// redactUserinfo returns a URL as given with its userinfo, if any, replaced
+// by "xxxxx" (user name included: a proxy may take a token there). It works
+// on text that does not parse: the userinfo is taken to end at the last
+// "@", as URL parsers take it, so that no part of a password that holds
+// "/", "?" or "@" is left.
+func redactUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return raw
+	}
+	rest = "xxxxx@" + rest[at+1:]
+	if ok {
+		return scheme + "://" + rest
+	}
+	return rest
 }

@@ -10,8 +10,9 @@ import (
 )
 
 // TestTLS runs the module against an HTTPS endpoint with a self-signed
-// certificate: refused while verifying, accepted with verification off or
-// with the certificate trusted through aws_ca_bundle or AWS_CA_BUNDLE.
+// certificate: refused while verifying (validate_certs true, unset or
+// null), accepted with verification off or with the certificate trusted
+// through aws_ca_bundle or AWS_CA_BUNDLE.
 func TestTLS(t *testing.T) {
 	cert, pem, err := ststest.SelfSignedCert()
 	if err != nil {
@@ -31,8 +32,13 @@ func TestTLS(t *testing.T) {
 			args: map[string]any{}, wantMsg: `SSL validation failed for ` + srv.URL + `/: tls: failed to verify certificate: x509: certificate signed by unknown authority (trust its CA with aws_ca_bundle, or set validate_certs: false)`,
 		},
 		"validate_certs false": {args: map[string]any{"validate_certs": false}},
-		"aws_ca_bundle":        {args: map[string]any{"aws_ca_bundle": bundle}},
-		"AWS_CA_BUNDLE":        {args: map[string]any{}, env: []string{"AWS_CA_BUNDLE=" + bundle}},
+		// null is the default, as botocore's verify=None verifies.
+		"validate_certs null verifies": {
+			args: map[string]any{"validate_certs": nil}, wantMsg: `SSL validation failed for ` + srv.URL + `/: tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+		},
+		"validate_certs null with aws_ca_bundle":      {args: map[string]any{"validate_certs": nil, "aws_ca_bundle": bundle}},
+		"aws_ca_bundle":                               {args: map[string]any{"aws_ca_bundle": bundle}},
+		"AWS_CA_BUNDLE":                               {args: map[string]any{}, env: []string{"AWS_CA_BUNDLE=" + bundle}},
 		"validate_certs false wins over a bad bundle": {args: map[string]any{"validate_certs": false, "aws_ca_bundle": "/nonexistent.pem"}},
 		"unreadable bundle": {
 			args: map[string]any{"aws_ca_bundle": "/nonexistent.pem"}, wantMsg: "cannot read the CA bundle /nonexistent.pem (from option aws_ca_bundle): open /nonexistent.pem: no such file or directory",

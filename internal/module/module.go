@@ -81,6 +81,9 @@ type invocation struct {
 func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error)) result.Result {
 	args, err := load(inv.Spec())
 	inv.args = args
+	// Every secret the run uses joins the no_log values as it is found,
+	// from here on: the result is masked with all of them.
+	args.AddSecrets(awsauth.InputSecrets(args)...)
 	if err != nil {
 		return result.Failure(err.Error())
 	}
@@ -95,6 +98,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	ctx, cancel := context.WithTimeout(context.Background(), resolved.Client.Deadline())
 	defer cancel()
 	cfg, err := resolved.Config(ctx)
+	args.AddSecrets(resolved.ConfigSecrets(cfg)...)
 	if err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
@@ -106,9 +110,13 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	if cfg.Region == "" {
 		return inv.withActions(result.Failure(awsauth.ErrEndpointWithoutRegion.Error()), false)
 	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
 		return inv.withActions(result.Failure(credentialsMessage(err, resolved)), false)
 	}
+	// The keys the chain found (a profile, credential_process, SSO, a
+	// container or instance role); not the new ones STS returns.
+	args.AddSecrets(creds.SecretAccessKey, creds.SessionToken)
 
 	rec := stscall.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(resolved))

@@ -28,11 +28,14 @@ type Args struct {
 	Params *Object
 	// Warnings are AnsibleModule's warnings, in order.
 	Warnings []string
-	// NoLogValues are the secrets to mask in the output.
+	// NoLogValues are the secrets to mask in the output: the values of the
+	// no_log options, then those AddSecrets adds.
 	NoLogValues []string
 	// Sources says where each set option came from: "option NAME" (NAME is
 	// the option or the alias that supplied it), "env VAR" or "default".
 	Sources map[string]string
+	// defaults are the spec's defaults, for options given as null.
+	defaults map[string]any
 }
 
 // Error is an argument validation failure. Msg is the text AnsibleModule
@@ -169,12 +172,24 @@ func (a *Args) Str(name string) (string, bool) {
 	return s, ok
 }
 
-// Bool returns option name as a bool (false when unset).
+// Bool returns option name as a bool. Unset or null reads as the option's
+// default (false when it has none): AnsibleModule keeps a null as None,
+// which the Python modules read as the default for both bool options, a
+// null validate_certs reaching botocore as verify=None (verify) and a null
+// debug_botocore_endpoint_logs being falsy (off).
 func (a *Args) Bool(name string) bool {
 	v, _ := a.Params.Get(name)
+	if v == nil {
+		v = a.defaults[name]
+	}
 	b, _ := v.(bool)
 	return b
 }
+
+// AddSecrets adds secrets the module found beyond its no_log options (in
+// the environment, in files, from a process) to NoLogValues, so that the
+// output masks them like the no_log values.
+func (a *Args) AddSecrets(values ...string) { a.addNoLog(values...) }
 
 // Value returns option name's value as validated (nil when unset).
 func (a *Args) Value(name string) any {

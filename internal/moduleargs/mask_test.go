@@ -1,6 +1,8 @@
 package moduleargs
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,4 +76,108 @@ func TestPyStr(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMaskEncodedForms(t *testing.T) {
+	secrets := []string{"se/cr+et", "12/34+56==", `q"uo\te`, "pass phraseé"}
+	tests := map[string]struct{ in, want string }{
+		"userinfo, query-encoded":      {"https://AKID:se%2Fcr%2Bet@127.0.0.1:1/", "https://AKID:********@127.0.0.1:1/"},
+		"lower-case hex":               {"https://AKID:se%2fcr%2bet@host", "https://AKID:********@host"},
+		"path-encoded, + kept":         {"/x/se%2Fcr+et/y", "/x/********/y"},
+		"every byte encoded":           {"%73%65%2F%63%72%2B%65%74", NoLogPlaceholder},
+		"form body echoed":             {"bad request: Action=GetSessionToken&TokenCode=12%2F34%2B56%3D%3D&Version=2011-06-15", "bad request: Action=GetSessionToken&TokenCode=********&Version=2011-06-15"},
+		"space as +":                   {"x=pass+phrase%C3%A9&y=1", "x=********&y=1"},
+		"space as %20":                 {"x=pass%20phrase%c3%a9", "x=********"},
+		"JSON escapes":                 {`{"code": "12\/34+56=="}`, `{"code": "********"}`},
+		"JSON unicode escapes":         {`"\u0031\u0032\u002f34\u002B56=="`, `"********"`},
+		"JSON-escaped quote and slash": {`{"k": "q\"uo\\te"}`, `{"k": "********"}`},
+		"JSON then percent":            {`msg=q%5C%22uo%5C%5Cte.`, `msg=********.`},
+		"double percent-encoding":      {"u=se%252Fcr%252Bet", "u=********"},
+		"equal once decoded":           {"se%2Fcr%2Bet", NoLogPlaceholder},
+		"raw and encoded in one":       {"se/cr+et se%2Fcr%2Bet", "******** ********"},
+		"not an escape":                {"100% of %zz and a+b", "100% of %zz and a+b"},
+		"a bare backslash":             {`C:\temp\`, `C:\temp\`},
+		"non-ASCII around":             {"é se/cr+et é", "é ******** é"},
+		"non-ASCII secret, escaped":    {`"pass phrase\u00e9" and pass%20phrase%C3%A9`, `"********" and ********`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, Mask(tc.in, secrets)); diff != "" {
+				t.Errorf("Mask(%q) (-want +got):\n%s", tc.in, diff)
+			}
+		})
+	}
+}
+
+func TestMaskLongestFirst(t *testing.T) {
+	tests := map[string]struct {
+		secrets  []string
+		in, want string
+	}{
+		"shorter inside longer":      {[]string{"123456", "tok123456tok"}, "echo tok123456tok.", "echo ********."},
+		"listed the other way round": {[]string{"tok123456tok", "123456"}, "echo tok123456tok.", "echo ********."},
+		"shorter at the start":       {[]string{"xs3c", "s3cretKEY"}, "a xs3cretKEY b", "a ******** b"},
+		"overlapping, not nested":    {[]string{"abcd", "cdef"}, "-abcdef-", "-********-"},
+		"encoded longer, raw short":  {[]string{"34+5", "12/34+56=="}, "TokenCode=12%2F34%2B56%3D%3D", "TokenCode=********"},
+		"touching occurrences count": {[]string{"s3cret"}, "s3crets3cret", "****************"},
+		"as str.replace counts":      {[]string{"aba"}, "ababa", "********ba"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, Mask(tc.in, tc.secrets)); diff != "" {
+				t.Errorf("Mask (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAddSecrets(t *testing.T) {
+	a, err := Parse([]byte(`{"mfa_token": "123456", "role_arn": "r", "role_session_name": "s"}`), testSpec, "m", func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AddSecrets("", "123456", "envsecret")
+	if diff := cmp.Diff([]string{"123456", "envsecret"}, a.NoLogValues); diff != "" {
+		t.Errorf("NoLogValues (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzMask: whatever the string and the secrets, no secret that masking
+// cannot itself write shows in the result, and an encoded secret put
+// between spaces in the string is masked there.
+func FuzzMask(f *testing.F) {
+	f.Add("https://AKID:se%2Fcr%2Bet@host", "se/cr+et", "cr")
+	f.Add("TokenCode=12%2F34%2B56%3D%3D", "12/34+56==", "34+5")
+	f.Add(`{"k": "q\"uo\\te\u002f"}`, `q"uo\te/`, "uo")
+	f.Add("tok123456tok", "123456", "tok123456tok")
+	f.Add("%%2F%252F\\u002F+", "/", " ")
+	f.Fuzz(func(t *testing.T, s, a, b string) {
+		secrets := []string{a, b}
+		if got, _ := Mask(s, secrets).(string); got != NoLogPlaceholder {
+			for _, secret := range secrets {
+				if checkable(secret) && strings.Contains(got, secret) {
+					t.Errorf("Mask(%q, %q) = %q shows %q", s, secrets, got, secret)
+				}
+			}
+		}
+		for _, secret := range secrets {
+			if !checkable(secret) {
+				continue
+			}
+			for _, form := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
+				in := s + " " + form + " " + s
+				got, _ := Mask(in, secrets).(string)
+				if strings.Count(got, form) >= strings.Count(in, form) {
+					t.Errorf("Mask(%q, %q) = %q leaves %q", in, secrets, got, form)
+				}
+			}
+		}
+	})
+}
+
+// checkable reports whether a secret can be looked for in masked output:
+// masking writes "********" and NoLogPlaceholder, so a secret inside
+// those, or with a '*', may show without leaking.
+func checkable(secret string) bool {
+	return secret != "" && !strings.Contains(secret, "*") && !strings.Contains(NoLogPlaceholder, secret)
 }

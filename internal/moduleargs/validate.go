@@ -10,6 +10,10 @@ import (
 // package comment) and returns the first error.
 func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error {
 	p := a.Params
+	a.defaults = map[string]any{}
+	for _, o := range spec {
+		a.defaults[o.Name] = o.Default
+	}
 	given := map[string]bool{}
 	for _, k := range p.keys {
 		given[k] = true

@@ -234,3 +234,39 @@ func TestNoLogValues(t *testing.T) {
 		t.Errorf("no_log values (-want +got):\n%s", diff)
 	}
 }
+
+func TestBoolNullReadsAsDefault(t *testing.T) {
+	spec := Spec{
+		{Name: "validate_certs", Type: Bool, Default: true},
+		{Name: "debug", Type: Bool, Default: false},
+		{Name: "plain", Type: Bool},
+	}
+	tests := map[string]struct {
+		args string
+		want map[string]bool
+	}{
+		"null":  {`{"validate_certs": null, "debug": null, "plain": null}`, map[string]bool{"validate_certs": true, "debug": false, "plain": false}},
+		"unset": {`{}`, map[string]bool{"validate_certs": true, "debug": false, "plain": false}},
+		"set":   {`{"validate_certs": "no", "debug": "yes", "plain": true}`, map[string]bool{"validate_certs": false, "debug": true, "plain": true}},
+		"false": {`{"validate_certs": false}`, map[string]bool{"validate_certs": false, "debug": false, "plain": false}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			a, err := Parse([]byte(tc.args), spec, "m", func(string) (string, bool) { return "", false })
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for o := range tc.want {
+				got[o] = a.Bool(o)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Bool (-want +got):\n%s", diff)
+			}
+			// The invocation still shows the null, as AnsibleModule does.
+			if v, _ := a.Params.Get("validate_certs"); name == "null" && v != nil {
+				t.Errorf("params validate_certs = %#v, want null", v)
+			}
+		})
+	}
+}

@@ -1,0 +1,176 @@
+package awsauth
+
+import (
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"ansible-sts/internal/moduleargs"
+)
+
+// The secrets a run may use besides its no_log options. The module adds
+// them to the arguments' no_log values as it finds them, so that one
+// masking pass over the result hides every one of them, wherever it came
+// from; only the new credentials STS returns are not among them.
+var (
+	// secretEnv are the variables whose whole value is a secret: the key
+	// and token chains' (every variable, used or not) and the token the
+	// SDK sends to a container credentials endpoint.
+	secretEnv = concat(secretKeyChain.env, tokenChain.env, []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN"})
+	// urlEnv are the variables holding a URL whose userinfo password is
+	// a secret: the endpoint's, the proxies' and the container
+	// endpoint's.
+	urlEnv = concat(endpointChain.env, []string{"S3_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "AWS_CONTAINER_CREDENTIALS_FULL_URI"})
+	// tokenFileEnv are the variables naming a file whose contents the SDK
+	// sends as a secret: the container authorization token and the web
+	// identity token.
+	tokenFileEnv = []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE"}
+)
+
+// maxTokenFile bounds how much of a token file is read for masking; the
+// tokens are a few KiB.
+const maxTokenFile = 64 << 10
+
+// InputSecrets returns the secrets a run holds before anything is resolved: the
+// secret variables of the environment, and the userinfo passwords of the
+// endpoint and proxy URLs, from the options (ec2_url and its aliases,
+// aws_config.proxies) and from the environment. The module masks them from
+// the moment its arguments are read, so that even an argument failure,
+// whose invocation shows ec2_url as AWS_URL set it, does not show them.
+func InputSecrets(args *moduleargs.Args) []string {
+	var out []string
+	for _, k := range secretEnv {
+		out = append(out, os.Getenv(k))
+	}
+	for _, k := range urlEnv {
+		out = append(out, urlPasswords(os.Getenv(k))...)
+	}
+	for _, name := range endpointOptions() {
+		if s, ok := args.Str(name); ok {
+			out = append(out, urlPasswords(s)...)
+		}
+	}
+	if cfg := args.Dict("aws_config"); cfg != nil {
+		if v, _ := cfg.Get("proxies"); v != nil {
+			if p, ok := v.(*moduleargs.Object); ok {
+				for _, scheme := range p.Keys() {
+					u, _ := p.Get(scheme)
+					out = append(out, urlPasswords(moduleargs.PyStr(u))...)
+				}
+			}
+		}
+	}
+	return nonEmpty(out)
+}
+
+// endpointOptions are ec2_url and its aliases: an alias that lost to
+// another still shows in the invocation.
+func endpointOptions() []string {
+	for _, o := range Options {
+		if o.Name == endpointChain.option {
+			return append([]string{o.Name}, o.Aliases...)
+		}
+	}
+	return nil
+}
+
+// ConfigSecrets returns the secrets Config found: the keys and token of
+// the boto config file, those of the shared files for the profile in use
+// and of every source_profile it chains through, and, when the SDK's chain
+// finds the credentials, the contents of the token files it may send. cfg
+// may be the zero Config of a failed Config.
+func (r *Resolved) ConfigSecrets(cfg aws.Config) []string {
+	out := []string{r.SecretAccessKey.Value, r.SessionToken.Value}
+	for _, src := range cfg.ConfigSources {
+		sc, ok := src.(config.SharedConfig)
+		if !ok {
+			continue
+		}
+		for p, depth := &sc, 0; p != nil && depth < 16; p, depth = p.Source, depth+1 {
+			out = append(out, p.Credentials.SecretAccessKey, p.Credentials.SessionToken)
+			out = append(out, tokenFile(p.WebIdentityTokenFile)...)
+		}
+	}
+	if !r.HasStaticKeys() {
+		for _, k := range tokenFileEnv {
+			out = append(out, tokenFile(os.Getenv(k))...)
+		}
+	}
+	return nonEmpty(out)
+}
+
+// urlPasswords returns the password of a URL's userinfo, decoded, or
+// nothing. For a URL that does not parse, what lies between "://" and the
+// last "@" is taken as the userinfo, and its password both as written and
+// decoded.
+func urlPasswords(raw string) []string {
+	if !strings.Contains(raw, "@") {
+		return nil
+	}
+	if u, err := url.Parse(raw); err == nil {
+		if p, ok := u.User.Password(); ok {
+			return []string{p}
+		}
+		return nil
+	}
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return nil
+	}
+	_, pw, ok := strings.Cut(rest[:at], ":")
+	if !ok {
+		return nil
+	}
+	out := []string{pw}
+	if d, err := url.PathUnescape(pw); err == nil {
+		out = append(out, d)
+	}
+	return out
+}
+
+// tokenFile returns the contents of a token file, as read and trimmed, or
+// nothing when it cannot be read.
+func tokenFile(path string) []string {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile))
+	if err != nil {
+		return nil
+	}
+	return []string{string(data), strings.TrimSpace(string(data))}
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func nonEmpty(values []string) []string {
+	out := values[:0]
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
