@@ -37,7 +37,8 @@ func (e *ProfileNotFoundError) Error() string {
 // files for the profile, the region and the default credential chain. It
 // fills in r.Region (and r.Endpoint for the global endpoint) when they come
 // from there. Every file it reads, or lets the SDK read, is a regular file
-// of bounded size (see boundedfile).
+// of bounded size (see boundedfile), and a credential_process runs under
+// processProvider's bounds.
 func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 	pem, err := r.caBundle()
 	if err != nil {
@@ -70,9 +71,11 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 				return aws.Config{}, err
 			}
 		}
+		swap := newProcessSwap(ctx)
 		opts := []func(*config.LoadOptions) error{
 			config.WithHTTPClient(hc),
 			config.WithRetryer(retryer),
+			config.WithAssumeRoleCredentialOptions(swap.assumeRoleOptions),
 			config.WithWebIdentityRoleCredentialOptions(boundedTokenFile),
 		}
 		if r.Profile.Value != "" {
@@ -95,6 +98,7 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 			}
 			return aws.Config{}, fmt.Errorf("cannot load the AWS configuration: %w", err)
 		}
+		swap.apply(&cfg)
 		if creds == nil && r.Profile.Value == "" && !chainHasCredentials(cfg) {
 			if err := r.useBotoConfig(&cfg); err != nil {
 				return aws.Config{}, err
