@@ -216,3 +216,28 @@ func TestCredentialProcessSucceeds(t *testing.T) {
 		})
 	}
 }
+
+// TestCredentialProcessUnderAnsible: ansible-core waits for the module's
+// stdout and stderr to close, so a leftover process holding them would
+// hold the task; a hanging credential_process must not.
+func TestCredentialProcessUnderAnsible(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config")
+	pidFile := filepath.Join(dir, "pid")
+	content := "[profile proc]\ncredential_process = sh -c 'echo $$ > " + pidFile + "; sleep 600 & sleep 600'\n"
+	if err := os.WriteFile(config, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := `{"profile": "proc", "role_arn": "` + roleARN + `", "role_session_name": "hang", "aws_config": {"connect_timeout": 1, "read_timeout": 1, "retries": {"total_max_attempts": 2}}}`
+	start := time.Now()
+	r := adhocEnv(t, []string{"AWS_CONFIG_FILE=" + config}, "sts_assume_role", args)
+	took := time.Since(start)
+	if msg, _ := r["msg"].(string); r["failed"] != true || !strings.HasPrefix(msg, "the credential_process of profile proc did not finish within ") {
+		t.Errorf("result: %v", r)
+	}
+	// ansible-core's own start and end take a few seconds.
+	if took > shortWorstCase+30*time.Second {
+		t.Errorf("the task took %v; the module's deadline is %v", took, shortWorstCase)
+	}
+	assertGroupGone(t, pidFile)
+}
