@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"time"
 
+	"ansible-sts/internal/boundedfile"
 	"ansible-sts/internal/ststest"
 )
 
@@ -59,13 +59,14 @@ var (
 	externalID = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
 )
 
-// loadConfig reads and checks the configuration file at path, or the
-// example configuration when path is "".
+// loadConfig reads and checks the configuration file at path (a regular
+// file of at most boundedfile.ConfigLimit bytes), or the example
+// configuration when path is "".
 func loadConfig(path string) (config, error) {
 	if path == "" {
 		return parseConfig(bytes.NewReader(exampleConfig))
 	}
-	data, err := os.ReadFile(path)
+	data, err := boundedfile.Read(path, boundedfile.ConfigLimit)
 	if err != nil {
 		return config{}, fmt.Errorf("read config: %w", err)
 	}

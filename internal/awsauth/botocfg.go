@@ -3,9 +3,12 @@ package awsauth
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"ansible-sts/internal/boundedfile"
 )
 
 // botoConfig is the legacy boto config file that Ansible 2.x and botocore's
@@ -29,17 +32,22 @@ func botoConfigPaths() []string {
 }
 
 // loadBotoConfig reads the boto config files that exist; missing or
-// unreadable files are skipped, as boto skips them.
-func loadBotoConfig() *botoConfig {
+// unreadable files are skipped, as boto skips them. A file that is not a
+// regular file, or is larger than boundedfile.ConfigLimit, fails: boto
+// would block on a named pipe or read a device without end.
+func loadBotoConfig() (*botoConfig, error) {
 	b := &botoConfig{sections: map[string]map[string]string{}, file: map[string]string{}}
 	for _, p := range botoConfigPaths() {
-		data, err := os.ReadFile(p)
+		data, err := boundedfile.Read(p, boundedfile.ConfigLimit)
+		if boundedfile.Refused(err) {
+			return nil, fmt.Errorf("cannot read the boto config file %s: %v", p, err)
+		}
 		if err != nil {
 			continue
 		}
 		b.parse(p, data)
 	}
-	return b
+	return b, nil
 }
 
 // parse reads INI text as Python's ConfigParser does for these files:

@@ -36,7 +36,9 @@ func (e *ProfileNotFoundError) Error() string {
 // file; otherwise the SDK's loader reads the shared config and credentials
 // files for the profile, the region and the default credential chain. It
 // fills in r.Region (and r.Endpoint for the global endpoint) when they come
-// from there.
+// from there. Every file it reads, or lets the SDK read, is a regular file
+// of bounded size (see boundedfile), and a credential_process runs under
+// processProvider's bounds.
 func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 	pem, err := r.caBundle()
 	if err != nil {
@@ -61,9 +63,20 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 			Retryer:     retryer,
 		}
 	} else {
+		if err := checkSharedFiles(); err != nil {
+			return aws.Config{}, err
+		}
+		if pem == nil {
+			if pem, err = envCABundle(); err != nil {
+				return aws.Config{}, err
+			}
+		}
+		swap := newProcessSwap(ctx)
 		opts := []func(*config.LoadOptions) error{
 			config.WithHTTPClient(hc),
 			config.WithRetryer(retryer),
+			config.WithAssumeRoleCredentialOptions(swap.assumeRoleOptions),
+			config.WithWebIdentityRoleCredentialOptions(boundedTokenFile),
 		}
 		if r.Profile.Value != "" {
 			opts = append(opts, config.WithSharedConfigProfile(r.Profile.Value))
@@ -85,8 +98,11 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 			}
 			return aws.Config{}, fmt.Errorf("cannot load the AWS configuration: %w", err)
 		}
+		swap.apply(&cfg)
 		if creds == nil && r.Profile.Value == "" && !chainHasCredentials(cfg) {
-			r.useBotoConfig(&cfg)
+			if err := r.useBotoConfig(&cfg); err != nil {
+				return aws.Config{}, err
+			}
 		}
 		if r.Region.Value == "" && cfg.Region != "" {
 			r.Region = Value{cfg.Region, "shared config " + profileName(r.Profile.Value)}
@@ -127,13 +143,18 @@ func chainHasCredentials(cfg aws.Config) bool {
 
 // useBotoConfig makes the boto config file's keys the credentials, when it
 // has a pair; its token goes with them, as Ansible 2.x read it.
-func (r *Resolved) useBotoConfig(cfg *aws.Config) {
-	id, secret, token, ok := loadBotoConfig().keys()
+func (r *Resolved) useBotoConfig(cfg *aws.Config) error {
+	boto, err := loadBotoConfig()
+	if err != nil {
+		return err
+	}
+	id, secret, token, ok := boto.keys()
 	if !ok {
-		return
+		return nil
 	}
 	r.AccessKeyID, r.SecretAccessKey, r.SessionToken = id, secret, token
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(id.Value, secret.Value, token.Value)
+	return nil
 }
 
 // retryer returns the SDK's standard (or adaptive) retryer, which retries

@@ -3,48 +3,31 @@ package awsauth
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
+	"ansible-sts/internal/boundedfile"
 )
 
-// maxCABundle bounds the CA bundle read (system bundles are a few hundred
-// KiB), so that a device or a huge file cannot exhaust memory.
-const maxCABundle = 8 << 20
-
 // caBundle reads the CA bundle, when one is set and the endpoint may use
-// TLS (like botocore, which loads it only for an https connection). It
-// must be a regular file.
+// TLS (like botocore, which loads it only for an https connection): a
+// regular file of at most boundedfile.ConfigLimit bytes.
 func (r *Resolved) caBundle() ([]byte, error) {
 	if r.CABundle.Value == "" || strings.HasPrefix(r.Endpoint.Value, "http://") {
 		return nil, nil
 	}
-	fail := func(err error) ([]byte, error) {
-		return nil, fmt.Errorf("cannot read the CA bundle %s (from %s): %v", r.CABundle.Value, r.CABundle.Source, err)
-	}
-	f, err := os.Open(r.CABundle.Value)
+	return readCABundle(r.CABundle)
+}
+
+func readCABundle(v Value) ([]byte, error) {
+	pem, err := boundedfile.Read(v.Value, boundedfile.ConfigLimit)
 	if err != nil {
-		return fail(err)
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil {
-		return fail(err)
-	} else if !info.Mode().IsRegular() {
-		return fail(errors.New("not a regular file"))
-	}
-	pem, err := io.ReadAll(io.LimitReader(f, maxCABundle+1))
-	if err != nil {
-		return fail(err)
-	}
-	if len(pem) > maxCABundle {
-		return fail(fmt.Errorf("larger than %d MiB", maxCABundle>>20))
+		return nil, fmt.Errorf("cannot read the CA bundle %s (from %s): %v", v.Value, v.Source, err)
 	}
 	return pem, nil
 }

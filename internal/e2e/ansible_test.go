@@ -132,9 +132,15 @@ func TestDemoPlaybook(t *testing.T) {
 // and returns the host's result.
 func adhoc(t *testing.T, module, args string, extra ...string) map[string]any {
 	t.Helper()
+	return adhocEnv(t, nil, module, args, extra...)
+}
+
+// adhocEnv is adhoc with env ("NAME=value") added to the environment.
+func adhocEnv(t *testing.T, env []string, module, args string, extra ...string) map[string]any {
+	t.Helper()
 	dir := ansibleDir(t)
 	cmd := append([]string{"ansible", "localhost", "-i", "localhost,", "-c", "local", "-M", "library", "-m", module, "-a", args}, extra...)
-	out, _ := withLocalSTS(t, dir, []string{"ANSIBLE_LOAD_CALLBACK_PLUGINS=1", "ANSIBLE_STDOUT_CALLBACK=json"}, cmd...)
+	out, _ := withLocalSTS(t, dir, append([]string{"ANSIBLE_LOAD_CALLBACK_PLUGINS=1", "ANSIBLE_STDOUT_CALLBACK=json"}, env...), cmd...)
 	var doc struct {
 		Plays []struct {
 			Tasks []struct {

@@ -6,6 +6,7 @@ package module
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -156,8 +157,13 @@ func userAgent(r *awsauth.Resolved) func(*sts.Options) {
 }
 
 // credentialsMessage explains that no credentials were found. The module
-// runs on the managed host, which is the usual surprise.
+// runs on the managed host, which is the usual surprise. A configured
+// source that failed (a credential_process, a token file) says so instead.
 func credentialsMessage(err error, r *awsauth.Resolved) string {
+	var failed *awsauth.CredentialSourceError
+	if errors.As(err, &failed) {
+		return failed.Error()
+	}
 	where := "the default chain (environment, shared files, SSO, process, web identity, container and instance roles)"
 	if r.Profile.Value != "" {
 		where = fmt.Sprintf("profile %s (from %s)", r.Profile.Value, r.Profile.Source)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"ansible-sts/internal/boundedfile"
 )
 
 // Internal holds the _ansible_* keys that ansible-core adds to every
@@ -44,14 +46,15 @@ type Error struct{ Msg string }
 
 func (e *Error) Error() string { return e.Msg }
 
-// ReadFile reads and validates the arguments file at path. On a validation
-// error it returns the Args built so far (for the invocation) and an
-// *Error; when the file cannot be read or parsed, Args holds no params.
+// ReadFile reads and validates the arguments file at path, a regular file
+// of at most boundedfile.ArgsLimit bytes. On a validation error it returns
+// the Args built so far (for the invocation) and an *Error; when the file
+// cannot be read or parsed, Args holds no params.
 func ReadFile(path string, spec Spec, defaultName string) (*Args, error) {
 	if path == "" {
 		return emptyArgs(defaultName), &Error{Msg: "no arguments file: run as MODULE ARGS_FILE, where ARGS_FILE is the JSON file ansible-core writes"}
 	}
-	data, err := os.ReadFile(path)
+	data, err := boundedfile.Read(path, boundedfile.ArgsLimit)
 	if err != nil {
 		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("cannot read the arguments file: %v", err)}
 	}
