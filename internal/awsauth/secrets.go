@@ -1,7 +1,6 @@
 package awsauth
 
 import (
-	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"ansible-sts/internal/boundedfile"
 	"ansible-sts/internal/moduleargs"
 )
 
@@ -30,10 +30,6 @@ var (
 	// identity token.
 	tokenFileEnv = []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE"}
 )
-
-// maxTokenFile bounds how much of a token file is read for masking; the
-// tokens are a few KiB.
-const maxTokenFile = 64 << 10
 
 // InputSecrets returns the secrets a run holds before anything is resolved: the
 // secret variables of the environment, and the userinfo passwords of the
@@ -92,12 +88,12 @@ func (r *Resolved) ConfigSecrets(cfg aws.Config) []string {
 		}
 		for p, depth := &sc, 0; p != nil && depth < 16; p, depth = p.Source, depth+1 {
 			out = append(out, p.Credentials.SecretAccessKey, p.Credentials.SessionToken)
-			out = append(out, tokenFile(p.WebIdentityTokenFile)...)
+			out = append(out, tokenFileSecrets(p.WebIdentityTokenFile)...)
 		}
 	}
 	if !r.HasStaticKeys() {
 		for _, k := range tokenFileEnv {
-			out = append(out, tokenFile(os.Getenv(k))...)
+			out = append(out, tokenFileSecrets(os.Getenv(k))...)
 		}
 	}
 	return nonEmpty(out)
@@ -136,21 +132,14 @@ func urlPasswords(raw string) []string {
 	return out
 }
 
-// tokenFile returns the contents of a token file, as read and trimmed, or
-// nothing when it cannot be read.
-func tokenFile(path string) []string {
+// tokenFileSecrets returns the contents of a token file, as read and
+// trimmed, or nothing when it cannot be read (through boundedfile, so a
+// FIFO or a device is never opened for reading).
+func tokenFileSecrets(path string) []string {
 	if path == "" {
 		return nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		return nil
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile))
+	data, err := boundedfile.Read(path, boundedfile.ConfigLimit)
 	if err != nil {
 		return nil
 	}

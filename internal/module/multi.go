@@ -68,11 +68,7 @@ func readSource(argv []string, stdin io.Reader) ([]byte, error) {
 	case argv[0] == "-":
 		return moduleargs.ReadStdin(stdin)
 	}
-	data, err := os.ReadFile(argv[0])
-	if err != nil {
-		return nil, &moduleargs.Error{Msg: fmt.Sprintf("cannot read the arguments file: %v", err)}
-	}
-	return data, nil
+	return moduleargs.ReadArgsFile(argv[0])
 }
 
 func find(mods []Module, name string) *Module {

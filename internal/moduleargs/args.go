@@ -54,15 +54,26 @@ func ReadFile(path string, spec Spec, defaultName string) (*Args, error) {
 	if path == "" {
 		return emptyArgs(defaultName), &Error{Msg: "no arguments file: run as MODULE ARGS_FILE, where ARGS_FILE is the JSON file ansible-core writes"}
 	}
-	data, err := boundedfile.Read(path, boundedfile.ArgsLimit)
+	data, err := ReadArgsFile(path)
 	if err != nil {
-		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("cannot read the arguments file: %v", err)}
+		return emptyArgs(defaultName), err
 	}
 	return Parse(data, spec, defaultName, os.LookupEnv)
 }
 
-// MaxStdin bounds the arguments read from standard input.
-const MaxStdin = 64 << 20
+// ReadArgsFile returns the contents of the arguments file at path, or an
+// *Error saying why it cannot be read.
+func ReadArgsFile(path string) ([]byte, error) {
+	data, err := boundedfile.Read(path, boundedfile.ArgsLimit)
+	if err != nil {
+		return nil, &Error{Msg: fmt.Sprintf("cannot read the arguments file: %v", err)}
+	}
+	return data, nil
+}
+
+// MaxStdin bounds the arguments read from standard input, as an arguments
+// file is bounded.
+const MaxStdin = boundedfile.ArgsLimit
 
 // ReadStdin reads the arguments from r, which a caller that keeps them off
 // the disk passes on standard input, up to MaxStdin bytes.
