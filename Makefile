@@ -22,7 +22,7 @@ COLLECTION_PLATFORMS := linux/amd64:linux_x86_64 linux/arm64:linux_aarch64 \
 
 FUZZTIME    ?= 30s
 
-.PHONY: build demo ensure-ansible install dist collection test gotest fuzz load bench lint clean
+.PHONY: build demo ensure-ansible ensure-test-tools install dist collection test gotest fuzz load bench lint clean
 
 ## build: static binaries of both modules (and local-sts) in $(BIN)/, with their ansible-doc files
 build:
@@ -80,9 +80,28 @@ ensure-ansible:
 	    exit 1; \
 	  fi; }
 
+## ensure-test-tools: what the tests run besides Go, installed from Debian when missing (as
+## root on Debian), else named: ansible-core; the reference modules (ansible, python3-boto3);
+## sshd, sudo and paramiko for the collection's SSH tests; qemu-user-static for its aarch64 binary
+TEST_PACKAGES := ansible-core ansible python3-boto3 openssh-server sudo python3-paramiko qemu-user-static
+ensure-test-tools:
+	@missing=; \
+	command -v ansible-playbook >/dev/null 2>&1 || missing=1; \
+	for c in /usr/sbin/sshd sudo qemu-aarch64-static; do command -v $$c >/dev/null 2>&1 || missing=1; done; \
+	/usr/bin/python3 -c 'import boto3, paramiko, ansible_collections.community.aws' 2>/dev/null || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
+	    echo "installing $(TEST_PACKAGES) (Debian packages)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
+	  else \
+	    echo "the tests need Debian's $(TEST_PACKAGES), and root for sshd and test users" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 ## test: every test (unit, precedence matrix, end to end, playbooks and ad-hoc
-## calls through ansible-core), with the race detector
-test: ensure-ansible gotest
+## calls through ansible-core, the collection over SSH), with the race detector
+test: ensure-test-tools gotest
 
 gotest:
 	$(GO) test -race -count=1 ./...
