@@ -97,8 +97,40 @@ func TestGoals(t *testing.T) {
 		"met: sts_assume_role 6.0×, sts_session_token 6.0×",
 		"missed: sts_assume_role 8.00 MiB, sts_session_token 8.00 MiB", // 8 MiB + 1 byte
 		"not measured: ",
+		"not measured: ", "not measured: ", "not measured: ", "not measured: ", // no SSH group
 	}
 	if diff := strings.Join(got, "\n"); diff != strings.Join(want, "\n") {
 		t.Errorf("goals:\n%s\nwant:\n%s", diff, strings.Join(want, "\n"))
+	}
+}
+
+func TestSSHGoals(t *testing.T) {
+	run := func(wall time.Duration, up, turns int64) []sshRun {
+		return []sshRun{{Wall: wall, Up: up, Turns: turns}}
+	}
+	r := &report{SSH: []*sshCase{
+		{Hosts: 2, Tasks: 1, Subjects: map[string][]sshRun{
+			"reference":                    run(4*time.Second, 0, 0),
+			"ours, collection, cold cache": run(3*time.Second, 0, 0),
+			"ours, collection, warm cache": run(2*time.Second, 2*4000, 2*2),
+		}},
+		{Hosts: 2, Tasks: 3, Subjects: map[string][]sshRun{
+			"reference":                    run(10*time.Second, 0, 0),
+			"ours, collection, cold cache": run(20*time.Second, 0, 0), // not a one-task play: no goal
+			"ours, collection, warm cache": run(6*time.Second, 6*1000, 6*3),
+		}},
+	}}
+	var got []string
+	for _, g := range r.sshGoals() {
+		got = append(got, map[bool]string{true: "met", false: "missed"}[g.Met]+": "+g.Measured)
+	}
+	want := []string{
+		"missed: 2×1 0.50×, 2×3 0.60× (loopback)",
+		"met: 2 hosts 0.75× (loopback)",
+		"met: 2×1 4000 B, 2×3 1000 B",
+		"missed: 2×1 2.0, 2×3 3.0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("goals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
