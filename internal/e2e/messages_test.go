@@ -15,6 +15,51 @@ import (
 	"ansible-sts/internal/testenv"
 )
 
+// TestInvalidRegion: a region that is not a host label (it would become
+// part of the endpoint's host name) fails with botocore's message before
+// any request, whether it came from the option, the environment or the
+// shared config file.
+func TestInvalidRegion(t *testing.T) {
+	srv := ststest.Start(t, ststest.Config{Users: users})
+	const msg = "Couldn't connect to AWS: Provided region_name '%s' doesn't match a supported format."
+	tests := map[string]struct {
+		region string // option
+		env    []string
+		config string
+		bad    string
+	}{
+		"option":         {region: "us-east-1.evil", bad: "us-east-1.evil"},
+		"AWS_REGION":     {env: []string{"AWS_REGION=eu-west-1.example.com"}, bad: "eu-west-1.example.com"},
+		"EC2_REGION":     {env: []string{"EC2_REGION=us-east-1/x"}, bad: "us-east-1/x"},
+		"shared config":  {config: "[default]\nregion = ap-south-1.evil\n", bad: "ap-south-1.evil"},
+		"without an URL": {region: "sts.us-east-1", bad: "sts.us-east-1"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv.Reset()
+			home := newHome(t)
+			if tc.config != "" {
+				home.Write(t, home.Config, tc.config)
+			}
+			args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{"aws_access_key": aliceKey, "aws_secret_key": aliceSecret, "ec2_url": srv.URL})
+			if name == "without an URL" {
+				delete(args, "ec2_url")
+			}
+			if tc.region != "" {
+				args["region"] = tc.region
+			}
+			// A dead proxy: were the region accepted, nothing could reach AWS.
+			dead := closedURL(t)
+			env := append([]string{"HTTPS_PROXY=" + dead, "HTTP_PROXY=" + dead}, tc.env...)
+			r := runModule(t, "sts_assume_role", args, home.Environ(env...))
+			assertFailed(t, r, strings.Replace(msg, "%s", tc.bad, 1))
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("the server saw %d requests, want none", n)
+			}
+		})
+	}
+}
+
 // TestNonFiniteArgs: Python reads 1e400 as inf. The result still says what
 // happened and holds the invocation, with inf written Infinity as Python's
 // json.dumps writes it (and ansible-core reads it back).
