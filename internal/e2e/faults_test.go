@@ -406,3 +406,99 @@ func TestSessionTokens(t *testing.T) {
 		})
 	}
 }
+
+// nestedError is an error answer in the ErrorResponse/Errors/Error shape,
+// which moto sends for its signature and authentication errors, with
+// the message in CDATA.
+func nestedError(code, message string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<ErrorResponse>
+    <Errors>
+        <Error>
+            <Code>` + code + `</Code>
+            <Message><![CDATA[` + message + `]]></Message>
+        </Error>
+    </Errors>
+    <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
+</ErrorResponse>`)
+}
+
+// TestErrorShapes: every error document shape botocore reads gives the
+// code, the message and the request id; a Throttling code is retried in
+// any shape. Immediate answers: the worst case is the backoff, under
+// 2 s + 4 s with the defaults.
+func TestErrorShapes(t *testing.T) {
+	const requestID = "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"
+	tests := map[string]struct {
+		status    int
+		body      []byte
+		attempts  int
+		want      string
+		code      string
+		requestID string // response_metadata.request_id
+		topID     string // request_id, as fail_json_aws reports an EC2-style RequestID
+	}{
+		"Errors/Error SignatureDoesNotMatch": {
+			status: 403, body: nestedError("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch), attempts: 1,
+			want: "An error occurred (SignatureDoesNotMatch) when calling the AssumeRole operation: " + ststest.MsgSignatureDoesNotMatch,
+			code: "SignatureDoesNotMatch", requestID: requestID,
+		},
+		"Errors/Error InvalidClientTokenId": {
+			status: 403, body: nestedError("InvalidClientTokenId", ststest.MsgInvalidClientTokenID), attempts: 1,
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID,
+			code: "InvalidClientTokenId", requestID: requestID,
+		},
+		"Errors/Error AccessDenied": {
+			status: 403, body: nestedError("AccessDenied", "User is not authorized to perform: sts:AssumeRole"), attempts: 1,
+			want: "An error occurred (AccessDenied) when calling the AssumeRole operation: User is not authorized to perform: sts:AssumeRole",
+			code: "AccessDenied", requestID: requestID,
+		},
+		"Errors/Error Throttling, every time": {
+			status: 400, body: nestedError("Throttling", "Rate exceeded"), attempts: 3,
+			want: "An error occurred (Throttling) when calling the AssumeRole operation (reached max retries: 2): Rate exceeded",
+			code: "Throttling", requestID: requestID,
+		},
+		"EC2-style Response/Errors/Error": {
+			status: 400, body: []byte(`<Response><Errors><Error><Code>ValidationError</Code><Message>bad</Message></Error></Errors><RequestID>ec2-1</RequestID></Response>`), attempts: 1,
+			want: "An error occurred (ValidationError) when calling the AssumeRole operation: bad",
+			code: "ValidationError", topID: "ec2-1",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cfg := ststest.Config{Users: users}
+			failFirst(100, ststest.Response{Status: tc.status, Body: tc.body})(&cfg)
+			srv := ststest.Start(t, cfg)
+			r := faultRun(t, srv.URL, nil, worstCase(0, 0, tc.attempts))
+			assertFailed(t, r, tc.want)
+			if n := len(srv.Requests()); n != tc.attempts {
+				t.Errorf("the server saw %d requests, want %d attempts", n, tc.attempts)
+			}
+			errInfo, _ := r.Result["error"].(map[string]any)
+			meta, _ := r.Result["response_metadata"].(map[string]any)
+			if errInfo["code"] != tc.code {
+				t.Errorf("error.code %v, want %s", errInfo["code"], tc.code)
+			}
+			if got, _ := meta["request_id"].(string); got != tc.requestID {
+				t.Errorf("response_metadata.request_id %q, want %q", got, tc.requestID)
+			}
+			if got, _ := r.Result["request_id"].(string); got != tc.topID {
+				t.Errorf("request_id %q, want %q", got, tc.topID)
+			}
+		})
+	}
+	t.Run("Errors/Error Throttling, then an answer", func(t *testing.T) {
+		t.Parallel()
+		cfg := ststest.Config{Users: users}
+		failFirst(2, ststest.Response{Status: 400, Body: nestedError("Throttling", "Rate exceeded")})(&cfg)
+		srv := ststest.Start(t, cfg)
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
+		if r.Code != 0 || r.Result["changed"] != true {
+			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
+		}
+		if n := len(srv.Requests()); n != 3 {
+			t.Errorf("the server saw %d requests, want 3", n)
+		}
+	})
+}

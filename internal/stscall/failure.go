@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
@@ -19,27 +18,18 @@ import (
 	"ansible-sts/internal/result"
 )
 
-// errorResponse is the AWS Query protocol's error body.
-type errorResponse struct {
-	Error struct {
-		Type    *string
-		Code    *string
-		Message *string
-	}
-	RequestID *string `xml:"RequestId"`
-}
-
 // Failure turns the error of the recorded operation into a module failure.
-// An answer from STS gives amazon.aws's fail_json_aws shape: msg in
-// botocore's ClientError words, error {code, message, type} and
+// An error answer gives amazon.aws's fail_json_aws shape: msg in
+// botocore's ClientError words, error {code, message, type, ...} and
 // response_metadata. No answer (refused, timed out, TLS) gives a clear msg
 // naming the endpoint, where the Python modules crash.
 func (r *Recorder) Failure(err error) result.Result {
 	retries := max(r.Attempts-1, 0)
 	var exhausted *retry.MaxAttemptsError
 	gaveUp := errors.As(err, &exhausted)
-	if r.Status >= 300 {
-		return r.clientError(retries, gaveUp)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return r.clientError(apiErr, r.Header, retries, gaveUp)
 	}
 	var de *smithy.DeserializationError
 	if errors.As(err, &de) {
@@ -52,43 +42,26 @@ func (r *Recorder) Failure(err error) result.Result {
 	return result.Failure(transportMessage(err, r.URL) + tries)
 }
 
-func (r *Recorder) clientError(retries int, gaveUp bool) result.Result {
-	errInfo := map[string]any{}
+func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gaveUp bool) result.Result {
 	meta := map[string]any{
-		"http_status_code": r.Status,
-		"http_headers":     lowerHeaders(r.Header),
+		"http_status_code": e.Status,
+		"http_headers":     lowerHeaders(header),
 		"retry_attempts":   retries,
 	}
-	var body errorResponse
-	if xml.Unmarshal(r.Body, &body) == nil && body.Error.Code != nil {
-		for key, v := range map[string]*string{"type": body.Error.Type, "code": body.Error.Code, "message": body.Error.Message} {
-			if v != nil {
-				errInfo[key] = *v
-			}
-		}
-		if body.RequestID != nil {
-			meta["request_id"] = *body.RequestID
-		}
-	} else {
-		// botocore's generic error for a body that is not AWS XML.
-		errInfo["code"] = fmt.Sprint(r.Status)
-		errInfo["message"] = http.StatusText(r.Status)
+	if e.RequestID != nil {
+		meta["request_id"] = *e.RequestID
 	}
 	retryInfo := ""
 	if gaveUp {
 		meta["max_attempts_reached"] = true
 		retryInfo = fmt.Sprintf(" (reached max retries: %d)", retries)
 	}
-	code, msg := "Unknown", "Unknown"
-	if c, ok := errInfo["code"].(string); ok {
-		code = c
-	}
-	if m, ok := errInfo["message"].(string); ok {
-		msg = m
-	}
-	f := result.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", code, r.Action, retryInfo, msg))
-	f["error"] = errInfo
+	f := result.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", e.ErrorCode(), r.Action, retryInfo, e.ErrorMessage()))
+	f["error"] = e.Fields
 	f["response_metadata"] = meta
+	if e.OtherRequestID != nil {
+		f["request_id"] = *e.OtherRequestID
+	}
 	return f
 }
 

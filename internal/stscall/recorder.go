@@ -35,7 +35,8 @@ func (r *Recorder) Apply(o *sts.Options) {
 	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 		// Last in the deserialize step, inside the retry loop: runs once
 		// per request sent, with the final URL, and sees the raw answer
-		// before the SDK's deserializer.
+		// before the SDK's deserializer. An error answer is decoded here,
+		// so that the retryer sees its code whatever the document's shape.
 		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("RecordResponse", r.record), middleware.After)
 	})
 }
@@ -52,11 +53,13 @@ func (r *Recorder) record(ctx context.Context, in middleware.DeserializeInput, n
 		return out, md, err
 	}
 	r.Status, r.Header = resp.StatusCode, resp.Header.Clone()
-	if resp.StatusCode >= 300 && resp.Body != nil {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		resp.Body.Close()
-		r.Body = body
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil || resp.StatusCode < 300 || resp.Body == nil {
+		return out, md, err
 	}
-	return out, md, err
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	r.Body = body
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	// A body cut short is decoded as far as it goes, as the SDK does.
+	return out, md, decodeErrorAnswer(resp.StatusCode, body)
 }
