@@ -223,6 +223,28 @@ func TestNoAnswer(t *testing.T) {
 	}
 }
 
+// TestNoAnswerDefaults: the same with the defaults. The connection is
+// made at once, so each attempt ends when the 10 s read timeout passes
+// with nothing read: 3 × 10 s plus the backoff (under 2 s, then under
+// 4 s), 30 to 36 s, the figure the README states.
+func TestNoAnswerDefaults(t *testing.T) {
+	t.Parallel()
+	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
+		if readRequest(c) == nil {
+			<-done
+		}
+	})
+	start := time.Now()
+	r := faultRun(t, srv.URL, nil, 36*time.Second)
+	if d := time.Since(start); d < 30*time.Second {
+		t.Errorf("the run took %v; 3 read timeouts of 10 s take at least 30 s", d.Round(time.Millisecond))
+	}
+	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/" (no answer within 10s) (3 attempts)`)
+	if n := srv.conns.Load(); n != 3 {
+		t.Errorf("%d connections, want 3 attempts", n)
+	}
+}
+
 // TestSlowAnswer: STS answers, but 3 s after the 1 s read timeout has
 // passed. Worst case with the short settings 6 s; with the defaults the
 // answer would arrive in time.

@@ -60,6 +60,57 @@ func TestInvalidRegion(t *testing.T) {
 	}
 }
 
+// TestUnsendableCredentials: a session token or access key with a newline
+// cannot be put in a header. The run fails once, at once, naming where the
+// value came from and never the value; nothing is sent.
+func TestUnsendableCredentials(t *testing.T) {
+	srv := ststest.Start(t, ststest.Config{Users: users})
+	tests := map[string]struct {
+		args map[string]any
+		env  []string
+		want string
+	}{
+		"token option": {args: map[string]any{"security_token": "FwoGZXIvYXdzE\nPASTED"},
+			want: "the session token from option security_token holds a control character"},
+		"token alias": {args: map[string]any{"aws_session_token": "FwoGZXIvYXdzE\r\n"},
+			want: "the session token from option aws_session_token holds a control character"},
+		"token variable": {env: []string{"AWS_SESSION_TOKEN=FwoGZXIvYXdzE\nPASTED"},
+			want: "the session token from env AWS_SESSION_TOKEN holds a control character"},
+		"access key option": {args: map[string]any{"aws_access_key": aliceKey + "\n"},
+			want: "the access key id from option aws_access_key holds a control character"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv.Reset()
+			args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL}), tc.args)
+			start := time.Now()
+			r := runModule(t, "sts_assume_role", args, newHome(t).Environ(tc.env...))
+			if d := time.Since(start); d > slack {
+				t.Errorf("the run took %v", d)
+			}
+			assertFailed(t, r, tc.want, "nothing was sent")
+			if strings.Contains(string(r.Stdout), "PASTED") || strings.Contains(string(r.Stdout), "FwoGZXIvYXdzE") {
+				t.Errorf("the output shows the value: %s", r.Stdout)
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("the server saw %d requests, want none", n)
+			}
+		})
+	}
+}
+
+// TestTinyTimeout: a timeout below a millisecond would be no timeout at
+// all; it fails before any request, naming the setting.
+func TestTinyTimeout(t *testing.T) {
+	srv := ststest.Start(t, ststest.Config{Users: users})
+	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL, "aws_config": map[string]any{"connect_timeout": 1e-300}}))
+	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
+	assertFailed(t, r, "aws_config: the connect timeout must be a number of seconds from 0.001 to 3600, not 1e-300")
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server saw %d requests, want none", n)
+	}
+}
+
 // TestNonFiniteArgs: Python reads 1e400 as inf. The result still says what
 // happened and holds the invocation, with inf written Infinity as Python's
 // json.dumps writes it (and ansible-core reads it back).

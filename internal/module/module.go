@@ -100,8 +100,12 @@ func (inv *invocation) run(argv []string) result.Result {
 	if cfg.Region == "" {
 		return inv.withActions(result.Failure(awsauth.ErrEndpointWithoutRegion.Error()), false)
 	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
 		return inv.withActions(result.Failure(credentialsMessage(err, resolved)), false)
+	}
+	if err := resolved.CheckSendable(creds); err != nil {
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 
 	rec := stscall.NewRecorder(inv.Action)
