@@ -2,7 +2,6 @@ package awsauth
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -161,6 +160,12 @@ func (s *ClientSettings) setProxies(v any) error {
 	return nil
 }
 
+// The timeouts accepted, in seconds.
+const (
+	minTimeout = 0.001
+	maxTimeout = 3600.0
+)
+
 // seconds reads a timeout in seconds, a number as botocore (urllib3)
 // wants it; its message for anything else is the Python modules'.
 func seconds(which string, v any) (time.Duration, error) {
@@ -174,8 +179,10 @@ func seconds(which string, v any) (time.Duration, error) {
 		//lint:ignore ST1005 the text users of the Python modules know, verbatim
 		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, moduleargs.PyStr(v))
 	}
-	if f <= 0 || math.IsInf(f, 0) || f > 3600 {
-		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds above 0 and at most 3600, not %s", which, moduleargs.PyStr(v))
+	// Below a millisecond a timeout cannot be honoured (1e-300 s is zero,
+	// which means no timeout at all to the HTTP stack).
+	if !(f >= minTimeout && f <= maxTimeout) {
+		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds from %g to %g, not %s", which, minTimeout, maxTimeout, moduleargs.PyStr(v))
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }

@@ -105,6 +105,9 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 			}
 		}
 		if r.Region.Value == "" && cfg.Region != "" {
+			if err := checkRegion(cfg.Region); err != nil {
+				return aws.Config{}, err
+			}
 			r.Region = Value{cfg.Region, "shared config " + profileName(r.Profile.Value)}
 		}
 	}

@@ -1,6 +1,7 @@
 package awsauth
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -32,9 +33,15 @@ func readCABundle(v Value) ([]byte, error) {
 	return pem, nil
 }
 
+// maxHeaderBytes bounds an answer's headers (STS sends a few hundred
+// bytes); the body is bounded by the STS client (stscall.MaxAnswer).
+const maxHeaderBytes = 64 << 10
+
 // httpClient builds the STS client's HTTP client: connect and read
 // timeouts, a per-attempt deadline, TLS verification or the CA bundle, and
 // proxies (the environment's HTTP(S)_PROXY unless aws_config names them).
+// It does not ask for compressed answers, so that a small body cannot
+// inflate into a large one.
 func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 	c := r.Client
 	var roots *x509.CertPool
@@ -62,6 +69,9 @@ func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 		WithTimeout(c.ConnectTimeout + c.ReadTimeout).
 		WithTransportOptions(func(tr *http.Transport) {
 			tr.Proxy = proxy
+			tr.DisableCompression = true
+			tr.MaxResponseHeaderBytes = maxHeaderBytes
+			tr.OnProxyConnectResponse = proxyRefusal
 			tr.TLSHandshakeTimeout = c.ConnectTimeout
 			if tr.TLSClientConfig == nil {
 				tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -92,4 +102,13 @@ func redactUserinfo(raw string) string {
 		return scheme + "://" + rest
 	}
 	return rest
+}
+
+// proxyRefusal names the proxy and its answer when it does not open the
+// tunnel to an https endpoint (Go's own error is the bare status text).
+func proxyRefusal(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the proxy %s answered the tunnel request (CONNECT) with %s", proxy.Redacted(), resp.Status)
+	}
+	return nil
 }

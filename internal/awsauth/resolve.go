@@ -48,6 +48,10 @@ func Resolve(args *moduleargs.Args) (*Resolved, error) {
 	}
 
 	r.Region = regionChain.first(args)
+	// botocore validates the region before the endpoint and credentials.
+	if err := checkRegion(r.Region.Value); err != nil {
+		return nil, err
+	}
 	r.Endpoint = endpointChain.first(args)
 	if e := r.Endpoint.Value; e != "" {
 		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

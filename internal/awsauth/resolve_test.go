@@ -3,6 +3,7 @@ package awsauth
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -221,6 +222,20 @@ func TestPrecedence(t *testing.T) {
 			args: region + `"ec2_url": "127.0.0.1:9"`, env: keyEnv,
 			want: want{Err: "Couldn't connect to AWS: Invalid endpoint: 127.0.0.1:9"},
 		},
+		// A region that is not a host label fails, wherever it came from,
+		// before the endpoint and the credentials are looked at.
+		"region option with a dot": {
+			args: `"region": "us-east-1.evil", "ec2_url": "127.0.0.1:9", "aws_access_key": "AKIDOPT"`,
+			want: want{Err: "Couldn't connect to AWS: Provided region_name 'us-east-1.evil' doesn't match a supported format."},
+		},
+		"region from AWS_DEFAULT_REGION": {
+			env:  with(keyEnv, "AWS_DEFAULT_REGION", "eu-west-1/x"),
+			want: want{Err: "Couldn't connect to AWS: Provided region_name 'eu-west-1/x' doesn't match a supported format."},
+		},
+		"region from the shared config": {
+			env: keyEnv, files: files{config: "[default]\nregion = ap-south-1.example.com\n"},
+			want: want{Err: "Couldn't connect to AWS: Provided region_name 'ap-south-1.example.com' doesn't match a supported format."},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -291,4 +306,19 @@ func resolveAll(t *testing.T, args string) (want, error) {
 		t.Errorf("config region %q, resolved %q", cfg.Region, got.Region.Value)
 	}
 	return got, nil
+}
+
+// TestCheckRegion is botocore's validate_region_name, row by row.
+func TestCheckRegion(t *testing.T) {
+	for region, valid := range map[string]bool{
+		"us-east-1": true, "eu-west-3": true, "us-gov-west-1": true, "local": true, "A-1": true,
+		"": true, strings.Repeat("a", 63): true, "1a": true,
+		"us-east-1.evil": false, "us-east-1/x": false, "us east": false, "us-east-1\n": false, "-us": false,
+		"us-": false, "123": false, strings.Repeat("a", 64): false, "ü": false, "a_b": false,
+	} {
+		err := checkRegion(region)
+		if valid != (err == nil) {
+			t.Errorf("checkRegion(%q) = %v, want valid %v", region, err, valid)
+		}
+	}
 }

@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -61,9 +64,15 @@ var shortWorstCase = worstCase(time.Second, time.Second, 2)
 // extra options, and checks that it ended within bound (plus slack).
 func faultRun(t *testing.T, endpoint string, extra map[string]any, bound time.Duration) run {
 	t.Helper()
+	return faultRunWith(t, runModule, endpoint, extra, bound)
+}
+
+// faultRunWith is faultRun with another way to run the module.
+func faultRunWith(t *testing.T, runner func(*testing.T, string, map[string]any, []string) run, endpoint string, extra map[string]any, bound time.Duration) run {
+	t.Helper()
 	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": endpoint}), extra)
 	start := time.Now()
-	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
+	r := runner(t, "sts_assume_role", args, newHome(t).Environ())
 	if d := time.Since(start); d > bound+slack {
 		t.Errorf("the run took %v; its worst case is %v", d.Round(time.Millisecond), bound)
 	}
@@ -211,6 +220,28 @@ func TestNoAnswer(t *testing.T) {
 	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/"`, "(2 attempts)")
 	if n := srv.conns.Load(); n != 2 {
 		t.Errorf("%d connections, want 2 attempts", n)
+	}
+}
+
+// TestNoAnswerDefaults: the same with the defaults. The connection is
+// made at once, so each attempt ends when the 10 s read timeout passes
+// with nothing read: 3 × 10 s plus the backoff (under 2 s, then under
+// 4 s), 30 to 36 s, the figure the README states.
+func TestNoAnswerDefaults(t *testing.T) {
+	t.Parallel()
+	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
+		if readRequest(c) == nil {
+			<-done
+		}
+	})
+	start := time.Now()
+	r := faultRun(t, srv.URL, nil, 36*time.Second)
+	if d := time.Since(start); d < 30*time.Second {
+		t.Errorf("the run took %v; 3 read timeouts of 10 s take at least 30 s", d.Round(time.Millisecond))
+	}
+	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/" (no answer within 10s) (3 attempts)`)
+	if n := srv.conns.Load(); n != 3 {
+		t.Errorf("%d connections, want 3 attempts", n)
 	}
 }
 
@@ -404,5 +435,303 @@ func TestSessionTokens(t *testing.T) {
 				t.Errorf("the server saw %d requests, want 1 (not retried)", n)
 			}
 		})
+	}
+}
+
+// nestedError is an error answer in the ErrorResponse/Errors/Error shape,
+// which moto sends for its signature and authentication errors, with
+// the message in CDATA.
+func nestedError(code, message string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<ErrorResponse>
+    <Errors>
+        <Error>
+            <Code>` + code + `</Code>
+            <Message><![CDATA[` + message + `]]></Message>
+        </Error>
+    </Errors>
+    <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
+</ErrorResponse>`)
+}
+
+// TestErrorShapes: every error document shape botocore reads gives the
+// code, the message and the request id; a Throttling code is retried in
+// any shape. Immediate answers: the worst case is the backoff, under
+// 2 s + 4 s with the defaults.
+func TestErrorShapes(t *testing.T) {
+	const requestID = "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"
+	tests := map[string]struct {
+		status    int
+		body      []byte
+		attempts  int
+		want      string
+		code      string
+		requestID string // response_metadata.request_id
+		topID     string // request_id, as fail_json_aws reports an EC2-style RequestID
+	}{
+		"Errors/Error SignatureDoesNotMatch": {
+			status: 403, body: nestedError("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch), attempts: 1,
+			want: "An error occurred (SignatureDoesNotMatch) when calling the AssumeRole operation: " + ststest.MsgSignatureDoesNotMatch,
+			code: "SignatureDoesNotMatch", requestID: requestID,
+		},
+		"Errors/Error InvalidClientTokenId": {
+			status: 403, body: nestedError("InvalidClientTokenId", ststest.MsgInvalidClientTokenID), attempts: 1,
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID,
+			code: "InvalidClientTokenId", requestID: requestID,
+		},
+		"Errors/Error AccessDenied": {
+			status: 403, body: nestedError("AccessDenied", "User is not authorized to perform: sts:AssumeRole"), attempts: 1,
+			want: "An error occurred (AccessDenied) when calling the AssumeRole operation: User is not authorized to perform: sts:AssumeRole",
+			code: "AccessDenied", requestID: requestID,
+		},
+		"Errors/Error Throttling, every time": {
+			status: 400, body: nestedError("Throttling", "Rate exceeded"), attempts: 3,
+			want: "An error occurred (Throttling) when calling the AssumeRole operation (reached max retries: 2): Rate exceeded",
+			code: "Throttling", requestID: requestID,
+		},
+		"EC2-style Response/Errors/Error": {
+			status: 400, body: []byte(`<Response><Errors><Error><Code>ValidationError</Code><Message>bad</Message></Error></Errors><RequestID>ec2-1</RequestID></Response>`), attempts: 1,
+			want: "An error occurred (ValidationError) when calling the AssumeRole operation: bad",
+			code: "ValidationError", topID: "ec2-1",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cfg := ststest.Config{Users: users}
+			failFirst(100, ststest.Response{Status: tc.status, Body: tc.body})(&cfg)
+			srv := ststest.Start(t, cfg)
+			r := faultRun(t, srv.URL, nil, worstCase(0, 0, tc.attempts))
+			assertFailed(t, r, tc.want)
+			if n := len(srv.Requests()); n != tc.attempts {
+				t.Errorf("the server saw %d requests, want %d attempts", n, tc.attempts)
+			}
+			errInfo, _ := r.Result["error"].(map[string]any)
+			meta, _ := r.Result["response_metadata"].(map[string]any)
+			if errInfo["code"] != tc.code {
+				t.Errorf("error.code %v, want %s", errInfo["code"], tc.code)
+			}
+			if got, _ := meta["request_id"].(string); got != tc.requestID {
+				t.Errorf("response_metadata.request_id %q, want %q", got, tc.requestID)
+			}
+			if got, _ := r.Result["request_id"].(string); got != tc.topID {
+				t.Errorf("request_id %q, want %q", got, tc.topID)
+			}
+		})
+	}
+	t.Run("Errors/Error Throttling, then an answer", func(t *testing.T) {
+		t.Parallel()
+		cfg := ststest.Config{Users: users}
+		failFirst(2, ststest.Response{Status: 400, Body: nestedError("Throttling", "Rate exceeded")})(&cfg)
+		srv := ststest.Start(t, cfg)
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
+		if r.Code != 0 || r.Result["changed"] != true {
+			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
+		}
+		if n := len(srv.Requests()); n != 3 {
+			t.Errorf("the server saw %d requests, want 3", n)
+		}
+	})
+}
+
+// drip writes one byte every interval to c until done or a write fails.
+func drip(c net.Conn, interval time.Duration, done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-time.After(interval):
+			if _, err := c.Write([]byte("x")); err != nil {
+				return
+			}
+		}
+	}
+}
+
+const switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+
+// TestSwitchingProtocols: a 101 answer, from the endpoint or from a proxy,
+// then one byte every 5 s, or nothing. The HTTP stack hands such a
+// connection over and no timeout watches it any more, so it is refused at
+// once, not retried: one attempt, well under its 15 s.
+func TestSwitchingProtocols(t *testing.T) {
+	answer101 := func(after func(c net.Conn, done <-chan struct{})) func(c *net.TCPConn, done <-chan struct{}) {
+		return func(c *net.TCPConn, done <-chan struct{}) {
+			if readRequest(c) != nil {
+				return
+			}
+			if _, err := io.WriteString(c, switching); err == nil {
+				after(c, done)
+			}
+		}
+	}
+	dripping := func(c net.Conn, done <-chan struct{}) { drip(c, 5*time.Second, done) }
+	silent := func(_ net.Conn, done <-chan struct{}) { <-done }
+	refused := "the endpoint answered 101 Switching Protocols, which is not an STS answer"
+	for name, after := range map[string]func(net.Conn, <-chan struct{}){"then a byte every 5 s": dripping, "then silence": silent} {
+		t.Run("endpoint, "+name, func(t *testing.T) {
+			t.Parallel()
+			srv := startRaw(t, answer101(after))
+			r := faultRun(t, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
+			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" (HTTP 101): `+refused)
+			if n := srv.conns.Load(); n != 1 {
+				t.Errorf("%d connections, want 1 (not retried)", n)
+			}
+		})
+		t.Run("proxy, "+name, func(t *testing.T) {
+			t.Parallel()
+			proxy := startRaw(t, answer101(after))
+			endpoint := closedURL(t)
+			r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"http": proxy.URL}}}, worstCase(5*time.Second, 10*time.Second, 1))
+			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+endpoint+`/" (HTTP 101): `+refused)
+			if n := proxy.conns.Load(); n != 1 {
+				t.Errorf("%d connections to the proxy, want 1 (not retried)", n)
+			}
+		})
+	}
+	// An https endpoint through a proxy: the proxy answers the CONNECT
+	// with 101, which opens no tunnel.
+	t.Run("proxy CONNECT, then a byte every 5 s", func(t *testing.T) {
+		t.Parallel()
+		proxy := startRaw(t, answer101(dripping))
+		endpoint := "https" + strings.TrimPrefix(closedURL(t), "http")
+		r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"https": proxy.URL}}}, defaultWorstCase)
+		assertFailed(t, r, `Could not connect to the endpoint URL: "`+endpoint+`/": the proxy `+proxy.URL+` answered the tunnel request (CONNECT) with 101 Switching Protocols (3 attempts)`)
+	})
+}
+
+// gzipBomb returns a gzip stream of about 2 MiB that inflates to 2 GiB:
+// 2048 members of 1 MiB of zeros each.
+func gzipBomb(t *testing.T) []byte {
+	t.Helper()
+	var member bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Repeat(member.Bytes(), 2048)
+}
+
+// maxRSSAllowed is the peak memory a module run may take whatever the
+// answer: a normal run takes about 20 MiB.
+const maxRSSAllowed = 64 << 20
+
+// TestHugeAnswers: answers far larger than STS's few KB, or that would
+// inflate to that. The body is read up to 1 MiB, nothing is inflated, and
+// none of it is retried: one round trip, 15 s at worst with the defaults,
+// and memory stays under maxRSSAllowed.
+func TestHugeAnswers(t *testing.T) {
+	const head = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>`
+	tooLarge := "the answer is larger than 1 MiB, and an STS answer is a few KB: not read further"
+	// stream answers with header and then n bytes of filler after prefix,
+	// written as fast as the client reads them.
+	stream := func(header, prefix string, n int64) func(c *net.TCPConn, done <-chan struct{}) {
+		return func(c *net.TCPConn, done <-chan struct{}) {
+			if readRequest(c) != nil {
+				return
+			}
+			if _, err := io.WriteString(c, header+prefix); err != nil {
+				return
+			}
+			chunk := bytes.Repeat([]byte("A"), 64<<10)
+			for sent := int64(0); sent < n; sent += int64(len(chunk)) {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
+			}
+		}
+	}
+	bomb := gzipBomb(t)
+	var acceptEncoding atomic.Value
+	tests := map[string]struct {
+		handle func(c *net.TCPConn, done <-chan struct{})
+		want   string // after `Unable to parse the AssumeRole response from "URL/" `
+	}{
+		"a 200 with a 1 GiB element, streamed": {
+			handle: stream("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n", head, 1<<30),
+			want:   "(HTTP 200): failed to decode response body, " + tooLarge,
+		},
+		"a 200 declaring 2 GiB": {
+			handle: stream("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 2147483648\r\n\r\n", head, 1<<30),
+			want:   "(HTTP 200): " + tooLarge,
+		},
+		"a 403 with a 1 GiB body, chunked": {
+			handle: stream("HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n", "40000000\r\n", 1<<30),
+			want:   "(HTTP 403): " + tooLarge,
+		},
+		"a 2 MiB gzip body that inflates to 2 GiB": {
+			handle: func(c *net.TCPConn, _ <-chan struct{}) {
+				req, err := http.ReadRequest(bufio.NewReader(c))
+				if err != nil {
+					return
+				}
+				acceptEncoding.Store(req.Header.Get("Accept-Encoding"))
+				_, _ = io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n", len(bomb)))
+				_, _ = c.Write(bomb)
+			},
+			want: "(HTTP 200): the answer is encoded (Content-Encoding: gzip), which the client did not ask for",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startRaw(t, tc.handle)
+			r := faultRunWith(t, runMeasured, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
+			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" `+tc.want)
+			if n := srv.conns.Load(); n != 1 {
+				t.Errorf("%d connections, want 1 (not retried)", n)
+			}
+			if r.MaxRSS < 0 || r.MaxRSS > maxRSSAllowed {
+				t.Errorf("peak memory %d MiB, want under %d MiB", r.MaxRSS>>20, maxRSSAllowed>>20)
+			}
+			t.Logf("peak memory %.1f MiB", float64(r.MaxRSS)/(1<<20))
+		})
+	}
+	t.Run("no compressed answer asked for", func(t *testing.T) {
+		t.Parallel()
+		srv := ststest.Start(t, ststest.Config{Users: users})
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 1))
+		if r.Code != 0 {
+			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
+		}
+		reqs := srv.Requests()
+		if len(reqs) != 1 || reqs[0].Header.Get("Accept-Encoding") != "" {
+			t.Errorf("requests %d, Accept-Encoding %q; want 1 and none", len(reqs), reqs[0].Header.Get("Accept-Encoding"))
+		}
+	})
+}
+
+// TestTricklingAnswer: a 200 whose body comes a byte every 300 ms, so
+// that no read waits the read timeout; each attempt ends at its deadline
+// (connect_timeout + read_timeout), then the call is retried. With the
+// short settings: 2 × 2 s + under 2 s of backoff, 6 s; with the
+// defaults, 51 s.
+func TestTricklingAnswer(t *testing.T) {
+	t.Parallel()
+	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
+		if readRequest(c) != nil {
+			return
+		}
+		if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n"); err == nil {
+			drip(c, 300*time.Millisecond, done)
+		}
+	})
+	r := faultRun(t, srv.URL, map[string]any{"aws_config": short}, shortWorstCase)
+	// The second attempt may end at its own limit or, on a loaded
+	// machine, at the module's deadline.
+	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/" (no complete answer within `)
+	if n := srv.conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2 attempts", n)
 	}
 }

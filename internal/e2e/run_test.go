@@ -41,6 +41,7 @@ type run struct {
 	Stdout []byte
 	Stderr []byte
 	Result map[string]any
+	MaxRSS int64 // peak resident memory of the module, in bytes (-1 if not measured)
 }
 
 // runModule writes args as ansible-core does (json.dumps separators) into a
@@ -61,8 +62,30 @@ func runModule(t *testing.T, module string, args map[string]any, env []string) r
 	return r
 }
 
+// runMeasured is runModule, also measuring the run's peak memory.
+func runMeasured(t *testing.T, module string, args map[string]any, env []string) run {
+	t.Helper()
+	data, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "args")
+	if err := os.WriteFile(path, pythonSeparators(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runExe(t, module, env, true, path)
+	assertNoSecretLeak(t, args, env, r.Stdout, r.Stderr)
+	return r
+}
+
 // runRaw runs a module binary with argv and env and decodes its stdout.
 func runRaw(t *testing.T, module string, env []string, argv ...string) run {
+	t.Helper()
+	return runExe(t, module, env, false, argv...)
+}
+
+// runExe runs a module binary, measuring its peak memory if measure.
+func runExe(t *testing.T, module string, env []string, measure bool, argv ...string) run {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -70,12 +93,15 @@ func runRaw(t *testing.T, module string, env []string, argv ...string) run {
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	cmd := exec.CommandContext(ctx, exe, argv...)
+	cmd, peak := exec.CommandContext(ctx, exe, argv...), func() int64 { return -1 }
+	if measure {
+		cmd, peak = measuredCommand(ctx, t, exe, argv)
+	}
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	r := run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	r := run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), MaxRSS: peak()}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.Code = ee.ExitCode()
 	} else if err != nil {

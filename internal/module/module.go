@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -118,15 +119,52 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	// The keys the chain found (a profile, credential_process, SSO, a
 	// container or instance role); not the new ones STS returns.
 	args.AddSecrets(creds.SecretAccessKey, creds.SessionToken)
+	if err := resolved.CheckSendable(creds); err != nil {
+		return inv.withActions(result.Failure(err.Error()), false)
+	}
 
 	rec := stscall.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(resolved))
-	out, err := inv.Call(ctx, client, args)
+	out, err := within(ctx, resolved.Client.Deadline(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
 	if err != nil {
-		return inv.withActions(rec.Failure(err), rec.Attempts > 0)
+		return inv.withActions(rec.Failure(err), rec.Sent())
 	}
 	out["changed"] = true
 	return inv.withActions(out, true)
+}
+
+// deadlineGrace is how long a call may overrun its deadline to report its
+// own error (the SDK's timeout errors say more) before it is abandoned.
+const deadlineGrace = 500 * time.Millisecond
+
+// within runs call under the deadline of ctx, which lasts d, and returns
+// by then (plus deadlineGrace) whatever the endpoint does: a connection
+// the HTTP stack no longer watches cannot hold the module. A call that
+// fails once the deadline passed fails with a DeadlineError.
+func within(ctx context.Context, d time.Duration, call func() (result.Result, error)) (result.Result, error) {
+	type outcome struct {
+		r   result.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		r, err := call()
+		done <- outcome{r, err}
+	}()
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		select {
+		case o = <-done:
+		case <-time.After(deadlineGrace):
+			o.err = ctx.Err()
+		}
+	}
+	if o.err != nil && ctx.Err() != nil {
+		o.err = &stscall.DeadlineError{Deadline: d, Err: o.err}
+	}
+	return o.r, o.err
 }
 
 // withActions adds resource_actions when debug_botocore_endpoint_logs is

@@ -132,7 +132,8 @@ func CheckOutput(t testing.TB, code int, stdout []byte) map[string]any {
 	if !bytes.HasSuffix(stdout, []byte("\n")) || bytes.Count(stdout, []byte("\n")) != 1 {
 		t.Errorf("stdout is not one line:\n%s", stdout)
 	}
-	dec := json.NewDecoder(bytes.NewReader(stdout))
+	// Python's JSON: an argument 1e400 is inf, written Infinity.
+	dec := json.NewDecoder(bytes.NewReader(testenv.PythonJSON(stdout)))
 	dec.UseNumber()
 	var result map[string]any
 	if err := dec.Decode(&result); err != nil || result == nil {

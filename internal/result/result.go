@@ -6,7 +6,6 @@ package result
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -60,16 +59,8 @@ func Write(w io.Writer, r Result, args *moduleargs.Args) int {
 		}
 	}
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		// Only an unencodable value gets here; still print one object.
-		b.Reset()
-		fallback, _ := json.Marshal(map[string]any{"failed": true, "msg": "cannot encode the module result: " + err.Error()})
-		b.Write(fallback)
-		b.WriteByte('\n')
-		r = Failure("")
-	}
+	encode(&b, out)
+	b.WriteByte('\n')
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return 1
 	}

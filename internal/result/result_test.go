@@ -3,6 +3,8 @@ package result
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +64,55 @@ func TestWrite(t *testing.T) {
 	}
 	if code := Write(&out, Failure("x"), nil); code != 1 {
 		t.Errorf("failure exit status %d", code)
+	}
+}
+
+// TestWriteNonFinite: Python reads 1e400 as inf; the result still holds
+// the real outcome and the invocation, with inf, -inf and nan written as
+// Python's json.dumps writes them.
+func TestWriteNonFinite(t *testing.T) {
+	spec := moduleargs.Spec{{Name: "aws_config", Type: moduleargs.Dict}}
+	args, err := moduleargs.Parse([]byte(`{"aws_config": {"user_agent_extra": 1e400, "x": [-1e400, 1.5, 3]}}`), spec, "m", func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r := Failure("An error occurred (Throttling) when calling the AssumeRole operation: Rate exceeded")
+	r["nan"] = math.NaN()
+	r["chan"] = make(chan int) // no JSON form: written as its text
+	if code := Write(&out, r, args); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	got := out.String()
+	for _, want := range []string{
+		`"msg":"An error occurred (Throttling) when calling the AssumeRole operation: Rate exceeded"`,
+		`"invocation":{"module_args":{"aws_config":{"user_agent_extra":Infinity,"x":[-Infinity,1.5,3]}}}`,
+		`"nan":NaN`,
+		`"failed":true`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output %s\ndoes not contain %s", got, want)
+		}
+	}
+	if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "{") || !strings.HasSuffix(got, "}\n") {
+		t.Errorf("not one object on one line: %q", got)
+	}
+}
+
+// TestEncodeLikeEncodingJSON: for finite values the output is what
+// encoding/json wrote before (keys sorted, no HTML escaping).
+func TestEncodeLikeEncodingJSON(t *testing.T) {
+	v := map[string]any{"b": []any{1.0, 1e21, 0.1, int64(-3), "<&>\u2028\x01", nil, true}, "a": map[string]string{"z": "\xff"}, "c": []string{"x"}, "d": json.Number("123456789012345678901234567890")}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	encode(&got, v)
+	got.WriteByte('\n')
+	if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+		t.Errorf("(-encoding/json +ours)\n%s", diff)
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -19,78 +19,73 @@ import (
 	"ansible-sts/internal/result"
 )
 
-// errorResponse is the AWS Query protocol's error body.
-type errorResponse struct {
-	Error struct {
-		Type    *string
-		Code    *string
-		Message *string
-	}
-	RequestID *string `xml:"RequestId"`
-}
-
 // Failure turns the error of the recorded operation into a module failure.
-// An answer from STS gives amazon.aws's fail_json_aws shape: msg in
-// botocore's ClientError words, error {code, message, type} and
+// An error answer gives amazon.aws's fail_json_aws shape: msg in
+// botocore's ClientError words, error {code, message, type, ...} and
 // response_metadata. No answer (refused, timed out, TLS) gives a clear msg
 // naming the endpoint, where the Python modules crash.
 func (r *Recorder) Failure(err error) result.Result {
-	retries := max(r.Attempts-1, 0)
+	r.mu.Lock()
+	attempts, url, status, header := r.attempts, r.url, r.status, r.header
+	r.mu.Unlock()
+	retries := max(attempts-1, 0)
 	var exhausted *retry.MaxAttemptsError
 	gaveUp := errors.As(err, &exhausted)
-	if r.Status >= 300 {
-		return r.clientError(retries, gaveUp)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return r.clientError(apiErr, header, retries, gaveUp)
 	}
-	var de *smithy.DeserializationError
-	if errors.As(err, &de) {
-		return result.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v", r.Action, r.URL, r.Status, de.Err))
+	var (
+		de       *smithy.DeserializationError
+		timeout  interface{ Timeout() bool }
+		deadline *DeadlineError
+	)
+	// A body that stopped coming is a timeout, not a bad answer.
+	if errors.As(err, &de) && !errors.As(err, &deadline) && !errors.Is(de.Err, context.DeadlineExceeded) && !(errors.As(de.Err, &timeout) && timeout.Timeout()) {
+		return result.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v", r.Action, url, status, de.Err))
 	}
 	tries := ""
-	if r.Attempts > 1 {
-		tries = fmt.Sprintf(" (%d attempts)", r.Attempts)
+	if attempts > 1 {
+		tries = fmt.Sprintf(" (%d attempts)", attempts)
 	}
-	return result.Failure(transportMessage(err, r.URL) + tries)
+	return result.Failure(transportMessage(err, url) + tries)
 }
 
-func (r *Recorder) clientError(retries int, gaveUp bool) result.Result {
-	errInfo := map[string]any{}
+func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gaveUp bool) result.Result {
 	meta := map[string]any{
-		"http_status_code": r.Status,
-		"http_headers":     lowerHeaders(r.Header),
+		"http_status_code": e.Status,
+		"http_headers":     lowerHeaders(header),
 		"retry_attempts":   retries,
 	}
-	var body errorResponse
-	if xml.Unmarshal(r.Body, &body) == nil && body.Error.Code != nil {
-		for key, v := range map[string]*string{"type": body.Error.Type, "code": body.Error.Code, "message": body.Error.Message} {
-			if v != nil {
-				errInfo[key] = *v
-			}
-		}
-		if body.RequestID != nil {
-			meta["request_id"] = *body.RequestID
-		}
-	} else {
-		// botocore's generic error for a body that is not AWS XML.
-		errInfo["code"] = fmt.Sprint(r.Status)
-		errInfo["message"] = http.StatusText(r.Status)
+	if e.RequestID != nil {
+		meta["request_id"] = *e.RequestID
 	}
 	retryInfo := ""
 	if gaveUp {
 		meta["max_attempts_reached"] = true
 		retryInfo = fmt.Sprintf(" (reached max retries: %d)", retries)
 	}
-	code, msg := "Unknown", "Unknown"
-	if c, ok := errInfo["code"].(string); ok {
-		code = c
-	}
-	if m, ok := errInfo["message"].(string); ok {
-		msg = m
-	}
-	f := result.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", code, r.Action, retryInfo, msg))
-	f["error"] = errInfo
+	f := result.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", e.ErrorCode(), r.Action, retryInfo, e.ErrorMessage()))
+	f["error"] = e.Fields
 	f["response_metadata"] = meta
+	if e.OtherRequestID != nil {
+		f["request_id"] = *e.OtherRequestID
+	}
 	return f
 }
+
+// DeadlineError is a call that had not ended when the module's deadline
+// (every attempt's timeouts plus the backoff between them) passed.
+type DeadlineError struct {
+	Deadline time.Duration
+	Err      error
+}
+
+func (e *DeadlineError) Error() string {
+	return fmt.Sprintf("the module's deadline of %v passed: %v", e.Deadline, e.Err)
+}
+
+func (e *DeadlineError) Unwrap() error { return e.Err }
 
 // transportMessage describes a request that got no answer, in botocore's
 // words where botocore has them, with the cause.
@@ -104,7 +99,12 @@ func transportMessage(err error, url string) string {
 		opErr       *net.OpError
 		netErr      net.Error
 	)
+	var deadline *DeadlineError
 	switch {
+	case errors.As(err, &deadline) && url == "":
+		return fmt.Sprintf("No request was sent within the module's deadline of %v (aws_config connect_timeout plus read_timeout for each attempt, plus backoff)", deadline.Deadline)
+	case errors.As(err, &deadline) && !errors.As(err, &readTimeout):
+		return fmt.Sprintf("Read timeout on endpoint URL: %q (no complete answer within the module's deadline of %v)", url, deadline.Deadline)
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verifyErr):
 		return fmt.Sprintf("SSL validation failed for %s: %v (trust its CA with aws_ca_bundle, or set validate_certs: false)", url, rootCause(err))
 	case errors.As(err, &readTimeout):
@@ -114,7 +114,7 @@ func transportMessage(err error, url string) string {
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return fmt.Sprintf("Could not connect to the endpoint URL: %q: %v", url, opErr.Err)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return fmt.Sprintf("Read timeout on endpoint URL: %q", url)
+		return fmt.Sprintf("Read timeout on endpoint URL: %q (no complete answer within connect_timeout plus read_timeout)", url)
 	case url != "":
 		return fmt.Sprintf("Could not connect to the endpoint URL: %q: %v", url, rootCause(err))
 	}
