@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/boundedfile"
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modulefuzz"
 )
@@ -77,7 +78,9 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 		case slices.Contains(urlEnv, name):
 			secrets = append(secrets, urlPassword(value))
 		case slices.Contains(tokenFileEnv, name):
-			if data, err := os.ReadFile(value); err == nil {
+			// Through the bounded reader: the bad-input tests name FIFOs
+			// and devices here.
+			if data, err := boundedfile.Read(value, boundedfile.ConfigLimit); err == nil {
 				secrets = append(secrets, strings.TrimSpace(string(data)))
 			}
 		}
