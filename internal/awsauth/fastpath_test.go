@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/testenv"
 )
 
@@ -33,14 +32,7 @@ func TestFastPathReadsNoFile(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			a, err := moduleargs.Parse([]byte(tc.args), Options, "test", lookupEnv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := Resolve(a)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := mustResolve(t, tc.args)
 			cfg, err := r.Config(context.Background())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

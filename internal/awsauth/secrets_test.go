@@ -118,14 +118,7 @@ func TestConfigSecrets(t *testing.T) {
 					home.Write(t, path, content)
 				}
 			}
-			a, err := moduleargs.Parse([]byte(tc.args), Options, "test", lookupEnv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := Resolve(a)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := mustResolve(t, tc.args)
 			cfg, err := r.Config(context.Background())
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/testenv"
 )
 
 const (
@@ -68,24 +69,10 @@ var scenarios = map[string]func(*ststest.Config, *atomic.Bool){
 	"text_500":      answerFirst(always, ststest.Response{Status: 500, Body: []byte("oops")}),
 	// The ErrorResponse/Errors/Error shape (moto's), and EC2's
 	// Response/Errors/Error with RequestID.
-	"nested_403":           answerFirst(always, ststest.Response{Status: 403, Body: nestedError("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch)}),
-	"nested_throttle_once": answerFirst(1, ststest.Response{Status: 400, Body: nestedError("Throttling", "Rate exceeded")}),
+	"nested_403":           answerFirst(always, ststest.Response{Status: 403, Body: testenv.NestedErrorBody("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch)}),
+	"nested_throttle_once": answerFirst(1, ststest.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")}),
 	"ec2_400": answerFirst(always, ststest.Response{Status: 400, Body: []byte(`<Response><Errors><Error><Code>ValidationError</Code>` +
 		`<Message>bad</Message><Detail/></Error></Errors><RequestID>ec2-request-1</RequestID></Response>`)}),
-}
-
-// nestedError is an error answer in the ErrorResponse/Errors/Error shape.
-func nestedError(code, message string) []byte {
-	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
-<ErrorResponse>
-  <Errors>
-    <Error>
-      <Code>` + code + `</Code>
-      <Message><![CDATA[` + message + `]]></Message>
-    </Error>
-  </Errors>
-  <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
-</ErrorResponse>`)
 }
 
 // clock is the server's clock, movable to expire credentials.

@@ -16,6 +16,7 @@ import (
 
 	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/testenv"
 )
 
 // The worst case of a call is every attempt using its whole connect and
@@ -438,22 +439,6 @@ func TestSessionTokens(t *testing.T) {
 	}
 }
 
-// nestedError is an error answer in the ErrorResponse/Errors/Error shape,
-// which moto sends for its signature and authentication errors, with
-// the message in CDATA.
-func nestedError(code, message string) []byte {
-	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
-<ErrorResponse>
-    <Errors>
-        <Error>
-            <Code>` + code + `</Code>
-            <Message><![CDATA[` + message + `]]></Message>
-        </Error>
-    </Errors>
-    <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
-</ErrorResponse>`)
-}
-
 // TestErrorShapes: every error document shape botocore reads gives the
 // code, the message and the request id; a Throttling code is retried in
 // any shape. Immediate answers: the worst case is the backoff, under
@@ -470,22 +455,22 @@ func TestErrorShapes(t *testing.T) {
 		topID     string // request_id, as fail_json_aws reports an EC2-style RequestID
 	}{
 		"Errors/Error SignatureDoesNotMatch": {
-			status: 403, body: nestedError("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch), attempts: 1,
+			status: 403, body: testenv.NestedErrorBody("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch), attempts: 1,
 			want: "An error occurred (SignatureDoesNotMatch) when calling the AssumeRole operation: " + ststest.MsgSignatureDoesNotMatch,
 			code: "SignatureDoesNotMatch", requestID: requestID,
 		},
 		"Errors/Error InvalidClientTokenId": {
-			status: 403, body: nestedError("InvalidClientTokenId", ststest.MsgInvalidClientTokenID), attempts: 1,
+			status: 403, body: testenv.NestedErrorBody("InvalidClientTokenId", ststest.MsgInvalidClientTokenID), attempts: 1,
 			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID,
 			code: "InvalidClientTokenId", requestID: requestID,
 		},
 		"Errors/Error AccessDenied": {
-			status: 403, body: nestedError("AccessDenied", "User is not authorized to perform: sts:AssumeRole"), attempts: 1,
+			status: 403, body: testenv.NestedErrorBody("AccessDenied", "User is not authorized to perform: sts:AssumeRole"), attempts: 1,
 			want: "An error occurred (AccessDenied) when calling the AssumeRole operation: User is not authorized to perform: sts:AssumeRole",
 			code: "AccessDenied", requestID: requestID,
 		},
 		"Errors/Error Throttling, every time": {
-			status: 400, body: nestedError("Throttling", "Rate exceeded"), attempts: 3,
+			status: 400, body: testenv.NestedErrorBody("Throttling", "Rate exceeded"), attempts: 3,
 			want: "An error occurred (Throttling) when calling the AssumeRole operation (reached max retries: 2): Rate exceeded",
 			code: "Throttling", requestID: requestID,
 		},
@@ -522,7 +507,7 @@ func TestErrorShapes(t *testing.T) {
 	t.Run("Errors/Error Throttling, then an answer", func(t *testing.T) {
 		t.Parallel()
 		cfg := ststest.Config{Users: users}
-		failFirst(2, ststest.Response{Status: 400, Body: nestedError("Throttling", "Rate exceeded")})(&cfg)
+		failFirst(2, ststest.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")})(&cfg)
 		srv := ststest.Start(t, cfg)
 		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
 		if r.Code != 0 || r.Result["changed"] != true {

@@ -49,21 +49,22 @@ type run struct {
 // secret shows in the output.
 func runModule(t *testing.T, module string, args map[string]any, env []string) run {
 	t.Helper()
-	data, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "args")
-	if err := os.WriteFile(path, pythonSeparators(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := runRaw(t, module, env, path)
+	r := runExe(t, module, env, false, writeArgs(t, args))
 	assertNoSecretLeak(t, args, env, r.Stdout, r.Stderr)
 	return r
 }
 
 // runMeasured is runModule, also measuring the run's peak memory.
 func runMeasured(t *testing.T, module string, args map[string]any, env []string) run {
+	t.Helper()
+	r := runExe(t, module, env, true, writeArgs(t, args))
+	assertNoSecretLeak(t, args, env, r.Stdout, r.Stderr)
+	return r
+}
+
+// writeArgs writes args into a new arguments file as ansible-core does
+// (json.dumps separators) and returns its path.
+func writeArgs(t *testing.T, args map[string]any) string {
 	t.Helper()
 	data, err := json.Marshal(args)
 	if err != nil {
@@ -73,9 +74,7 @@ func runMeasured(t *testing.T, module string, args map[string]any, env []string)
 	if err := os.WriteFile(path, pythonSeparators(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := runExe(t, module, env, true, path)
-	assertNoSecretLeak(t, args, env, r.Stdout, r.Stderr)
-	return r
+	return path
 }
 
 // runRaw runs a module binary with argv and env and decodes its stdout.

@@ -40,29 +40,11 @@ func encode(b *bytes.Buffer, v any) {
 	case map[string]any:
 		encodeMap(b, t)
 	case map[string]string:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[k] = e
-		}
-		encodeMap(b, m)
+		encodeMap(b, t)
 	case []any:
-		b.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			encode(b, e)
-		}
-		b.WriteByte(']')
+		encodeList(b, t)
 	case []string:
-		b.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			encodeString(b, e)
-		}
-		b.WriteByte(']')
+		encodeList(b, t)
 	case *moduleargs.Object:
 		b.WriteByte('{')
 		for i, k := range t.Keys() {
@@ -87,7 +69,18 @@ func encode(b *bytes.Buffer, v any) {
 	}
 }
 
-func encodeMap(b *bytes.Buffer, m map[string]any) {
+func encodeList[T any](b *bytes.Buffer, list []T) {
+	b.WriteByte('[')
+	for i, e := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		encode(b, e)
+	}
+	b.WriteByte(']')
+}
+
+func encodeMap[T any](b *bytes.Buffer, m map[string]T) {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
