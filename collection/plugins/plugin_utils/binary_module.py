@@ -199,51 +199,48 @@ class BinaryModuleAction(ActionBase):
 
     # The fast path: arguments on standard input, binary from the cache.
 
-    def _module_args(self, task_vars):
+    def _execute_stdin(self, task_vars):
         args = dict(self._task.args)
         self._update_module_args(self._task.action, args, task_vars)
-        return args
-
-    def _execute_stdin(self, task_vars):
-        args = self._module_args(task_vars)
         in_data = json.dumps(args)
-        host = self._host_name(task_vars)
         warnings = []
-        cache = boolean(self._setting(task_vars, 'stsgo_aws_cache', True), strict=False)
-        res = None
-        if cache:
-            root = self._setting(task_vars, 'stsgo_aws_cache_dir', '~/.ansible/stsgo')
-            run_script = _RUN % {'table': self._case_table()}
-            res = self._command(run_script, [self.MODULE, root], in_data)
-            miss = self._miss(res)
-            if miss:
-                reason, platform, where = (miss + ['', '', ''])[:3]
-                display.vvv('stsgo-aws: cache %s (%s) %s' % (reason, platform, where), host=host)
-                if reason == 'platform':
-                    raise AnsibleActionFail(self._unknown_platform(' '.join(miss[1:])))
-                if reason in ('absent', 'tampered'):
-                    if reason == 'tampered':
-                        warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, where))
-                    installed = self._install(platform, where)
-                    if installed == ['installed']:
-                        res = self._command(run_script, [self.MODULE, root], in_data)
-                        installed = self._miss(res)
-                    if installed:
-                        warnings.append(self._fallback_warning(installed))
-                        res = self._private(platform, in_data)
-                else:
-                    if reason in ('unsafe', 'unusable'):
-                        warnings.append(self._fallback_warning(miss))
-                    res = self._private(platform, in_data)
+        if boolean(self._setting(task_vars, 'stsgo_aws_cache', True), strict=False):
+            res = self._run_cached(task_vars, in_data, warnings)
         else:
-            platform = self._platform(task_vars)
-            res = self._private(platform, in_data)
+            res = self._private(self._platform(task_vars), in_data)
         data = self._parse_returned_data(res)
         data.pop('_ansible_suppress_tmpdir_delete', None)
         remove_internal_keys(data)
         if warnings:
             data['warnings'] = list(data.get('warnings') or []) + warnings
         return data
+
+    def _run_cached(self, task_vars, in_data, warnings):
+        """Run the cached binary; on a miss, fill the cache and run it, or
+        fall back to a private upload. Returns the command's result."""
+        root = self._setting(task_vars, 'stsgo_aws_cache_dir', '~/.ansible/stsgo')
+        script = _RUN % {'table': self._case_table()}
+        res = self._command(script, [self.MODULE, root], in_data)
+        miss = self._miss(res)
+        if not miss:
+            return res
+        reason, platform, where = (miss + ['', '', ''])[:3]
+        display.vvv('stsgo-aws: cache %s (%s) %s' % (reason, platform, where), host=self._host_name(task_vars))
+        if reason == 'platform':
+            raise AnsibleActionFail(self._unknown_platform(' '.join(miss[1:])))
+        if reason in ('absent', 'tampered'):
+            if reason == 'tampered':
+                warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, where))
+            miss = self._install(platform, where)
+            if miss == ['installed']:
+                res = self._command(script, [self.MODULE, root], in_data)
+                miss = self._miss(res)
+                if not miss:
+                    return res
+            warnings.append(self._fallback_warning(miss))
+        elif reason in ('unsafe', 'unusable'):
+            warnings.append(self._fallback_warning(miss))
+        return self._private(platform, in_data)
 
     def _case_table(self):
         lines = []
@@ -275,8 +272,7 @@ class BinaryModuleAction(ActionBase):
     def _install(self, platform, folder):
         """Send the platform's binary into the cache folder, on standard
         input; return the install command's report (['installed'] when done)."""
-        with open(self._local_binary(platform), 'rb') as f:
-            data = f.read()
+        data = self._read_binary(platform)[1]
         display.vvv('stsgo-aws: sending the %s binary (%d bytes) into %s' % (platform, len(data), folder))
         res = self._command(_INSTALL, [folder, self._sums[platform]], data)
         return self._miss(res) or ['unusable', '-', folder]
@@ -284,7 +280,7 @@ class BinaryModuleAction(ActionBase):
     def _private(self, platform, in_data):
         """Upload the binary to a private temporary directory and run it
         from there; the directory goes when the task ends."""
-        local = self._local_binary(platform)
+        local = self._read_binary(platform)[0]
         if self._connection._shell.tmpdir is None:
             self._make_tmp_path()
         remote = self._connection._shell.join_path(self._connection._shell.tmpdir, BINARY)
@@ -304,7 +300,7 @@ class BinaryModuleAction(ActionBase):
     # binary and an arguments file.
 
     def _execute_fallback(self, task_vars, wrap_async):
-        self._fallback_binary = self._local_binary(self._platform(task_vars))
+        self._fallback_binary = self._read_binary(self._platform(task_vars))[0]
         return self._execute_module(module_name=self._task.action, task_vars=task_vars, wrap_async=wrap_async)
 
     def _configure_module(self, module_name, module_args, task_vars):
@@ -355,16 +351,15 @@ class BinaryModuleAction(ActionBase):
         return 'stsgo.aws has no %s binary for this host: it reports "%s"; the collection has %s' % (
             self.MODULE, found, ', '.join(sorted(self._sums)))
 
-    def _local_binary(self, platform):
-        """Return the path of the platform's binary, checked against SHA256SUMS."""
+    def _read_binary(self, platform):
+        """Return the path and the contents of the platform's binary,
+        checked against SHA256SUMS."""
         path = os.path.join(BINARIES, '%s_%s' % (BINARY, platform))
-        digest = hashlib.sha256()
         try:
             with open(path, 'rb') as f:
-                for chunk in iter(lambda: f.read(1 << 20), b''):
-                    digest.update(chunk)
+                data = f.read()
         except (IOError, OSError) as e:
             raise AnsibleActionFail('the stsgo.aws collection is missing its %s binary: %s' % (platform, e))
-        if digest.hexdigest() != self._sums.get(platform):
+        if hashlib.sha256(data).hexdigest() != self._sums.get(platform):
             raise AnsibleActionFail('the stsgo.aws %s binary does not match binaries/SHA256SUMS; reinstall the collection' % platform)
-        return path
+        return path, data
