@@ -3,6 +3,7 @@ package testenv
 import (
 	"net"
 	"sync"
+	"time"
 )
 
 // Traffic is what crossed one host's TCP connections: bytes each way, and
@@ -37,8 +38,8 @@ func (c *Traffic) add(dir int, n int) {
 }
 
 // proxy forwards every connection to listen on to target, counting what
-// crosses, until the test ends.
-func proxy(t T, listen, target string) *Traffic {
+// crosses and holding each chunk back for delay, until the test ends.
+func proxy(t T, listen, target string, delay time.Duration) *Traffic {
 	t.Helper()
 	l, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -72,28 +73,47 @@ func proxy(t T, listen, target string) *Traffic {
 			conns[in], conns[out] = true, true
 			mu.Unlock()
 			wg.Add(2)
-			go c.pipe(&wg, out, in, 1)
-			go c.pipe(&wg, in, out, 2)
+			go c.pipe(&wg, out, in, 1, delay)
+			go c.pipe(&wg, in, out, 2, delay)
 		}
 	}()
 	return c
 }
 
-func (c *Traffic) pipe(wg *sync.WaitGroup, dst, src net.Conn, dir int) {
+func (c *Traffic) pipe(wg *sync.WaitGroup, dst, src net.Conn, dir int, delay time.Duration) {
 	defer wg.Done()
-	buf := make([]byte, 32<<10)
+	// A delay line: chunks leave in order, each delay after it arrived,
+	// so the delay adds latency without limiting throughput.
+	type chunk struct {
+		data []byte
+		due  time.Time
+	}
+	line := make(chan chunk, 4096)
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for ch := range line {
+			time.Sleep(time.Until(ch.due))
+			if _, err := dst.Write(ch.data); err != nil {
+				for range line {
+				}
+				return
+			}
+		}
+	}()
 	for {
+		buf := make([]byte, 32<<10)
 		n, err := src.Read(buf)
 		if n > 0 {
 			c.add(dir, n)
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				break
-			}
+			line <- chunk{buf[:n], time.Now().Add(delay)}
 		}
 		if err != nil {
 			break
 		}
 	}
+	close(line)
+	<-sent
 	// The host's side ending ends the connection; the controller's side
 	// ending is passed on as a half close.
 	if tc, ok := dst.(*net.TCPConn); ok && dir == 1 {

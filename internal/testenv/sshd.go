@@ -26,6 +26,20 @@ type SSHD struct {
 	Root    string // the folder holding the users' homes, 0755
 	dir     string
 	log     *syncBuffer
+	link    Link
+}
+
+// Reach returns an address the hosts reach target by, target being a
+// listener of the controller's on loopback: target itself, or, behind a
+// shaped link, a forwarder on the controller's end of the link.
+func (s *SSHD) Reach(t T, target string) string {
+	t.Helper()
+	if s.link.Rate == "" {
+		return target
+	}
+	l := net.JoinHostPort(s.link.controller, strconv.Itoa(freePort(t)))
+	proxy(t, l, target, 0)
+	return l
 }
 
 var userSeq int
@@ -57,6 +71,15 @@ func (s *syncBuffer) String() string {
 // root (sshd must be, to log users in). env is set in every session
 // (SetEnv), e.g. AWS_EC2_METADATA_DISABLED=true.
 func StartSSHD(t T, hosts int, env ...string) *SSHD {
+	t.Helper()
+	return StartSSHDOver(t, Link{}, hosts, env...)
+}
+
+// StartSSHDOver is StartSSHD with the hosts behind link. A shaped link
+// puts sshd in a network namespace of its own, behind a veth pair whose
+// two ends tc's tbf limits to the link's rate; the hosts' proxies add
+// half the round-trip time each way (the kernel here has no netem).
+func StartSSHDOver(t T, link Link, hosts int, env ...string) *SSHD {
 	t.Helper()
 	sshd := RequireTool(t, "sshd")
 	keygen := RequireTool(t, "ssh-keygen")
@@ -92,9 +115,13 @@ func StartSSHD(t T, hosts int, env ...string) *SSHD {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil { // sshd's privilege separation folder
 		t.Fatal(err)
 	}
-	internal := freePort(t)
+	internal, listen, wrap := freePort(t), "127.0.0.1", func(argv []string) []string { return argv }
+	if link.Rate != "" {
+		listen, wrap = link.setUp(t), link.inside
+		s.link = link
+	}
 	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "ListenAddress 127.0.0.1:%d\n", internal)
+	fmt.Fprintf(&cfg, "ListenAddress %s:%d\n", listen, internal)
 	fmt.Fprintf(&cfg, `HostKey %s
 PidFile %s
 AuthorizedKeysFile %s
@@ -116,7 +143,8 @@ LogLevel VERBOSE
 	if err := os.WriteFile(config, []byte(cfg.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
+	argv := wrap([]string{sshd, "-D", "-e", "-f", config})
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -127,7 +155,7 @@ LogLevel VERBOSE
 		cmd.Process.Kill()
 		<-done
 	})
-	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(internal))
+	target := net.JoinHostPort(listen, strconv.Itoa(internal))
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		c, err := net.Dial("tcp", target)
 		if err == nil {
@@ -143,7 +171,7 @@ LogLevel VERBOSE
 	for i := 1; i <= hosts; i++ {
 		addr := fmt.Sprintf("127.0.0.%d", i)
 		s.Addrs = append(s.Addrs, addr)
-		s.Traffic[addr] = proxy(t, net.JoinHostPort(addr, strconv.Itoa(s.Port)), target)
+		s.Traffic[addr] = proxy(t, net.JoinHostPort(addr, strconv.Itoa(s.Port)), target, link.RTT/2)
 	}
 	return s
 }

@@ -127,36 +127,52 @@ func (r *report) goals() []goal {
 	return append([]goal{speed, nearFloor, memory, size, playbook}, r.sshGoals()...)
 }
 
-// sshGoals are the goals over SSH, on loopback (the only link measured).
+// sshGoals are the goals over SSH. The bytes and round trips of a warm
+// task are its marginal cost, where a case has plays of one and of three
+// tasks: (three-task play - one-task play) / 2, per host, which leaves out
+// the connection's set-up that every play pays once.
 func (r *report) sshGoals() []goal {
-	warm := goal{Text: "Over SSH, warm cache: at most 0.5× the reference's wall time, every fleet size and play"}
-	cold := goal{Text: "Over SSH, cold cache, one task: at most 1.0× the reference's wall time"}
-	bytes := goal{Text: "Over SSH, warm cache: at most 5 KB to each host per task"}
-	trips := goal{Text: "Over SSH, warm cache: at most 2 round trips per task"}
+	warm := goal{Text: "Over SSH, warm cache: at most 0.5× the reference's wall time, every link, fleet size and play"}
+	cold := goal{Text: "Over SSH, cold cache, one task: at most 1.0× the reference's wall time at 100 Mbit/s"}
+	bytes := goal{Text: "Over SSH, warm cache: at most 5 KB to each host per task (marginal)"}
+	trips := goal{Text: "Over SSH, warm cache: at most 2 round trips per task (marginal)"}
 	if len(r.SSH) == 0 {
 		return []goal{warm, cold, bytes, trips}
 	}
-	warm.Ran, cold.Ran, bytes.Ran, trips.Ran = true, true, true, true
+	warm.Ran, bytes.Ran, trips.Ran = true, true, true
 	warm.Met, cold.Met, bytes.Met, trips.Met = true, true, true, true
 	var w, c, by, tr []string
 	const hot, chill = "ours, collection, warm cache", "ours, collection, cold cache"
+	one := map[string]*sshCase{}
 	for _, sc := range r.SSH {
+		if sc.Tasks == 1 {
+			one[fmt.Sprintf("%s/%d", sc.Link, sc.Hosts)] = sc
+		}
+	}
+	for _, sc := range r.SSH {
+		name := fmt.Sprintf("%s %d×%d", sc.Link, sc.Hosts, sc.Tasks)
 		ref := sc.summary("reference").Wall
 		x := float64(sc.summary(hot).Wall) / float64(ref)
-		w = append(w, fmt.Sprintf("%d×%d %.2f×", sc.Hosts, sc.Tasks, x))
+		w = append(w, fmt.Sprintf("%s %.2f×", name, x))
 		warm.Met = warm.Met && x <= 0.5
-		if sc.Tasks == 1 {
+		if sc.Tasks == 1 && strings.HasPrefix(sc.Link, "100mbit") {
 			y := float64(sc.summary(chill).Wall) / float64(ref)
 			c = append(c, fmt.Sprintf("%d hosts %.2f×", sc.Hosts, y))
+			cold.Ran = true
 			cold.Met = cold.Met && y <= 1.0
 		}
-		s := sc.summary(hot)
-		by = append(by, fmt.Sprintf("%d×%d %.0f B", sc.Hosts, sc.Tasks, s.Up))
-		bytes.Met = bytes.Met && s.Up <= 5000
-		tr = append(tr, fmt.Sprintf("%d×%d %.1f", sc.Hosts, sc.Tasks, s.Turns))
-		trips.Met = trips.Met && s.Turns <= 2
+		base, ok := one[fmt.Sprintf("%s/%d", sc.Link, sc.Hosts)]
+		if sc.Tasks != 3 || !ok {
+			continue
+		}
+		s3, s1 := sc.summary(hot), base.summary(hot)
+		up, turns := (3*s3.Up-s1.Up)/2, (3*s3.Turns-s1.Turns)/2
+		by = append(by, fmt.Sprintf("%s %d hosts %.0f B", sc.Link, sc.Hosts, up))
+		tr = append(tr, fmt.Sprintf("%s %d hosts %.1f", sc.Link, sc.Hosts, turns))
+		bytes.Met = bytes.Met && up <= 5000
+		trips.Met = trips.Met && turns <= 2
 	}
-	warm.Measured, cold.Measured = strings.Join(w, ", ")+" (loopback)", strings.Join(c, ", ")+" (loopback)"
+	warm.Measured, cold.Measured = strings.Join(w, ", "), strings.Join(c, ", ")
 	bytes.Measured, trips.Measured = strings.Join(by, ", "), strings.Join(tr, ", ")
 	return []goal{warm, cold, bytes, trips}
 }

@@ -73,7 +73,7 @@ func (r *report) panels() []panel {
 	}
 	for _, c := range r.SSH {
 		ref := c.summary("reference").Wall
-		p := panel{Title: fmt.Sprintf("Over SSH, %d hosts, %d task(s) each: median wall time", c.Hosts, c.Tasks), Time: true,
+		p := panel{Title: fmt.Sprintf("Over SSH (%s), %d hosts, %d task(s) each: median wall time", c.Link, c.Hosts, c.Tasks), Time: true,
 			Marks: []mark{{float64(ref) / float64(time.Millisecond) * 0.5, "reference × 0.5"}}}
 		for _, kind := range sshSubjects {
 			k := ours

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ansible-sts/internal/testenv"
 )
 
 func main() {
@@ -31,16 +33,21 @@ func main() {
 	flag.IntVar(&o.forks, "forks", 10, "ansible-playbook forks")
 	flag.StringVar(&o.groups, "groups", "module,adhoc,playbook,ssh", "groups to run, comma-separated")
 	flag.IntVar(&o.sshRuns, "ssh-runs", 3, "timed runs of each playbook over SSH")
-	sshHosts := flag.String("ssh-hosts", "10,50", "fleet sizes over SSH, comma-separated")
+	sshHosts := flag.String("ssh-hosts", "10,50", "fleet sizes over SSH on loopback, comma-separated")
+	sshShaped := flag.String("ssh-shaped-hosts", "1,10", "fleet sizes over the shaped SSH links, comma-separated")
+	sshLinks := flag.String("ssh-links", "loopback,100mbit/10ms,20mbit/10ms", "SSH links: loopback, or RATE/RTT shaped in a network namespace")
 	flag.StringVar(&o.replot, "replot", "", "measure nothing: rewrite the report in -out from this benchmarks.json")
 	flag.Parse()
-	for _, f := range strings.Split(*sshHosts, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 250 {
-			fmt.Fprintf(os.Stderr, "bench: -ssh-hosts: %q is not a fleet size from 1 to 250\n", f)
-			os.Exit(2)
-		}
-		o.sshHosts = append(o.sshHosts, n)
+	var err error
+	if o.sshHosts, err = fleetSizes(*sshHosts); err == nil {
+		o.sshShapedHosts, err = fleetSizes(*sshShaped)
+	}
+	if err == nil {
+		o.sshLinks, err = links(*sshLinks)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
 	}
 	o.command = "go run ./tools/bench " + strings.Join(os.Args[1:], " ")
 	if err := run(o); err != nil {
@@ -58,7 +65,42 @@ type options struct {
 	hosts, forks     int
 	sshRuns          int
 	sshHosts         []int
+	sshShapedHosts   []int
+	sshLinks         []testenv.Link
 	command          string
+}
+
+// fleetSizes parses a comma-separated list of fleet sizes.
+func fleetSizes(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 250 {
+			return nil, fmt.Errorf("%q is not a fleet size from 1 to 250", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// links parses a comma-separated list of SSH links: "loopback", or
+// RATE/RTT such as 100mbit/10ms.
+func links(list string) ([]testenv.Link, error) {
+	var out []testenv.Link
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "loopback" {
+			out = append(out, testenv.Link{})
+			continue
+		}
+		rate, rtt, ok := strings.Cut(f, "/")
+		d, err := time.ParseDuration(rtt)
+		if !ok || err != nil || rate == "" {
+			return nil, fmt.Errorf("link %q: want loopback or RATE/RTT, e.g. 100mbit/10ms", f)
+		}
+		out = append(out, testenv.Link{Rate: rate, RTT: d})
+	}
+	return out, nil
 }
 
 // wants reports whether -groups names group.

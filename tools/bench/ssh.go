@@ -28,6 +28,7 @@ var sshSubjects = []string{"reference", "ours, library/", "ours, collection, col
 
 // sshCase is one fleet size and play length, with each subject's runs.
 type sshCase struct {
+	Link         string
 	Hosts, Tasks int
 	Subjects     map[string][]sshRun
 }
@@ -86,15 +87,6 @@ func (w *workspace) sshBench(o options) (cases []*sshCase, err error) {
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, 36 /* PR_SET_CHILD_SUBREAPER */, 1, 0); e != 0 {
 		return nil, fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %v", e)
 	}
-	maxHosts := 0
-	for _, n := range o.sshHosts {
-		maxHosts = max(maxHosts, n)
-	}
-	sshd := testenv.StartSSHD(t, maxHosts, "AWS_EC2_METADATA_DISABLED=true")
-	var users []testenv.SSHUser
-	for range maxHosts {
-		users = append(users, sshd.AddUser(t, "stsgob"))
-	}
 	collections, err := w.installCollection()
 	if err != nil {
 		return nil, err
@@ -104,40 +96,56 @@ func (w *workspace) sshBench(o options) (cases []*sshCase, err error) {
 		return nil, err
 	}
 	defer os.RemoveAll(controlDir)
-	for _, n := range o.sshHosts {
-		for _, tasks := range []int{1, 3} {
-			c := &sshCase{Hosts: n, Tasks: tasks, Subjects: map[string][]sshRun{}}
-			inventory := w.path(fmt.Sprintf("ssh-%d.ini", n))
-			var inv strings.Builder
-			inv.WriteString("[fleet]\n")
-			for i := 0; i < n; i++ {
-				fmt.Fprintf(&inv, "h%02d ansible_host=%s ansible_user=%s\n", i+1, sshd.Addrs[i], users[i].Name)
-			}
-			fmt.Fprintf(&inv, "[fleet:vars]\nansible_port=%d\nansible_ssh_private_key_file=%s\n"+
-				"ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'\n", sshd.Port, sshd.Key)
-			if err := writeFile(inventory, inv.String()); err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(os.Stderr, "ssh: %d hosts, %d task(s): %d subjects × %d runs, round-robin\n", n, tasks, len(sshSubjects), o.sshRuns)
-			for round := -1; round < o.sshRuns; round++ { // round -1 warms up
-				for _, kind := range sshSubjects {
-					if kind == "ours, collection, cold cache" {
-						for _, u := range users[:n] {
-							os.RemoveAll(filepath.Join(u.Home, ".ansible", "stsgo"))
+	for _, link := range o.sshLinks {
+		sizes := o.sshHosts
+		if link.Rate != "" {
+			sizes = o.sshShapedHosts
+		}
+		maxHosts := 0
+		for _, n := range sizes {
+			maxHosts = max(maxHosts, n)
+		}
+		sshd := testenv.StartSSHDOver(t, link, maxHosts, "AWS_EC2_METADATA_DISABLED=true")
+		var users []testenv.SSHUser
+		for range maxHosts {
+			users = append(users, sshd.AddUser(t, "stsgob"))
+		}
+		endpoint := "http://" + sshd.Reach(t, strings.TrimPrefix(w.srv.URL, "http://"))
+		for _, n := range sizes {
+			for _, tasks := range []int{1, 3} {
+				c := &sshCase{Link: link.String(), Hosts: n, Tasks: tasks, Subjects: map[string][]sshRun{}}
+				inventory := w.path(fmt.Sprintf("ssh-%d.ini", n))
+				var inv strings.Builder
+				inv.WriteString("[fleet]\n")
+				for i := 0; i < n; i++ {
+					fmt.Fprintf(&inv, "h%02d ansible_host=%s ansible_user=%s\n", i+1, sshd.Addrs[i], users[i].Name)
+				}
+				fmt.Fprintf(&inv, "[fleet:vars]\nansible_port=%d\nansible_ssh_private_key_file=%s\n"+
+					"ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'\n", sshd.Port, sshd.Key)
+				if err := writeFile(inventory, inv.String()); err != nil {
+					return nil, err
+				}
+				fmt.Fprintf(os.Stderr, "ssh, %s: %d hosts, %d task(s): %d subjects × %d runs, round-robin\n", link, n, tasks, len(sshSubjects), o.sshRuns)
+				for round := -1; round < o.sshRuns; round++ { // round -1 warms up
+					for _, kind := range sshSubjects {
+						if kind == "ours, collection, cold cache" {
+							for _, u := range users[:n] {
+								os.RemoveAll(filepath.Join(u.Home, ".ansible", "stsgo"))
+							}
+						}
+						r, err := w.sshRun(kind, inventory, endpoint, n, tasks, o.forks, collections, controlDir, sshd)
+						if err != nil {
+							return nil, fmt.Errorf("%s, %d hosts, %d tasks, %s: %w", link, n, tasks, kind, err)
+						}
+						if round >= 0 {
+							c.Subjects[kind] = append(c.Subjects[kind], r)
 						}
 					}
-					r, err := w.sshRun(kind, inventory, n, tasks, o.forks, collections, controlDir, sshd)
-					if err != nil {
-						return nil, fmt.Errorf("%d hosts, %d tasks, %s: %w", n, tasks, kind, err)
-					}
-					if round >= 0 {
-						c.Subjects[kind] = append(c.Subjects[kind], r)
-					}
+					fmt.Fprint(os.Stderr, ".")
 				}
-				fmt.Fprint(os.Stderr, ".")
+				fmt.Fprintln(os.Stderr)
+				cases = append(cases, c)
 			}
-			fmt.Fprintln(os.Stderr)
-			cases = append(cases, c)
 		}
 	}
 	return cases, nil
@@ -161,9 +169,9 @@ func (w *workspace) installCollection() (string, error) {
 }
 
 // sshRun runs the play of kind once and measures it.
-func (w *workspace) sshRun(kind, inventory string, hosts, tasks, forks int, collections, controlDir string, sshd *testenv.SSHD) (sshRun, error) {
+func (w *workspace) sshRun(kind, inventory, endpoint string, hosts, tasks, forks int, collections, controlDir string, sshd *testenv.SSHD) (sshRun, error) {
 	book := w.path(fmt.Sprintf("ssh-%s-%d.yml", strings.NewReplacer(" ", "", ",", "-", "/", "").Replace(kind), tasks))
-	if err := writeFile(book, w.sshPlaybook(kind, tasks)); err != nil {
+	if err := writeFile(book, w.sshPlaybook(kind, endpoint, tasks)); err != nil {
 		return sshRun{}, err
 	}
 	env := append(w.ansibleEnviron(),
@@ -196,7 +204,7 @@ func (w *workspace) sshRun(kind, inventory string, hosts, tasks, forks int, coll
 }
 
 // sshPlaybook is one play over every host with tasks sts_assume_role tasks.
-func (w *workspace) sshPlaybook(kind string, tasks int) string {
+func (w *workspace) sshPlaybook(kind, endpoint string, tasks int) string {
 	module := "sts_assume_role"
 	switch {
 	case kind == "reference":
@@ -208,6 +216,7 @@ func (w *workspace) sshPlaybook(kind string, tasks int) string {
 	b.WriteString("- name: STS calls over SSH\n  hosts: all\n  gather_facts: false\n  tasks:\n")
 	opts := w.taskOptions("sts_assume_role")
 	opts["role_session_name"] = "bench-{{ inventory_hostname }}"
+	opts["endpoint_url"] = endpoint
 	for i := 0; i < tasks; i++ {
 		fmt.Fprintf(&b, "    - name: Assume the role (%d)\n      %s:\n", i+1, module)
 		for _, k := range []string{"access_key", "secret_key", "region", "endpoint_url", "role_arn", "role_session_name"} {
@@ -311,16 +320,16 @@ func sshResults(b *strings.Builder, cases []*sshCase) {
 	if len(cases) == 0 {
 		return
 	}
-	b.WriteString("## Over SSH: sshd on loopback, one ssh master per host, forks 10\n\n")
+	b.WriteString("## Over SSH: a real sshd, one ssh master per host, forks 10\n\n")
 	b.WriteString("Wall time is the whole `ansible-playbook` run (median); the rest is per host per task: controller CPU " +
 		"(ansible-playbook, its workers, the ssh masters), host CPU (sshd sessions, shells and modules), bytes to and from " +
 		"the host and round trips (the times the controller spoke again after the host answered), as the host's TCP proxy counted them.\n\n")
-	b.WriteString("| hosts | tasks | subject | runs | wall | ÷ reference | controller CPU | host CPU | bytes to host | bytes from host | round trips |\n|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| link | hosts | tasks | subject | runs | wall | ÷ reference | controller CPU | host CPU | bytes to host | bytes from host | round trips |\n|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, c := range cases {
 		ref := c.summary("reference")
 		for _, kind := range sshSubjects {
 			s := c.summary(kind)
-			fmt.Fprintf(b, "| %d | %d | %s | %d | %s | %.2f× | %s | %s | %.0f | %.0f | %.1f |\n", c.Hosts, c.Tasks, kind, len(c.Subjects[kind]),
+			fmt.Fprintf(b, "| %s | %d | %d | %s | %d | %s | %.2f× | %s | %s | %.0f | %.0f | %.1f |\n", c.Link, c.Hosts, c.Tasks, kind, len(c.Subjects[kind]),
 				formatDuration(s.Wall), float64(s.Wall)/float64(ref.Wall), formatDuration(s.ControllerCPU), formatDuration(s.HostCPU), s.Up, s.Down, s.Turns)
 		}
 	}
