@@ -229,10 +229,11 @@ func record(r ststest.Request) requestRecord {
 
 // secretParam reports whether the parameter called name carries a secret:
 // the MFA code, a token (web identity, or a presigned URL's session
-// token), a SAML assertion, a password or a secret key.
+// token), a SAML assertion, a password, a secret key, or a presigned URL's
+// signature, with which the URL could be replayed.
 func secretParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, s := range []string{"token", "saml", "password", "secret"} {
+	for _, s := range []string{"token", "saml", "password", "secret", "signature"} {
 		if strings.Contains(n, s) {
 			return true
 		}

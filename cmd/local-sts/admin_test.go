@@ -205,6 +205,8 @@ func TestRecordRedacts(t *testing.T) {
 		{name: "presigned session token", param: "X-Amz-Security-Token", want: redacted},
 		{name: "web identity token", param: "WebIdentityToken", want: redacted},
 		{name: "SAML assertion", param: "SAMLAssertion", want: redacted},
+		{name: "presigned signature", param: "X-Amz-Signature", want: redacted},
+		{name: "presigned credential", param: "X-Amz-Credential", want: "value"},
 		{name: "role ARN", param: "RoleArn", want: "value"},
 		{name: "serial number", param: "SerialNumber", want: "value"},
 	}

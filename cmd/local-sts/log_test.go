@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,9 @@ import (
 	"time"
 
 	"ansible-sts/internal/ststest"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // TestRequestLogUnsignedFlood: unsigned 1 MiB POSTs leave only their
@@ -78,5 +82,58 @@ func TestRequestLogLengthBounded(t *testing.T) {
 	}
 	if len(got) != ststest.MaxRecords {
 		t.Errorf("%d requests listed, want %d", len(got), ststest.MaxRecords)
+	}
+}
+
+// TestRequestLogPresignedURL: a presigned URL's signature and session
+// token, which would let the URL be replayed, are not shown.
+func TestRequestLogPresignedURL(t *testing.T) {
+	e := startEndpoint(t, defaultOptions())
+	session, err := newClient(e, ciKeys).GetSessionToken(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := tempKeys(session.Credentials)
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=300", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := aws.Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: k.token}
+	const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, emptySHA256, "sts", "us-east-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signature := signed[strings.Index(signed, "X-Amz-Signature=")+len("X-Amz-Signature="):]
+	signature, _, _ = strings.Cut(signature, "&")
+	if len(signature) != 64 {
+		t.Fatalf("no signature in %s", signed)
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("presigned GET: %d", resp.StatusCode)
+	}
+
+	_, out := adminCall(t, e, http.MethodGet, "/local-sts/requests", "", "", nil)
+	for _, secret := range []string{signature, k.token, k.secret} {
+		if strings.Contains(out, secret) {
+			t.Errorf("GET requests shows a secret of the presigned URL: %s", out)
+		}
+	}
+	var got []requestRecord
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d requests listed, want 2", len(got))
+	}
+	p := got[1].Params
+	if got[1].Action != "GetCallerIdentity" || p["X-Amz-Signature"] != redacted || p["X-Amz-Security-Token"] != redacted ||
+		!strings.HasPrefix(p["X-Amz-Credential"], k.id+"/") {
+		t.Errorf("presigned GET listed as %s %v, want its signature and token redacted, its credential shown", got[1].Action, p)
 	}
 }
