@@ -22,7 +22,9 @@
 //     [MaxRecordedValue]); of a request that fails authentication only the
 //     metadata is kept; see [Request] and [Server.Requests].
 //   - Bodies over 1 MiB are refused (413 RequestEntityTooLarge) without
-//     being read to their end.
+//     being read to their end, and clients have [DefaultTimeouts] to send
+//     their requests and take the answers; injected delays and hangs are
+//     not cut short by them.
 //   - [Config.Hook] can replace the answer to any authenticated request, for
 //     fault injection (throttling, 5xx, delays, hangs, custom bodies);
 //     [Faults] injects throttling, server errors and delays by count, and

@@ -63,6 +63,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuseBody(w, requestID, p)
 		return
 	}
+	// The request is in: from here on the time taken is the server's,
+	// which faults may make long, and the client is only waited for to
+	// see whether it goes away.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
 	params, paramErr := parseParams(r, body)
 	c, apiErr := s.authenticate(r, body, query, auth, authErr, now)
 	if apiErr != nil {
@@ -77,7 +82,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Faults != nil {
 		delay, fault := s.cfg.Faults.take()
 		if delay > 0 {
-			s.delay(r.Context(), delay)
+			s.delay(r.Context(), rc, delay)
 		}
 		if fault != nil {
 			fail(fault)
@@ -231,7 +236,7 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 		s.wait(r.Context(), nil)
 		panic(http.ErrAbortHandler)
 	case resp.Delay > 0:
-		s.delay(r.Context(), resp.Delay)
+		s.delay(r.Context(), http.NewResponseController(w), resp.Delay)
 	}
 	status := resp.Status
 	if status == 0 {
@@ -263,14 +268,17 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 	return status
 }
 
-// delay waits for d, or aborts the handler so that no answer is sent if
+// delay waits for d, then gives the answer the write deadline; or aborts the handler so that no answer is sent if
 // the client goes away or the server closes first.
-func (s *Server) delay(ctx context.Context, d time.Duration) {
+func (s *Server) delay(ctx context.Context, rc *http.ResponseController, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	if !s.wait(ctx, t.C) {
 		panic(http.ErrAbortHandler)
 	}
+	// The client has the usual time to take the answer, however long
+	// the delay was.
+	_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.Timeouts.Write))
 }
 
 // wait blocks until ready fires (true), or the client goes away or the

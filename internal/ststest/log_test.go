@@ -2,6 +2,7 @@ package ststest
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -185,4 +186,93 @@ func dial(t *testing.T, srv *Server) net.Conn {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// trickle writes s a byte every step until the server closes the
+// connection, and returns how long that took; it fails after limit.
+func trickle(t *testing.T, c net.Conn, s string, step, limit time.Duration) time.Duration {
+	t.Helper()
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		_, _ = io.Copy(io.Discard, c) // EOF or reset: the server is done
+	}()
+	start := time.Now()
+	for i := 0; time.Since(start) < limit; i = (i + 1) % len(s) {
+		select {
+		case <-closed:
+			return time.Since(start)
+		case <-time.After(step):
+		}
+		if _, err := c.Write([]byte{s[i]}); err != nil && !errors.Is(err, net.ErrClosed) {
+			<-closed
+			return time.Since(start)
+		}
+	}
+	t.Fatalf("the connection is still open after %v", limit)
+	return 0
+}
+
+// TestSlowClientsCutOff: a client that sends its headers, or its body, a
+// byte at a time is cut off at the deadline.
+func TestSlowClientsCutOff(t *testing.T) {
+	t.Parallel()
+	srv := Start(t, Config{Users: []User{alice}, Timeouts: Timeouts{ReadHeader: 300 * time.Millisecond, Read: 600 * time.Millisecond}})
+	t.Run("headers", func(t *testing.T) {
+		c := dial(t, srv)
+		if _, err := io.WriteString(c, "POST / HTTP/1.1\r\nHost: sts\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		if took := trickle(t, c, "X-Slow: a\r\n", 20*time.Millisecond, 5*time.Second); took > 2*time.Second {
+			t.Errorf("cut off after %v, want about 300ms", took)
+		}
+	})
+	t.Run("body", func(t *testing.T) {
+		c := dial(t, srv)
+		if _, err := io.WriteString(c, "POST / HTTP/1.1\r\nHost: sts\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		if took := trickle(t, c, "Action=x&", 20*time.Millisecond, 5*time.Second); took > 2*time.Second {
+			t.Errorf("cut off after %v, want about 600ms", took)
+		}
+	})
+}
+
+// TestFaultsOutlastTimeouts: delays and hangs that the server is told to
+// inject last longer than the connection deadlines.
+func TestFaultsOutlastTimeouts(t *testing.T) {
+	t.Parallel()
+	short := Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond, Write: 300 * time.Millisecond, Idle: 300 * time.Millisecond}
+	gci := form("Action", "GetCallerIdentity", "Version", APIVersion)
+	t.Run("Faults delay", func(t *testing.T) {
+		t.Parallel()
+		faults := new(Faults)
+		faults.Set(FaultSettings{Delay: time.Second})
+		srv := Start(t, Config{Users: []User{alice}, Faults: faults, Timeouts: short})
+		start := time.Now()
+		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+		if took := time.Since(start); got.Status != 200 || took < time.Second {
+			t.Errorf("status %d %s after %v, want 200 after 1s", got.Status, got.Code, took)
+		}
+	})
+	t.Run("Hook delay", func(t *testing.T) {
+		t.Parallel()
+		srv := Start(t, Config{Users: []User{alice}, Timeouts: short, Hook: func(*Request) *Response {
+			return &Response{Delay: time.Second, Status: 500, Code: "InternalFailure"}
+		}})
+		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+		if got.Status != 500 || got.Code != "InternalFailure" {
+			t.Errorf("got %d %s, want the delayed 500", got.Status, got.Code)
+		}
+	})
+	t.Run("Hang", func(t *testing.T) {
+		t.Parallel()
+		srv := Start(t, Config{Users: []User{alice}, Timeouts: short, Hook: func(*Request) *Response { return &Response{Hang: true} }})
+		client := &http.Client{Timeout: 1500 * time.Millisecond}
+		_, err := client.Do(signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("err = %v, want the client's own timeout: the server must not end a hang", err)
+		}
+	})
 }

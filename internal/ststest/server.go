@@ -66,6 +66,55 @@ type Config struct {
 	// the server and its STS handler; the handler it returns serves every
 	// request instead, e.g. to answer extra paths next to STS.
 	Wrap func(s *Server, sts http.Handler) http.Handler
+	// Timeouts bounds the connections; zero fields take those of
+	// DefaultTimeouts.
+	Timeouts Timeouts
+}
+
+// Timeouts are the connection deadlines of a Server. They bound how long
+// a client may take to send its request and to take the answer, not how
+// long the server takes to answer: Faults and Hook delays and hangs
+// last as long as they are configured to.
+type Timeouts struct {
+	// ReadHeader is how long a client may take to send the request
+	// line and headers.
+	ReadHeader time.Duration
+	// Read is how long a client may take to send the whole request,
+	// headers and body.
+	Read time.Duration
+	// Write is how long a client may take to receive the answer, counted
+	// from the end of the request, or of an injected delay.
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next
+	// request.
+	Idle time.Duration
+}
+
+// DefaultTimeouts are the Timeouts of a Server whose Config gives none:
+// ample for a client on the same machine, short enough that clients which
+// stall, or send their request a byte at a time, do not hold connections
+// for long.
+var DefaultTimeouts = Timeouts{
+	ReadHeader: 10 * time.Second,
+	Read:       30 * time.Second,
+	Write:      30 * time.Second,
+	Idle:       2 * time.Minute,
+}
+
+// withDefaults returns t with its zero fields set from DefaultTimeouts.
+func (t Timeouts) withDefaults() Timeouts {
+	or := func(d, def time.Duration) time.Duration {
+		if d > 0 {
+			return d
+		}
+		return def
+	}
+	return Timeouts{
+		ReadHeader: or(t.ReadHeader, DefaultTimeouts.ReadHeader),
+		Read:       or(t.Read, DefaultTimeouts.Read),
+		Write:      or(t.Write, DefaultTimeouts.Write),
+		Idle:       or(t.Idle, DefaultTimeouts.Idle),
+	}
 }
 
 // Request is what the server recorded about one call. Every string in it
@@ -238,9 +287,13 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 	if cfg.Wrap != nil {
 		handler = cfg.Wrap(s, handler)
 	}
+	s.cfg.Timeouts = cfg.Timeouts.withDefaults()
 	s.http = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: s.cfg.Timeouts.ReadHeader,
+		ReadTimeout:       s.cfg.Timeouts.Read,
+		WriteTimeout:      s.cfg.Timeouts.Write,
+		IdleTimeout:       s.cfg.Timeouts.Idle,
 		// Clients that give up (TLS distrust, timeouts) are not news.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
