@@ -23,6 +23,9 @@ const redacted = "******"
 // requestRecord is a recorded STS request as the admin API shows it.
 type requestRecord struct {
 	Time        time.Time         `json:"time"`
+	Method      string            `json:"method"`
+	Path        string            `json:"path"`
+	Size        int64             `json:"size"`
 	Action      string            `json:"action"`
 	AccessKeyID string            `json:"access_key_id"`
 	Caller      string            `json:"caller"`
@@ -204,7 +207,8 @@ func stateOf(s ststest.FaultSettings) faultsState {
 }
 
 // record returns what the admin API shows of r: no session token, no
-// headers, and secret parameters redacted.
+// headers, and secret parameters redacted. The server keeps no parameters
+// of a request that failed authentication.
 func record(r ststest.Request) requestRecord {
 	params := make(map[string]string, len(r.Params))
 	for k, vs := range r.Params {
@@ -218,17 +222,18 @@ func record(r ststest.Request) requestRecord {
 		}
 	}
 	return requestRecord{
-		Time: r.Time, Action: r.Action, AccessKeyID: r.AccessKeyID, Caller: r.Caller,
+		Time: r.Time, Method: r.Method, Path: r.Path, Size: r.Size, Action: r.Action, AccessKeyID: r.AccessKeyID, Caller: r.Caller,
 		Region: r.Region, Status: r.Status, Error: r.Err, Params: params,
 	}
 }
 
 // secretParam reports whether the parameter called name carries a secret:
 // the MFA code, a token (web identity, or a presigned URL's session
-// token), a SAML assertion, a password or a secret key.
+// token), a SAML assertion, a password, a secret key, or a presigned URL's
+// signature, with which the URL could be replayed.
 func secretParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, s := range []string{"token", "saml", "password", "secret"} {
+	for _, s := range []string{"token", "saml", "password", "secret", "signature"} {
 		if strings.Contains(n, s) {
 			return true
 		}

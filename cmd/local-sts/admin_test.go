@@ -73,19 +73,19 @@ func TestAdminRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range got {
-		if got[i].Time.IsZero() {
-			t.Errorf("request %d has no time", i)
+		if got[i].Time.IsZero() || got[i].Size == 0 {
+			t.Errorf("request %d has no time or size", i)
 		}
-		got[i].Time = time.Time{}
+		got[i].Time, got[i].Size = time.Time{}, 0
 	}
 	want := []requestRecord{
-		{Action: "GetSessionToken", AccessKeyID: ciKeys.id, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
+		{Method: "POST", Path: "/", Action: "GetSessionToken", AccessKeyID: ciKeys.id, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
 			"Action": "GetSessionToken", "Version": "2011-06-15", "SerialNumber": "arn:aws:iam::123456789012:mfa/ci", "TokenCode": "******",
 		}},
-		{Action: "GetCallerIdentity", AccessKeyID: sessionKeys.id, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
+		{Method: "POST", Path: "/", Action: "GetCallerIdentity", AccessKeyID: sessionKeys.id, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
 			"Action": "GetCallerIdentity", "Version": "2011-06-15",
 		}},
-		{Action: "AssumeRole", AccessKeyID: partnerKeys.id, Caller: partnerARN, Region: "us-east-1", Status: 403, Error: "AccessDenied", Params: map[string]string{
+		{Method: "POST", Path: "/", Action: "AssumeRole", AccessKeyID: partnerKeys.id, Caller: partnerARN, Region: "us-east-1", Status: 403, Error: "AccessDenied", Params: map[string]string{
 			"Action": "AssumeRole", "Version": "2011-06-15", "RoleArn": "arn:aws:iam::123456789012:role/deploy", "RoleSessionName": "nope",
 		}},
 	}
@@ -205,6 +205,8 @@ func TestRecordRedacts(t *testing.T) {
 		{name: "presigned session token", param: "X-Amz-Security-Token", want: redacted},
 		{name: "web identity token", param: "WebIdentityToken", want: redacted},
 		{name: "SAML assertion", param: "SAMLAssertion", want: redacted},
+		{name: "presigned signature", param: "X-Amz-Signature", want: redacted},
+		{name: "presigned credential", param: "X-Amz-Credential", want: "value"},
 		{name: "role ARN", param: "RoleArn", want: "value"},
 		{name: "serial number", param: "SerialNumber", want: "value"},
 	}

@@ -104,6 +104,13 @@ func TestBotocoreCompatibility(t *testing.T) {
 	signed := regexp.MustCompile(`SignedHeaders=([^,]*)`)
 	var headers []string
 	for _, r := range srv.Requests() {
+		if r.Caller == "" {
+			// The forged call: only its metadata is kept.
+			if r.Header != nil || r.Err != "SignatureDoesNotMatch" {
+				t.Errorf("unauthenticated call recorded as %+v, want no headers", r)
+			}
+			continue
+		}
 		m := signed.FindStringSubmatch(r.Header.Get("Authorization"))
 		if m == nil {
 			t.Fatalf("no SignedHeaders in %q", r.Header.Get("Authorization"))
@@ -113,7 +120,6 @@ func TestBotocoreCompatibility(t *testing.T) {
 	wantHeaders := []string{
 		"content-type;host;x-amz-date",
 		"content-type;host;x-amz-date;x-amz-security-token",
-		"content-type;host;x-amz-date",
 	}
 	if diff := cmp.Diff(wantHeaders, headers); diff != "" {
 		t.Errorf("botocore signed headers mismatch (-want +got):\n%s", diff)

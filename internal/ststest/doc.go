@@ -17,8 +17,14 @@
 //     AWS STS uses, including ValidationError messages in the AWS format
 //     ("1 validation error detected: Value ... at 'roleSessionName' failed to
 //     satisfy constraint: ...").
-//   - Every request is recorded, rejected ones included; see
-//     [Server.Requests].
+//   - Every request is recorded, rejected ones included, in a log of
+//     bounded size (the last [MaxRecords], each value cut to
+//     [MaxRecordedValue]); of a request that fails authentication only the
+//     metadata is kept; see [Request] and [Server.Requests].
+//   - Bodies over 1 MiB are refused (413 RequestEntityTooLarge) without
+//     being read to their end, and clients have [DefaultTimeouts] to send
+//     their requests and take the answers; injected delays and hangs are
+//     not cut short by them.
 //   - [Config.Hook] can replace the answer to any authenticated request, for
 //     fault injection (throttling, 5xx, delays, hangs, custom bodies);
 //     [Faults] injects throttling, server errors and delays by count, and

@@ -31,24 +31,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.handlers.Done()
 	now := s.cfg.Now()
 	requestID := newRequestID()
+	meta := Request{Method: r.Method, Path: r.URL.Path, Size: r.ContentLength, Time: now}
+	if r.ContentLength > maxBodySize {
+		// Refused unread; the connection closes rather than take the rest.
+		p := s.record(meta)
+		if s.cfg.Observe != nil {
+			defer func() { s.cfg.Observe(s.snapshot(p)) }()
+		}
+		s.refuseBody(w, requestID, p)
+		return
+	}
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBodySize+1))
 	query, queryErr := url.ParseQuery(r.URL.RawQuery)
-	params, paramErr := parseParams(r, body)
 	auth, authErr := parseSigV4(r, query)
-	rec := Request{
-		Params:       params,
-		AccessKeyID:  auth.accessKeyID,
-		Region:       auth.region,
-		Service:      auth.service,
-		SessionToken: auth.sessionToken,
-		UserAgent:    r.UserAgent(),
-		Header:       r.Header.Clone(),
-		Time:         now,
-	}
-	if paramErr == nil {
-		rec.Action = params.Get("Action")
-	}
-	p := s.record(rec)
+	meta.Size = int64(len(body))
+	meta.AccessKeyID, meta.Region, meta.Service = auth.accessKeyID, auth.region, auth.service
+	p := s.record(meta)
 	if s.cfg.Observe != nil {
 		// Deferred so that abandoned answers (Hang, Delay) are seen too.
 		defer func() { s.cfg.Observe(s.snapshot(p)) }()
@@ -62,19 +60,29 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // unreadable body: drop the connection
 	}
 	if len(body) > maxBodySize {
-		fail(newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is too large"))
+		s.refuseBody(w, requestID, p)
 		return
 	}
+	// The request is in: from here on the time taken is the server's,
+	// which faults may make long, and the client is only waited for to
+	// see whether it goes away.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	params, paramErr := parseParams(r, body)
 	c, apiErr := s.authenticate(r, body, query, auth, authErr, now)
 	if apiErr != nil {
 		fail(apiErr)
 		return
 	}
-	s.authenticated(p, c.identity.ARN)
+	action := ""
+	if paramErr == nil {
+		action = params.Get("Action")
+	}
+	s.authenticated(p, c.identity.ARN, r, params, action, auth.sessionToken)
 	if s.cfg.Faults != nil {
 		delay, fault := s.cfg.Faults.take()
 		if delay > 0 {
-			s.delay(r.Context(), delay)
+			s.delay(r.Context(), rc, delay)
 		}
 		if fault != nil {
 			fail(fault)
@@ -122,6 +130,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	result := act.run(s, c, params, now)
 	writeXML(w, http.StatusOK, requestID, resultDocument(name, requestID, result...))
 	s.finish(p, http.StatusOK, "")
+}
+
+// refuseBody answers, for the recorded request p, that its body is over
+// maxBodySize, and closes the connection after the answer rather than read
+// the rest of the body.
+func (s *Server) refuseBody(w http.ResponseWriter, requestID string, p *Request) {
+	e := newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is too large")
+	w.Header().Set("Connection", "close")
+	writeError(w, requestID, e)
+	s.finish(p, e.status, e.code)
 }
 
 // parseParams returns the parameters of a form body followed by those of
@@ -218,7 +236,7 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 		s.wait(r.Context(), nil)
 		panic(http.ErrAbortHandler)
 	case resp.Delay > 0:
-		s.delay(r.Context(), resp.Delay)
+		s.delay(r.Context(), http.NewResponseController(w), resp.Delay)
 	}
 	status := resp.Status
 	if status == 0 {
@@ -250,14 +268,17 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 	return status
 }
 
-// delay waits for d, or aborts the handler so that no answer is sent if
+// delay waits for d, then gives the answer the write deadline; or aborts the handler so that no answer is sent if
 // the client goes away or the server closes first.
-func (s *Server) delay(ctx context.Context, d time.Duration) {
+func (s *Server) delay(ctx context.Context, rc *http.ResponseController, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	if !s.wait(ctx, t.C) {
 		panic(http.ErrAbortHandler)
 	}
+	// The client has the usual time to take the answer, however long
+	// the delay was.
+	_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.Timeouts.Write))
 }
 
 // wait blocks until ready fires (true), or the client goes away or the

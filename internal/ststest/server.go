@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -63,14 +66,73 @@ type Config struct {
 	// the server and its STS handler; the handler it returns serves every
 	// request instead, e.g. to answer extra paths next to STS.
 	Wrap func(s *Server, sts http.Handler) http.Handler
+	// Timeouts bounds the connections; zero fields take those of
+	// DefaultTimeouts.
+	Timeouts Timeouts
 }
 
-// Request is what the server recorded about one call.
+// Timeouts are the connection deadlines of a Server. They bound how long
+// a client may take to send its request and to take the answer, not how
+// long the server takes to answer: Faults and Hook delays and hangs
+// last as long as they are configured to.
+type Timeouts struct {
+	// ReadHeader is how long a client may take to send the request
+	// line and headers.
+	ReadHeader time.Duration
+	// Read is how long a client may take to send the whole request,
+	// headers and body.
+	Read time.Duration
+	// Write is how long a client may take to receive the answer, counted
+	// from the end of the request, or of an injected delay.
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next
+	// request.
+	Idle time.Duration
+}
+
+// DefaultTimeouts are the Timeouts of a Server whose Config gives none:
+// ample for a client on the same machine, short enough that clients which
+// stall, or send their request a byte at a time, do not hold connections
+// for long.
+var DefaultTimeouts = Timeouts{
+	ReadHeader: 10 * time.Second,
+	Read:       30 * time.Second,
+	Write:      30 * time.Second,
+	Idle:       2 * time.Minute,
+}
+
+// withDefaults returns t with its zero fields set from DefaultTimeouts.
+func (t Timeouts) withDefaults() Timeouts {
+	or := func(d, def time.Duration) time.Duration {
+		if d > 0 {
+			return d
+		}
+		return def
+	}
+	return Timeouts{
+		ReadHeader: or(t.ReadHeader, DefaultTimeouts.ReadHeader),
+		Read:       or(t.Read, DefaultTimeouts.Read),
+		Write:      or(t.Write, DefaultTimeouts.Write),
+		Idle:       or(t.Idle, DefaultTimeouts.Idle),
+	}
+}
+
+// Request is what the server recorded about one call. Every string in it
+// that the client chose is cut to MaxRecordedValue bytes, ending in
+// CutMarker when cut. Of a request that failed authentication only the
+// metadata is kept (Method, Path, Size, the credential scope, Time, Err and
+// Status): Action, Params, SessionToken, UserAgent and Header stay empty.
 type Request struct {
+	// Method and Path are those of the HTTP request.
+	Method, Path string
+	// Size is the length of the request body in bytes: as read, or as
+	// announced for a body refused as too large.
+	Size int64
 	// Action is "AssumeRole", ...; empty if the parameters are unparseable.
 	Action string
 	// Params are the form parameters (including Action and Version), from
-	// the query string and the form body.
+	// the query string and the form body; values beyond MaxRecordedParams
+	// bytes in all are left out, and Cut is set.
 	Params url.Values
 	// AccessKeyID is from the SigV4 credential scope.
 	AccessKeyID string
@@ -84,8 +146,11 @@ type Request struct {
 	// authentication failed.
 	Caller    string
 	UserAgent string
-	// Header holds the request headers; Go keeps Host out of it.
+	// Header holds the request headers; Go keeps Host out of it. Values
+	// beyond MaxRecordedHeader bytes in all are left out, and Cut is set.
 	Header http.Header
+	// Cut reports that parameters or headers were left out.
+	Cut bool
 	// Time is the server time of arrival.
 	Time time.Time
 	// Err is the error code the server itself answered with, "" on success
@@ -137,14 +202,31 @@ type Server struct {
 	handlers sync.WaitGroup
 	closed   bool
 
-	mu       sync.Mutex
-	users    map[string]User
-	roles    map[string]Role
-	idents   map[string]Identity // by long-term access key id
-	issued   map[string]*Credentials
-	order    []string // issued access key ids, oldest first
+	mu     sync.Mutex
+	users  map[string]User
+	roles  map[string]Role
+	idents map[string]Identity // by long-term access key id
+	issued map[string]*Credentials
+	order  []string // issued access key ids, oldest first
+	// requests holds the last MaxRecords requests, oldest first.
 	requests []*Request
 }
+
+// Bounds of the request log: whatever clients send, it holds at most
+// MaxRecords requests of at most a few times MaxRecordedParams bytes each.
+const (
+	// MaxRecords is how many requests the server keeps; older ones are
+	// forgotten.
+	MaxRecords = 1000
+	// MaxRecordedValue bounds each recorded string.
+	MaxRecordedValue = 4 << 10
+	// MaxRecordedParams bounds the parameter values recorded per request.
+	MaxRecordedParams = 16 << 10
+	// MaxRecordedHeader bounds the header values recorded per request.
+	MaxRecordedHeader = 8 << 10
+	// CutMarker ends a recorded string that was cut.
+	CutMarker = "...[cut]"
+)
 
 // NewServer starts a server on 127.0.0.1 at a free port.
 func NewServer(cfg Config) (*Server, error) {
@@ -205,9 +287,13 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 	if cfg.Wrap != nil {
 		handler = cfg.Wrap(s, handler)
 	}
+	s.cfg.Timeouts = cfg.Timeouts.withDefaults()
 	s.http = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: s.cfg.Timeouts.ReadHeader,
+		ReadTimeout:       s.cfg.Timeouts.Read,
+		WriteTimeout:      s.cfg.Timeouts.Write,
+		IdleTimeout:       s.cfg.Timeouts.Idle,
 		// Clients that give up (TLS distrust, timeouts) are not news.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
@@ -267,7 +353,8 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// Reset forgets the recorded requests. Issued credentials stay valid.
+// Reset forgets the recorded requests, releasing them. Issued credentials
+// stay valid.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -286,20 +373,74 @@ func (s *Server) IssuedCredentials() []Credentials {
 	return out
 }
 
-// record stores r and returns the stored copy for later updates.
+// record stores the metadata of r, its strings cut, forgetting the oldest
+// request when MaxRecords are stored, and returns the stored copy for
+// later updates.
 func (s *Server) record(r Request) *Request {
+	r.Method, r.Path = cut(r.Method), cut(r.Path)
+	r.AccessKeyID, r.Region, r.Service = cut(r.AccessKeyID), cut(r.Region), cut(r.Service)
+	r.Action, r.Params, r.SessionToken, r.UserAgent, r.Header = "", nil, "", "", nil
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := &r
+	if n := len(s.requests); n >= MaxRecords {
+		copy(s.requests, s.requests[n-MaxRecords+1:])
+		clear(s.requests[MaxRecords-1:])
+		s.requests = s.requests[:MaxRecords-1]
+	}
 	s.requests = append(s.requests, p)
 	return p
 }
 
-// authenticated stores the caller of the recorded request p.
-func (s *Server) authenticated(p *Request, callerARN string) {
+// authenticated stores, in the recorded request p, the caller and what the
+// request asked for, cut to the log's bounds.
+func (s *Server) authenticated(p *Request, callerARN string, r *http.Request, params url.Values, action, sessionToken string) {
+	recParams, cutParams := cutValues(params, MaxRecordedParams)
+	recHeader, cutHeader := cutValues(r.Header, MaxRecordedHeader)
+	action = cut(action)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p.Caller = callerARN
+	p.Action, p.Params, p.SessionToken, p.UserAgent = action, recParams, cut(sessionToken), cut(r.UserAgent())
+	p.Header, p.Cut = http.Header(recHeader), cutParams || cutHeader
+}
+
+// cut returns s cut to MaxRecordedValue bytes, CutMarker included.
+func cut(s string) string {
+	if len(s) <= MaxRecordedValue {
+		return s
+	}
+	return strings.ToValidUTF8(s[:MaxRecordedValue-len(CutMarker)], "") + CutMarker
+}
+
+// valueOverhead is what a recorded value costs beyond its key and value
+// bytes, roughly: with it, a budget bounds the memory of many tiny values
+// too.
+const valueOverhead = 64
+
+// cutValues returns a copy of v with each value cut and, in key order,
+// only the values that fit in budget bytes (keys, values and
+// valueOverhead each), and whether any was cut or left out.
+func cutValues(v map[string][]string, budget int) (url.Values, bool) {
+	if v == nil {
+		return nil, false
+	}
+	out := make(url.Values, min(len(v), 64))
+	cutAny := false
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		for _, val := range v[k] {
+			ck, cv := cut(k), cut(val)
+			size := len(ck) + len(cv) + valueOverhead
+			if size > budget {
+				cutAny = true
+				continue
+			}
+			budget -= size
+			cutAny = cutAny || ck != k || cv != val
+			out[ck] = append(out[ck], cv)
+		}
+	}
+	return out, cutAny
 }
 
 // finish stores the outcome of the recorded request p.

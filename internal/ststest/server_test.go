@@ -523,11 +523,16 @@ func TestRequestsRecorded(t *testing.T) {
 	}
 	var got []rec
 	for _, r := range srv.Requests() {
-		if !strings.Contains(r.UserAgent, "aws-sdk-go-v2") {
-			t.Errorf("UserAgent = %q, want the SDK's", r.UserAgent)
+		if r.Method != http.MethodPost || r.Path != "/" || r.Size == 0 || r.Time.IsZero() {
+			t.Errorf("request lacks method, path, size or time: %+v", r)
 		}
-		if r.Time.IsZero() || r.Header.Get("X-Amz-Date") == "" {
-			t.Errorf("request lacks time or headers: %+v", r)
+		switch {
+		case r.Caller == "" && (r.UserAgent != "" || r.Header != nil):
+			t.Errorf("unauthenticated request recorded with its headers: %+v", r)
+		case r.Caller != "" && !strings.Contains(r.UserAgent, "aws-sdk-go-v2"):
+			t.Errorf("UserAgent = %q, want the SDK's", r.UserAgent)
+		case r.Caller != "" && r.Header.Get("X-Amz-Date") == "":
+			t.Errorf("request lacks headers: %+v", r)
 		}
 		got = append(got, rec{r.Action, r.AccessKeyID, r.Region, r.Service, r.SessionToken, r.Err, r.Status, r.Params})
 	}
@@ -538,9 +543,8 @@ func TestRequestsRecorded(t *testing.T) {
 		{"GetCallerIdentity", role.id, testRegion, "sts", role.token, "", 200, map[string][]string{
 			"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"},
 		}},
-		{"GetCallerIdentity", "AKIAUNKNOWNEXAMPLE00", testRegion, "sts", "", "InvalidClientTokenId", 403, map[string][]string{
-			"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"},
-		}},
+		// Unauthenticated: the credential scope, not what it asked for.
+		{"", "AKIAUNKNOWNEXAMPLE00", testRegion, "sts", "", "InvalidClientTokenId", 403, nil},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Requests mismatch (-want +got):\n%s", diff)
