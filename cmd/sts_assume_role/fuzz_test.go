@@ -6,13 +6,18 @@ import (
 	"ansible-sts/internal/modulefuzz"
 )
 
-// FuzzModuleRun runs the whole module in-process on an arguments file:
-// whatever its bytes, one JSON object on one line, exit status 1 exactly
-// when it failed, no panic and no input secret in the output. The seeds
-// are in testdata/fuzz/FuzzModuleRun; to fuzz for a while:
+// FuzzModuleRun runs the whole module in-process on an arguments file,
+// environment variables (one NAME=value a line) and the contents of the
+// shared config, shared credentials and boto config files (empty: no
+// file), see modulefuzz.Input: whatever their bytes, one JSON object on
+// one line, exit status 1 exactly when it failed, no panic and no secret
+// of the input on stdout or stderr. The seeds are in
+// testdata/fuzz/FuzzModuleRun; to fuzz for a while:
 //
 //	go test -run '^$' -fuzz '^FuzzModuleRun$' -fuzztime 60s ./cmd/sts_assume_role
 func FuzzModuleRun(f *testing.F) {
 	h := modulefuzz.New(f, run)
-	f.Fuzz(func(t *testing.T, data []byte) { h.Check(t, data) })
+	f.Fuzz(func(t *testing.T, args, env, config, credentials, boto []byte) {
+		h.Check(t, modulefuzz.Input{Args: args, Env: env, Config: config, Credentials: credentials, Boto: boto})
+	})
 }

@@ -71,6 +71,11 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 				return aws.Config{}, err
 			}
 		}
+		if pem == nil {
+			if pem, err = sharedCABundle(ctx, r.Profile.Value); err != nil {
+				return aws.Config{}, err
+			}
+		}
 		swap := newProcessSwap(ctx)
 		opts := []func(*config.LoadOptions) error{
 			config.WithHTTPClient(hc),

@@ -1,6 +1,7 @@
 package awsauth
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -25,20 +26,63 @@ func (e *CredentialSourceError) Error() string { return e.Msg }
 // runs out. Anything else, a missing file first of all, is left to the SDK
 // as before.
 func checkSharedFiles() error {
-	files := []struct{ what, env, path string }{
-		{"shared config file", "AWS_CONFIG_FILE", config.DefaultSharedConfigFilename()},
-		{"shared credentials file", "AWS_SHARED_CREDENTIALS_FILE", config.DefaultSharedCredentialsFilename()},
-	}
-	for _, f := range files {
-		source := "default"
-		if p := os.Getenv(f.env); p != "" {
-			f.path, source = p, "env "+f.env
-		}
+	for _, f := range sharedFiles() {
 		if err := boundedfile.Check(f.path, boundedfile.ConfigLimit); boundedfile.Refused(err) {
-			return fmt.Errorf("cannot read the %s %s (from %s): %v", f.what, f.path, source, err)
+			return fmt.Errorf("cannot read the %s %s (from %s): %v", f.what, f.path, f.source, err)
 		}
 	}
 	return nil
+}
+
+type sharedFile struct{ what, path, source string }
+
+// sharedFiles are the shared config file and the shared credentials file
+// the SDK's loader reads: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE,
+// or the default paths.
+func sharedFiles() [2]sharedFile {
+	files := [2]sharedFile{
+		{"shared config file", config.DefaultSharedConfigFilename(), "default"},
+		{"shared credentials file", config.DefaultSharedCredentialsFilename(), "default"},
+	}
+	for i, env := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"} {
+		if p := os.Getenv(env); p != "" {
+			files[i].path, files[i].source = p, "env "+env
+		}
+	}
+	return files
+}
+
+// sharedCABundle reads the ca_bundle of the shared config profile the
+// SDK's loader uses (profile, else AWS_PROFILE, else default) for the
+// loader, when neither the module nor AWS_CA_BUNDLE gives it one: the
+// loader would otherwise read that file itself, unbounded. A bundle that
+// is not a regular file or is too large is refused; anything else (no
+// ca_bundle, a profile the loader will not find, a missing file) is left
+// to the loader, which reports it as before.
+func sharedCABundle(ctx context.Context, profile string) ([]byte, error) {
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	name := profile
+	if name == "" {
+		name = "default"
+	}
+	files := sharedFiles()
+	sc, err := config.LoadSharedConfigProfile(ctx, name, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles = []string{files[0].path}
+		o.CredentialsFiles = []string{files[1].path}
+	})
+	if err != nil || sc.CustomCABundle == "" {
+		return nil, nil
+	}
+	pem, err := boundedfile.Read(sc.CustomCABundle, boundedfile.ConfigLimit)
+	if boundedfile.Refused(err) {
+		return nil, fmt.Errorf("cannot read the CA bundle %s (from shared config %s): %v", sc.CustomCABundle, profileName(profile), err)
+	}
+	if err != nil {
+		return nil, nil
+	}
+	return pem, nil
 }
 
 // envCABundle reads AWS_CA_BUNDLE for the SDK's loader when the module

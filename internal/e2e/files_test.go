@@ -60,6 +60,7 @@ func TestFilesNotRegular(t *testing.T) {
 		msg  string                     // with PATH and CAUSE
 	}
 	https := "https" + strings.TrimPrefix(closedURL(t), "http")
+	configDir := t.TempDir()
 	wheres := map[string]where{
 		"AWS_CONFIG_FILE": {env: func(p string) []string { return []string{"AWS_CONFIG_FILE=" + p} },
 			msg: "cannot read the shared config file PATH (from env AWS_CONFIG_FILE): read PATH: CAUSE"},
@@ -79,6 +80,20 @@ func TestFilesNotRegular(t *testing.T) {
 		"aws_ca_bundle": {env: func(string) []string { return nil },
 			args: map[string]any{"aws_access_key": aliceKey, "aws_secret_key": aliceSecret, "ec2_url": https, "aws_ca_bundle": "PATH"},
 			msg:  "cannot read the CA bundle PATH (from option aws_ca_bundle): read PATH: CAUSE"},
+		"ca_bundle in the shared config": {env: func(p string) []string {
+			config := filepath.Join(configDir, filepath.Base(p))
+			if err := os.WriteFile(config, []byte("[default]\nca_bundle = "+p+"\n"), 0o600); err != nil {
+				return nil // the message check fails
+			}
+			return []string{"AWS_CONFIG_FILE=" + config}
+		}, msg: "cannot read the CA bundle PATH (from shared config [default]): read PATH: CAUSE"},
+		"ca_bundle in the shared config, a profile": {env: func(p string) []string {
+			config := filepath.Join(configDir, "profile-"+filepath.Base(p))
+			if err := os.WriteFile(config, []byte("[profile deploy]\nca_bundle = "+p+"\n"), 0o600); err != nil {
+				return nil
+			}
+			return []string{"AWS_CONFIG_FILE=" + config, "AWS_PROFILE=deploy"}
+		}, msg: "cannot read the CA bundle PATH (from shared config [profile deploy]): read PATH: CAUSE"},
 		"AWS_WEB_IDENTITY_TOKEN_FILE": {env: func(p string) []string {
 			return []string{"AWS_WEB_IDENTITY_TOKEN_FILE=" + p, "AWS_ROLE_ARN=" + roleARN, "AWS_ROLE_SESSION_NAME=web"}
 		}, msg: "cannot read the web identity token file: read PATH: CAUSE"},

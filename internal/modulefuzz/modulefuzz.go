@@ -1,16 +1,24 @@
-// Package modulefuzz runs a module in-process on fuzzed arguments files and
-// checks what every run must give, whatever the input: no panic, exactly
-// one JSON object on one line, failed with a message and exit status 1, or
-// a result (changed or skipped) and exit status 0, and no input secret in
-// the output.
+// Package modulefuzz runs a module in-process on fuzzed inputs (an
+// arguments file, environment variables and the contents of the shared
+// config, shared credentials and boto config files, see Input) and checks
+// what every run must give, whatever the input: no panic, exactly one JSON
+// object on one line, failed with a message and exit status 1, or a result
+// (changed or skipped) and exit status 0, and no secret of the input
+// (options, variables, files) on stdout or stderr.
 //
 // The process is isolated first: no AWS setting inherited, the instance
 // metadata service disabled, one attempt per call, and every proxy
 // variable pointing at a closed loopback port, so that a run that would
-// call a real endpoint fails at once without leaving the machine. Inputs
+// call a real endpoint fails at once without leaving the machine. The
+// fuzzed URL variables (endpoints, proxies, container credentials) are
+// pinned to that port. PATH names an empty directory, so that a
+// credential_process, which the module starts through "sh" looked up on
+// PATH, cannot run anything: a fuzzed config file may hold any command,
+// and no filter of its text would be as sure (the SDK's parser, key case,
+// continuation lines, profiles chained through source_profile). Inputs
 // that could still leave the machine or wait (proxies of their own, more
-// attempts, a loopback endpoint something listens on, a CA bundle that is
-// not a regular file) are skipped.
+// attempts, a loopback URL something listens on, a CA bundle that is not
+// a regular file) are skipped.
 package modulefuzz
 
 import (
@@ -18,11 +26,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -54,6 +64,9 @@ type RunFunc func(argv []string, stdout io.Writer) int
 type Harness struct {
 	run      RunFunc
 	argsFile string
+	stderr   string // the file os.Stderr is during a run
+	home     testenv.Home
+	deadHost string // the closed loopback port, host:port
 }
 
 // maxRun bounds one run: every input either fails before the network or
@@ -67,7 +80,7 @@ const maxRun = 20 * time.Second
 // leave the machine.
 func New(f *testing.F, run RunFunc) *Harness {
 	f.Helper()
-	testenv.Isolate(f)
+	home := testenv.Isolate(f)
 	dead, err := deadProxy()
 	if err != nil {
 		f.Fatal(err)
@@ -80,6 +93,14 @@ func New(f *testing.F, run RunFunc) *Harness {
 	}
 	f.Setenv("AWS_MAX_ATTEMPTS", "1")
 	f.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	empty := filepath.Join(f.TempDir(), "empty-path")
+	if err := os.Mkdir(empty, 0o700); err != nil {
+		f.Fatal(err)
+	}
+	f.Setenv("PATH", empty)
+	if p, err := exec.LookPath("sh"); err == nil {
+		f.Fatalf("sh is found on the empty PATH, at %s: a credential_process could run", p)
+	}
 	for _, target := range []string{"https://sts.amazonaws.com/", "http://169.254.169.254/"} {
 		u, _ := url.Parse(target)
 		p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
@@ -87,7 +108,14 @@ func New(f *testing.F, run RunFunc) *Harness {
 			f.Fatalf("requests to %s would go through %v, not the closed port %s: the proxy variables were read before the fuzz test set them", target, p, dead)
 		}
 	}
-	return &Harness{run: run, argsFile: filepath.Join(f.TempDir(), "args")}
+	dir := f.TempDir()
+	return &Harness{
+		run:      run,
+		argsFile: filepath.Join(dir, "args"),
+		stderr:   filepath.Join(dir, "stderr"),
+		home:     home,
+		deadHost: strings.TrimPrefix(dead, "http://"),
+	}
 }
 
 // deadProxy returns the URL of a loopback port nothing listens on, the
@@ -102,27 +130,112 @@ var deadProxy = sync.OnceValues(func() (string, error) {
 	return "http://" + l.Addr().String(), nil
 })
 
-// Check runs the module on an arguments file holding data and checks its
-// output. Inputs that could leave the machine or wait are skipped.
-func (h *Harness) Check(t *testing.T, data []byte) {
+// Check runs the module on in and checks its output. Inputs that could
+// leave the machine or wait are skipped.
+func (h *Harness) Check(t *testing.T, in Input) {
 	t.Helper()
-	if reason := risky(data); reason != "" {
+	env := parseEnv(in.Env, h.deadHost)
+	for _, kv := range env {
+		t.Setenv(kv[0], kv[1])
+	}
+	files := []struct {
+		path string
+		data []byte
+	}{{h.home.Config, in.Config}, {h.home.Credentials, in.Credentials}, {h.home.Boto, in.Boto}}
+	for _, f := range files {
+		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		if len(f.data) > 0 {
+			h.home.Write(t, f.path, string(f.data))
+		}
+	}
+	if reason := risky(in.Args); reason != "" {
 		t.Skip(reason)
 	}
-	if err := os.WriteFile(h.argsFile, data, 0o600); err != nil {
+	for _, u := range in.fileURLs() {
+		if reason := listening(u); reason != "" {
+			t.Skip(reason + " (a URL in the files)")
+		}
+	}
+	if err := os.WriteFile(h.argsFile, in.Args, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var stdout bytes.Buffer
 	start := time.Now()
-	code := h.run([]string{h.argsFile}, &stdout)
+	code, stderr := h.runCapturingStderr(t, &stdout)
 	if d := time.Since(start); d > maxRun {
 		t.Errorf("the run took %v, above the %v every input must fail within here", d.Round(time.Millisecond), maxRun)
 	}
 	result := CheckOutput(t, code, stdout.Bytes())
-	if result == nil {
-		return
+	if result != nil {
+		CheckSecrets(t, in.Args, result)
 	}
-	CheckSecrets(t, data, result)
+	CheckOtherSecrets(t, in, env, result, stderr)
+}
+
+// runCapturingStderr runs the module with os.Stderr a file, and returns
+// the exit status and what the run wrote there.
+func (h *Harness) runCapturingStderr(t *testing.T, stdout io.Writer) (int, []byte) {
+	t.Helper()
+	f, err := os.Create(h.stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved := os.Stderr
+	os.Stderr = f
+	code := func() int {
+		defer func() { os.Stderr = saved }()
+		return h.run([]string{h.argsFile}, stdout)
+	}()
+	stderr, err := os.ReadFile(h.stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, stderr
+}
+
+// CheckOtherSecrets checks that no secret of in's environment env (as
+// parseEnv gives it) or files shows in the result's string values or on
+// stderr: the secret variables, the URL variables' passwords, the token
+// files' contents, every secret key and token written in the files. The
+// module hides the variables' secrets wherever they show, used or not;
+// those of the files it hides only when it uses them (the profile in use,
+// the profiles it chains through, the boto config file when the chain
+// reaches it), so a file's secret that also shows elsewhere in the input,
+// where the output may show it unmasked, is not looked for.
+func CheckOtherSecrets(t testing.TB, in Input, env [][2]string, result map[string]any, stderr []byte) {
+	t.Helper()
+	envSecret, tokens, envRest := envSecrets(env)
+	fileSecret, fileRest := in.fileSecrets()
+	rest := slices.Concat(in.Args, envRest, fileRest)
+	var secrets []string
+	for _, s := range argsSecrets(in.Args) {
+		if bytes.Contains(stderr, []byte(s)) {
+			t.Errorf("input secret %q shows on stderr: %q", s, stderr)
+		}
+	}
+	for _, s := range slices.Concat(envSecret, tokens, fileSecret) {
+		if len(s) < MinSecretLen || strings.Contains(s, "*") || strings.Contains(moduleargs.NoLogPlaceholder, s) || slices.Contains(secrets, s) {
+			continue
+		}
+		if !slices.Contains(envSecret, s) && bytes.Contains(rest, []byte(s)) {
+			continue // shown elsewhere in the input
+		}
+		secrets = append(secrets, s)
+	}
+	outputs := StringValues(result)
+	for _, secret := range secrets {
+		for _, s := range outputs {
+			if strings.Contains(s, secret) {
+				t.Errorf("secret %q of the environment or files shows in the output: %q", secret, s)
+			}
+		}
+		if bytes.Contains(stderr, []byte(secret)) {
+			t.Errorf("secret %q of the environment or files shows on stderr: %q", secret, stderr)
+		}
+	}
 }
 
 // CheckOutput checks one run's exit status and stdout and returns the
@@ -185,18 +298,7 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 	if err != nil || !ok {
 		return
 	}
-	var secrets []string
-	for _, name := range SecretOptions {
-		v, ok := input.Get(name)
-		if !ok {
-			continue
-		}
-		for _, s := range StringValues(v) {
-			if len(s) >= MinSecretLen && !strings.Contains(s, "*") && !strings.Contains(moduleargs.NoLogPlaceholder, s) && !slices.Contains(secrets, s) {
-				secrets = append(secrets, s)
-			}
-		}
-	}
+	secrets := argsSecrets(data)
 	for _, s := range StringValues(result) {
 		for _, secret := range secrets {
 			if strings.Contains(s, secret) {
@@ -217,6 +319,29 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 			t.Errorf("invocation.module_args.%s = %#v, want %s", name, shown, moduleargs.NoLogPlaceholder)
 		}
 	}
+}
+
+// argsSecrets returns the strings given to no_log options in the
+// arguments file data that the output is checked for.
+func argsSecrets(data []byte) []string {
+	raw, err := moduleargs.Decode(data)
+	input, ok := raw.(*moduleargs.Object)
+	if err != nil || !ok {
+		return nil
+	}
+	var secrets []string
+	for _, name := range SecretOptions {
+		v, ok := input.Get(name)
+		if !ok {
+			continue
+		}
+		for _, s := range StringValues(v) {
+			if len(s) >= MinSecretLen && !strings.Contains(s, "*") && !strings.Contains(moduleargs.NoLogPlaceholder, s) && !slices.Contains(secrets, s) {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	return secrets
 }
 
 // StringValues returns every string value inside a decoded JSON value v

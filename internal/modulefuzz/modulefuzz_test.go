@@ -3,6 +3,9 @@ package modulefuzz
 import (
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,6 +121,83 @@ func TestRisky(t *testing.T) {
 			reason := risky([]byte(tc.input))
 			if got := reason != ""; got != tc.want {
 				t.Errorf("risky = %q, want risky %v", reason, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseEnv(t *testing.T) {
+	const dead = "127.0.0.1:9"
+	env := "AWS_REGION=eu-west-1\n" +
+		"AWS_URL=https://AKID:pw@sts.example.com:8443/p?q=1\n" +
+		"HTTPS_PROXY=proxy.example.com:3128\n" +
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:8080/creds\n" +
+		"AWS_ENDPOINT_URL=::not a url\n" +
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=@127.0.0.1:8080/x\n" +
+		"AWS_CONFIG_FILE=/etc/passwd\n" + // the harness's own
+		"PATH=/bin\n" +
+		"NO_PROXY=*\n" +
+		"NOT_READ=x\n" +
+		"AWS_PROFILE=a\x00b\n" +
+		"no equals sign\n" +
+		"AWS_REGION=us-east-1\n" // a later line wins
+	want := [][2]string{
+		{"AWS_URL", "https://AKID:pw@127.0.0.1:9/p?q=1"},
+		{"HTTPS_PROXY", "http://127.0.0.1:9"},
+		{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds"},
+		{"AWS_ENDPOINT_URL", "::not a url"},
+		{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/@127.0.0.1:8080/x"},
+		{"AWS_REGION", "us-east-1"},
+	}
+	if diff := cmp.Diff(want, parseEnv([]byte(env), dead)); diff != "" {
+		t.Errorf("parseEnv (-want +got):\n%s", diff)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "EC2_URL", "S3_URL", "AWS_CA_BUNDLE", "ANSIBLE_DEBUG_BOTOCORE_LOGS", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "http_proxy"} {
+		if !slices.Contains(FuzzedEnv, k) {
+			t.Errorf("%s is not among the fuzzed variables", k)
+		}
+	}
+	for _, k := range harnessEnv {
+		if slices.Contains(FuzzedEnv, k) {
+			t.Errorf("%s, which the harness sets, is among the fuzzed variables", k)
+		}
+	}
+}
+
+func TestCheckOtherSecrets(t *testing.T) {
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte("webIdentityToken\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		in         Input
+		env        [][2]string
+		output     string
+		stderr     string
+		wantErrors int
+	}{
+		"env secret masked":       {env: [][2]string{{"AWS_SESSION_TOKEN", "envToken1"}}, output: "x ******** y"},
+		"env secret shown":        {env: [][2]string{{"AWS_SESSION_TOKEN", "envToken1"}}, output: "x envToken1 y", wantErrors: 1},
+		"env secret on stderr":    {env: [][2]string{{"EC2_SECRET_KEY", "envSecret1"}}, stderr: "envSecret1", wantErrors: 1},
+		"not a secret variable":   {env: [][2]string{{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"}}, output: "AKIDEXAMPLE"},
+		"URL password":            {env: [][2]string{{"HTTPS_PROXY", "http://u:proxyPw@127.0.0.1:9"}}, output: "proxyPw", wantErrors: 1},
+		"URL user name":           {env: [][2]string{{"AWS_URL", "http://userName@127.0.0.1:9"}}, output: "userName"},
+		"token file":              {env: [][2]string{{"AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile}}, output: "webIdentityToken", wantErrors: 1},
+		"a device as token file":  {env: [][2]string{{"AWS_WEB_IDENTITY_TOKEN_FILE", "/dev/zero"}}, output: "x"},
+		"file secret":             {in: Input{Credentials: []byte("[d]\naws_secret_access_key = fileSecret1\n")}, output: "fileSecret1", wantErrors: 1},
+		"file token, boto colon":  {in: Input{Boto: []byte("[Credentials]\naws_security_token: botoToken1\n")}, stderr: "botoToken1", wantErrors: 1},
+		"file secret, upper case": {in: Input{Config: []byte("[default]\n AWS_SESSION_TOKEN=cfgToken1\n")}, output: "cfgToken1", wantErrors: 1},
+		"file secret elsewhere":   {in: Input{Config: []byte("[default]\naws_secret_access_key = eu-west-1\nregion = eu-west-1\n")}, output: "eu-west-1"},
+		"file key id":             {in: Input{Credentials: []byte("[d]\naws_access_key_id = AKIDEXAMPLE\n")}, output: "AKIDEXAMPLE"},
+		"args secret on stderr":   {in: Input{Args: []byte(`{"mfa_token": "123456"}`)}, stderr: "code 123456", wantErrors: 1},
+		"short":                   {env: [][2]string{{"AWS_SESSION_TOKEN", "abc"}}, output: "abc"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			rec := &recorder{TB: t}
+			CheckOtherSecrets(rec, tc.in, tc.env, map[string]any{"msg": tc.output}, []byte(tc.stderr))
+			if diff := cmp.Diff(tc.wantErrors, len(rec.msgs)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
 			}
 		})
 	}
