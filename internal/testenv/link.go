@@ -19,12 +19,12 @@ type Link struct {
 	netns, controller string
 }
 
-// The link's addresses, on the two ends of the pair: from TEST-NET-2 (RFC
-// 5737), which no network uses, so the pair's own route is the only one.
-const (
-	linkController = "198.51.100.1"
-	linkHost       = "198.51.100.2"
-)
+// linkAddrs are the addresses of the two ends of the nth pair: a /30 of
+// its own in TEST-NET-2 (RFC 5737), which no network uses, so the pair's
+// own route is the only one.
+func linkAddrs(n int) (controller, host string) {
+	return fmt.Sprintf("198.51.100.%d", 4*n+1), fmt.Sprintf("198.51.100.%d", 4*n+2)
+}
 
 var linkSeq int
 
@@ -36,7 +36,11 @@ func (l *Link) setUp(t T) string {
 	RequireTool(t, "tc")
 	linkSeq++
 	l.netns = fmt.Sprintf("stsgo-%d-%d", os.Getpid(), linkSeq)
-	l.controller = linkController
+	if linkSeq > 60 {
+		t.Fatal("too many shaped links in one run")
+	}
+	var linkHost string
+	l.controller, linkHost = linkAddrs(linkSeq)
 	out, in := fmt.Sprintf("stsc%d", linkSeq), fmt.Sprintf("stsh%d", linkSeq)
 	// The rate's bucket holds a few milliseconds of traffic, and at least
 	// one full-size packet.
@@ -54,7 +58,7 @@ func (l *Link) setUp(t T) string {
 	})
 	run("ip", "link", "add", out, "type", "veth", "peer", "name", in)
 	run("ip", "link", "set", in, "netns", l.netns)
-	run("ip", "addr", "add", linkController+"/30", "dev", out)
+	run("ip", "addr", "add", l.controller+"/30", "dev", out)
 	run("ip", "link", "set", out, "up")
 	run("ip", "netns", "exec", l.netns, "ip", "addr", "add", linkHost+"/30", "dev", in)
 	run("ip", "netns", "exec", l.netns, "ip", "link", "set", in, "up")
