@@ -50,8 +50,10 @@ dist:
 	@ls -l $(DIST)
 
 ## collection: the stsgo.aws collection tarball in $(DIST)/: one stsgo-aws binary per platform
-## (both modules in each) under binaries/, action plugins, doc-only module stubs
+## (both modules in each) under binaries/, xz-compressed, with the SHA-256 of each decompressed
+## binary in binaries/SHA256SUMS; action plugins; doc-only module stubs
 collection: ensure-ansible
+	@command -v xz >/dev/null || { echo "make collection compresses the binaries with xz: install xz-utils" >&2; exit 1; }
 	rm -rf $(DIST)/collection && mkdir -p $(DIST)/collection/plugins/modules $(DIST)/collection/binaries
 	cp -r collection/. $(DIST)/collection/
 	for p in $(COLLECTION_PLATFORMS); do \
@@ -59,7 +61,7 @@ collection: ensure-ansible
 	  CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} \
 	    $(GO) build $(BUILD_FLAGS) -o $(DIST)/collection/binaries/stsgo-aws_$$name ./cmd/stsgo-aws || exit 1; \
 	done
-	cd $(DIST)/collection/binaries && sha256sum stsgo-aws_* > SHA256SUMS
+	cd $(DIST)/collection/binaries && sha256sum stsgo-aws_* > SHA256SUMS && xz -6 -T1 stsgo-aws_*
 	$(GO) run ./tools/gendocs -stub -out $(DIST)/collection/plugins/modules
 	ansible-galaxy collection build --force --output-path $(DIST) $(DIST)/collection
 
@@ -82,12 +84,13 @@ ensure-ansible:
 
 ## ensure-test-tools: what the tests run besides Go, installed from Debian when missing (as
 ## root on Debian), else named: ansible-core; the reference modules (ansible, python3-boto3);
-## sshd, sudo and paramiko for the collection's SSH tests; qemu-user-static for its aarch64 binary
-TEST_PACKAGES := ansible-core ansible python3-boto3 openssh-server sudo python3-paramiko qemu-user-static
+## sshd, sudo and paramiko for the collection's SSH tests; qemu-user-static for its aarch64 binary;
+## xz-utils to compress the collection's binaries
+TEST_PACKAGES := ansible-core ansible python3-boto3 openssh-server sudo python3-paramiko qemu-user-static xz-utils
 ensure-test-tools:
 	@missing=; \
 	command -v ansible-playbook >/dev/null 2>&1 || missing=1; \
-	for c in /usr/sbin/sshd sudo qemu-aarch64-static; do command -v $$c >/dev/null 2>&1 || missing=1; done; \
+	for c in /usr/sbin/sshd sudo qemu-aarch64-static xz; do command -v $$c >/dev/null 2>&1 || missing=1; done; \
 	/usr/bin/python3 -c 'import boto3, paramiko, ansible_collections.community.aws' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \

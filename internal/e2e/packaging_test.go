@@ -164,8 +164,8 @@ func TestCollection(t *testing.T) {
 	}
 	files := runIn(t, t.TempDir(), home.Environ(), "tar", "tzf", tarball)
 	for _, want := range []string{
-		"binaries/stsgo-aws_linux_x86_64", "binaries/stsgo-aws_linux_aarch64", "binaries/stsgo-aws_darwin_x86_64",
-		"binaries/stsgo-aws_darwin_arm64", "binaries/stsgo-aws_freebsd_amd64", "binaries/SHA256SUMS",
+		"binaries/stsgo-aws_linux_x86_64.xz", "binaries/stsgo-aws_linux_aarch64.xz", "binaries/stsgo-aws_darwin_x86_64.xz",
+		"binaries/stsgo-aws_darwin_arm64.xz", "binaries/stsgo-aws_freebsd_amd64.xz", "binaries/SHA256SUMS",
 		"plugins/modules/sts_assume_role.py", "plugins/action/sts_assume_role.py", "plugins/plugin_utils/binary_module.py",
 		"meta/runtime.yml", "meta/execution-environment.yml", "LICENSE",
 	} {
@@ -176,6 +176,18 @@ func TestCollection(t *testing.T) {
 	collections := t.TempDir()
 	env := home.Environ("ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_COLLECTIONS_PATH="+collections)
 	runIn(t, t.TempDir(), env, "ansible-galaxy", "collection", "install", "-p", collections, tarball)
+	// SHA256SUMS holds the decompressed binaries' hashes: their cache names.
+	binaries := filepath.Join(collections, "ansible_collections", "stsgo", "aws", "binaries")
+	unpacked := t.TempDir()
+	xzs, _ := filepath.Glob(filepath.Join(binaries, "stsgo-aws_*.xz"))
+	for _, xz := range xzs {
+		runIn(t, unpacked, env, "sh", "-c", `xz -dc "$1" > "$2"`, "sh", xz, strings.TrimSuffix(filepath.Base(xz), ".xz"))
+	}
+	copyFile(t, filepath.Join(binaries, "SHA256SUMS"), filepath.Join(unpacked, "SHA256SUMS"), 0o644)
+	if len(xzs) != 5 {
+		t.Errorf("binaries: %v, want five .xz files", xzs)
+	}
+	runIn(t, unpacked, env, "sha256sum", "--check", "--strict", "SHA256SUMS")
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(repoRoot, "playbooks", "collection.yml"), filepath.Join(dir, "collection.yml"), 0o644)
 	play := runIn(t, dir, env, filepath.Join(binDir, "local-sts"), "--", "ansible-playbook", "-i", "localhost,", "collection.yml")

@@ -143,16 +143,19 @@ func (f *sshFleet) play(t *testing.T, want int, args ...string) string {
 	return out
 }
 
-// localBinary returns the collection's binary for platform and its SHA-256.
-func (f *sshFleet) localBinary(t *testing.T, platform string) (string, string) {
+// binarySum returns the SHA-256 of the collection's decompressed binary
+// for platform, from its binaries/SHA256SUMS.
+func (f *sshFleet) binarySum(t *testing.T, platform string) string {
 	t.Helper()
-	path := filepath.Join(f.collections, "ansible_collections", "stsgo", "aws", "binaries", "stsgo-aws_"+platform)
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(filepath.Join(f.collections, "ansible_collections", "stsgo", "aws", "binaries", "SHA256SUMS"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(data)
-	return path, hex.EncodeToString(sum[:])
+	m := regexp.MustCompile(`(?m)^([0-9a-f]{64}) [ *]stsgo-aws_` + platform + `$`).FindSubmatch(data)
+	if m == nil {
+		t.Fatalf("binaries/SHA256SUMS has no stsgo-aws_%s:\n%s", platform, data)
+	}
+	return string(m[1])
 }
 
 // cached returns the path of a user's cached binary of the given hash.
@@ -164,7 +167,7 @@ func cached(u testenv.SSHUser, sum string) string {
 // its -vvv log: "<ADDR> PUT LOCAL TO REMOTE".
 func uploads(out string) map[string]int {
 	n := map[string]int{}
-	for _, m := range regexp.MustCompile(`(?m)^<([0-9.]+|localhost)> PUT \S*/binaries/stsgo-aws_\S+ TO (\S+)`).FindAllStringSubmatch(out, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^<([0-9.]+|localhost)> PUT \S*/stsgo-aws_\w+_[0-9a-f]{64} TO (\S+)`).FindAllStringSubmatch(out, -1) {
 		n[m[1]]++
 	}
 	return n
@@ -257,7 +260,7 @@ func scanForSecret(ctx context.Context, users []testenv.SSHUser, secret string) 
 
 func TestCollectionSSH(t *testing.T) {
 	f := newFleet(t, 3)
-	_, sum := f.localBinary(t, "linux_x86_64")
+	sum := f.binarySum(t, "linux_x86_64")
 
 	t.Run("the binary crosses once per host, the arguments never land", func(t *testing.T) {
 		ctx, stop := context.WithCancel(context.Background())
@@ -274,6 +277,9 @@ func TestCollectionSSH(t *testing.T) {
 				t.Errorf("%s: cached binary has SHA-256 %s, want %s", u.Name, got, sum)
 			}
 			ids[u.Name] = fileID(t, cached(u, sum))
+		}
+		if n := strings.Count(first, "stsgo-aws: sending the linux_x86_64 binary"); n != len(f.users) || n != strings.Count(first, "bytes, xz) into") {
+			t.Errorf("first play: want the compressed binary sent to each of %d hosts once, the host having xz:\n%s", len(f.users), first)
 		}
 		if got := uploads(first); len(got) != 0 {
 			t.Errorf("first play: sftp uploads %v, want none (the binary goes on stdin)", got)
@@ -353,7 +359,7 @@ func TestCollectionSSH(t *testing.T) {
 					t.Errorf("log lacks %q:\n%s", tc.want, out)
 				}
 				if strings.Contains(name, "paramiko") || name == "async" {
-					if !strings.Contains(out, "Using module file "+filepath.Join(f.collections, "ansible_collections/stsgo/aws/binaries/stsgo-aws_linux_x86_64")) {
+					if !regexp.MustCompile(`Using module file /\S+/stsgo-aws_linux_x86_64_` + sum + "\n").MatchString(out) {
 						t.Errorf("the host's binary was not used:\n%s", out)
 					}
 				}
@@ -392,13 +398,38 @@ func TestCollectionSSHPlatforms(t *testing.T) {
 
 	t.Run("Linux aarch64 gets the aarch64 binary", func(t *testing.T) {
 		registerQemuAarch64(t)
-		_, sum := f.localBinary(t, "linux_aarch64")
+		sum := f.binarySum(t, "linux_aarch64")
 		out := f.play(t, 0, "-e", fakeUname(t, "Linux aarch64"), "one.yml")
 		if !strings.Contains(out, "stsgo-aws: cache absent (linux_aarch64)") {
 			t.Errorf("the aarch64 binary was not chosen:\n%s", out)
 		}
 		if got := sumOf(t, cached(u, sum)); got != sum {
 			t.Errorf("cached aarch64 binary: SHA-256 %s, want %s", got, sum)
+		}
+	})
+
+	t.Run("a host without xz gets the binary uncompressed", func(t *testing.T) {
+		// Every tool the remote commands use, but xz, on PATH.
+		bin := filepath.Join(u.Home, "no-xz")
+		if err := os.MkdirAll(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, tool := range []string{"sh", "uname", "ls", "id", "mkdir", "sha256sum", "cat", "chmod", "mv", "rm"} {
+			path, err := exec.LookPath(tool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(path, filepath.Join(bin, tool)); err != nil && !os.IsExist(err) {
+				t.Fatal(err)
+			}
+		}
+		sum := f.binarySum(t, "linux_x86_64")
+		out := f.play(t, 0, "-e", fmt.Sprintf(`{"task_env": {"PATH": "%s"}}`, bin), "one.yml")
+		if !regexp.MustCompile(`stsgo-aws: sending the linux_x86_64 binary \([0-9]+ bytes\) into`).MatchString(out) {
+			t.Errorf("the binary was not sent uncompressed:\n%s", out)
+		}
+		if got := sumOf(t, cached(u, sum)); got != sum {
+			t.Errorf("cached binary: SHA-256 %s, want %s", got, sum)
 		}
 	})
 
@@ -445,7 +476,7 @@ func TestCollectionSSHBecome(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Remove(sudoers) })
-	_, sum := f.localBinary(t, "linux_x86_64")
+	sum := f.binarySum(t, "linux_x86_64")
 	for _, round := range []string{"cold", "warm"} {
 		var out string
 		sent := f.traffic(func() { out = f.play(t, 0, "-e", "become_to="+target.Name, "become.yml") })

@@ -13,6 +13,13 @@ of one more command: to a temporary name in the cache folder, checked against
 its hash, then renamed into place, so a half-written file is never run. The
 arguments never land on the host's disk.
 
+The binaries are shipped xz-compressed (binaries/stsgo-aws_PLATFORM.xz), and
+binaries/SHA256SUMS holds the SHA-256 of each decompressed binary: the name
+of its cache folder and what the host checks. A host with xz gets the
+compressed file and decompresses it; for any other host, and for the
+fallbacks below, the controller decompresses it once per run into its local
+temporary directory.
+
 Where that path cannot be taken (async, a connection that cannot pass
 standard input, become with su, an unusable cache), the plugin falls back to
 a private temporary directory, or to ansible-core's own binary-module path
@@ -30,6 +37,11 @@ import hashlib
 import json
 import os
 import shlex
+
+try:
+    import lzma
+except ImportError:  # a Python built without liblzma
+    lzma = None
 
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
@@ -63,6 +75,7 @@ MARK = 'stsgo-aws-cache:'
 # writable by nobody else.
 _FUNCTIONS = r'''
 say() { printf "%s %s\n" "stsgo-aws-cache:" "$*"; exit 0; }
+unxz() { if command -v xz >/dev/null 2>&1; then echo xz; else echo -; fi; }
 sha() {
   if command -v sha256sum >/dev/null 2>&1; then set -- $(sha256sum "$1")
   elif command -v shasum >/dev/null 2>&1; then set -- $(shasum -a 256 "$1")
@@ -96,21 +109,24 @@ if [ ! -d "$d" ]; then
   (umask 077; mkdir -p "$d") 2>/dev/null || say unusable "$p" "$r"
 fi
 safe "$r" d && safe "$d" d || say unsafe "$p" "$d"
-[ -f "$b" ] || say absent "$p" "$d"
+[ -f "$b" ] || say absent "$p" "$d" "$(unxz)"
 safe "$b" - || say unsafe "$p" "$b"
 s=$(sha "$b") || say nohash "$p"
-[ "$s" = "$h" ] || say tampered "$p" "$d"
+[ "$s" = "$h" ] || say tampered "$p" "$d" "$(unxz)"
 exec "$b" "$m" -
 '''
 
-# The install command: write the binary, which arrives on standard input, to
-# a temporary name in the cache folder, check its hash and rename it into
-# place. Standard input reaches the become user too, so no file has to be
-# shared between users. Arguments: the folder, the hash.
+# The install command: write the binary, which arrives on standard input
+# (xz-compressed when the third argument is xz), to a temporary name in the
+# cache folder, check its hash and rename it into place. Standard input
+# reaches the become user too, so no file has to be shared between users.
+# Arguments: the folder, the hash, xz or -.
 _INSTALL = r'''
 d=$1 h=$2 t=$1/.stsgo-aws.$$
 safe "$d" d || say unsafe - "$d"
-(umask 077; cat > "$t") || { rm -f "$t"; say unusable - "$d"; }
+if [ "$3" = xz ]; then (umask 077; xz -dc > "$t") || { rm -f "$t"; say corrupt - "$t"; }
+else (umask 077; cat > "$t") || { rm -f "$t"; say unusable - "$d"; }
+fi
 s=$(sha "$t") || { rm -f "$t"; say nohash -; }
 [ "$s" = "$h" ] || { rm -f "$t"; say corrupt - "$t"; }
 chmod 0700 "$t" && mv -f "$t" "$d/stsgo-aws" || { rm -f "$t"; say unusable - "$d"; }
@@ -128,7 +144,8 @@ def platform_of(system, machine):
 
 
 def read_sums():
-    """Return {platform: sha256} from binaries/SHA256SUMS."""
+    """Return {platform: sha256 of the decompressed binary} from
+    binaries/SHA256SUMS."""
     sums = {}
     try:
         with open(os.path.join(BINARIES, 'SHA256SUMS')) as f:
@@ -231,7 +248,7 @@ class BinaryModuleAction(ActionBase):
         if reason in ('absent', 'tampered'):
             if reason == 'tampered':
                 warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, where))
-            miss = self._install(platform, where)
+            miss = self._install(platform, where, miss[3] if len(miss) > 3 else '-')
             if miss == ['installed']:
                 res = self._command(script, [self.MODULE, root], in_data)
                 miss = self._miss(res)
@@ -269,12 +286,17 @@ class BinaryModuleAction(ActionBase):
             return out[len(MARK):].split()
         return None
 
-    def _install(self, platform, folder):
+    def _install(self, platform, folder, unpack):
         """Send the platform's binary into the cache folder, on standard
-        input; return the install command's report (['installed'] when done)."""
-        data = self._read_binary(platform)[1]
-        display.vvv('stsgo-aws: sending the %s binary (%d bytes) into %s' % (platform, len(data), folder))
-        res = self._command(_INSTALL, [folder, self._sums[platform]], data)
+        input, compressed when the host has xz (unpack is 'xz'); return the
+        install command's report (['installed'] when done)."""
+        if unpack == 'xz':
+            data = self._compressed(platform)
+        else:
+            unpack, data = '-', self._read_binary(platform)[1]
+        display.vvv('stsgo-aws: sending the %s binary (%d bytes%s) into %s' % (
+            platform, len(data), ', xz' if unpack == 'xz' else '', folder))
+        res = self._command(_INSTALL, [folder, self._sums[platform], unpack], data)
         return self._miss(res) or ['unusable', '-', folder]
 
     def _private(self, platform, in_data):
@@ -351,15 +373,40 @@ class BinaryModuleAction(ActionBase):
         return 'stsgo.aws has no %s binary for this host: it reports "%s"; the collection has %s' % (
             self.MODULE, found, ', '.join(sorted(self._sums)))
 
+    def _compressed(self, platform):
+        """Return the platform's xz-compressed binary as the collection has it."""
+        path = os.path.join(BINARIES, '%s_%s.xz' % (BINARY, platform))
+        try:
+            with open(path, 'rb') as f:
+                return f.read()
+        except (IOError, OSError) as e:
+            raise AnsibleActionFail('the stsgo.aws collection is missing its %s binary: %s' % (platform, e))
+
     def _read_binary(self, platform):
-        """Return the path and the contents of the platform's binary,
-        checked against SHA256SUMS."""
-        path = os.path.join(BINARIES, '%s_%s' % (BINARY, platform))
+        """Return the path and the contents of the platform's decompressed
+        binary, checked against SHA256SUMS. It is decompressed once per run,
+        into the controller's local temporary directory."""
+        want = self._sums.get(platform)
+        path = os.path.join(C.DEFAULT_LOCAL_TMP, '%s_%s_%s' % (BINARY, platform, want))
         try:
             with open(path, 'rb') as f:
                 data = f.read()
-        except (IOError, OSError) as e:
-            raise AnsibleActionFail('the stsgo.aws collection is missing its %s binary: %s' % (platform, e))
-        if hashlib.sha256(data).hexdigest() != self._sums.get(platform):
+            if hashlib.sha256(data).hexdigest() == want:
+                return path, data
+        except (IOError, OSError):
+            pass
+        if lzma is None:
+            raise AnsibleActionFail('the host has no xz, and this controller\'s Python has no lzma module to '
+                                    'decompress the stsgo.aws %s binary for it' % platform)
+        try:
+            data = lzma.decompress(self._compressed(platform))
+        except lzma.LZMAError as e:
+            raise AnsibleActionFail('the stsgo.aws %s binary is corrupt (%s); reinstall the collection' % (platform, e))
+        if hashlib.sha256(data).hexdigest() != want:
             raise AnsibleActionFail('the stsgo.aws %s binary does not match binaries/SHA256SUMS; reinstall the collection' % platform)
+        tmp = '%s.%s' % (path, os.getpid())
+        with open(tmp, 'wb') as f:
+            f.write(data)
+        os.chmod(tmp, 0o700)
+        os.rename(tmp, path)
         return path, data
