@@ -323,7 +323,10 @@ func sshResults(b *strings.Builder, cases []*sshCase) {
 	b.WriteString("## Over SSH: a real sshd, one ssh master per host, forks 10\n\n")
 	b.WriteString("Wall time is the whole `ansible-playbook` run (median); the rest is per host per task: controller CPU " +
 		"(ansible-playbook, its workers, the ssh masters), host CPU (sshd sessions, shells and modules), bytes to and from " +
-		"the host and round trips (the times the controller spoke again after the host answered), as the host's TCP proxy counted them.\n\n")
+		"the host and round trips (the times the controller spoke again after the host answered), as the host's TCP proxy counted them. " +
+		"A warm task is one remote command, and over OpenSSH a command that reads standard input takes three round trips at the least: " +
+		"open the channel; send the command, which sshd answers by opening the channel's window (it opens session channels with a window " +
+		"of zero); send the input, answered by the output. Fewer would need the arguments on the command line, where every user of the host can read them with ps.\n\n")
 	b.WriteString("| link | hosts | tasks | subject | runs | wall | ÷ reference | controller CPU | host CPU | bytes to host | bytes from host | round trips |\n|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, c := range cases {
 		ref := c.summary("reference")
