@@ -94,10 +94,7 @@ func newFleet(t *testing.T, hosts int) *sshFleet {
 	}
 	f.controlDir = cp
 	t.Cleanup(func() {
-		socks, _ := filepath.Glob(filepath.Join(cp, "*"))
-		for _, s := range socks {
-			exec.Command("ssh", "-o", "ControlPath="+s, "-O", "exit", "stsgo-test").Run()
-		}
+		f.closeMasters()
 		os.RemoveAll(cp)
 	})
 	for i := 0; i < hosts; i++ {
@@ -141,6 +138,14 @@ func (f *sshFleet) play(t *testing.T, want int, args ...string) string {
 		t.Fatalf("ansible-playbook %v: exit %d, want %d\n%s", args, code, want, out)
 	}
 	return out
+}
+
+// closeMasters stops the fleet's ssh masters: the next play logs in anew.
+func (f *sshFleet) closeMasters() {
+	socks, _ := filepath.Glob(filepath.Join(f.controlDir, "*"))
+	for _, s := range socks {
+		exec.Command("ssh", "-o", "ControlPath="+s, "-O", "exit", "stsgo-test").Run()
+	}
 }
 
 // binarySum returns the SHA-256 of the collection's decompressed binary
@@ -490,4 +495,41 @@ func TestCollectionSSHBecome(t *testing.T) {
 	if _, err := os.Stat(cached(login, sum)); err == nil {
 		t.Errorf("the binary was cached in the login user's home")
 	}
+
+	t.Run("su falls back to ansible-core's binary module path", func(t *testing.T) {
+		// su reads the password from a tty, so the arguments cannot go on
+		// standard input. ansible-core's path shares its temporary files
+		// with the become user through a group both are in.
+		const password = "stsgo-su-test-password"
+		group := fmt.Sprintf("stsgo%d", os.Getpid()%100000)
+		for _, argv := range [][]string{
+			{"groupadd", group},
+			{"usermod", "-aG", group, login.Name},
+			{"usermod", "-aG", group, target.Name},
+		} {
+			if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+				t.Fatalf("%v: %v\n%s", argv, err, out)
+			}
+			if argv[0] == "groupadd" {
+				t.Cleanup(func() { exec.Command("groupdel", group).Run() })
+			}
+		}
+		f.closeMasters() // a login from before has not joined the group
+		chpasswd := exec.Command("chpasswd")
+		chpasswd.Stdin = strings.NewReader(target.Name + ":" + password + "\n")
+		if out, err := chpasswd.CombinedOutput(); err != nil {
+			t.Fatalf("chpasswd: %v\n%s", err, out)
+		}
+		out := f.play(t, 0, "-e", "become_to="+target.Name, "-e", "ansible_become_method=su",
+			"-e", "ansible_become_password="+password, "-e", "ansible_common_remote_group="+group, "become.yml")
+		if !strings.Contains(out, "stsgo-aws: become with su cannot pass standard input; using ansible-core's binary module path") {
+			t.Errorf("su did not take the fallback:\n%s", out)
+		}
+		if !regexp.MustCompile(`Using module file /\S+/stsgo-aws_linux_x86_64_` + sum + "\n").MatchString(out) {
+			t.Errorf("the host's binary was not used:\n%s", out)
+		}
+		if !regexp.MustCompile(`su +-s /bin/sh -c|su +`+target.Name).MatchString(out) || strings.Contains(out, password) {
+			t.Errorf("the module did not run through su, or the log shows the password:\n%s", out)
+		}
+	})
 }
