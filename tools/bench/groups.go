@@ -12,6 +12,8 @@ const (
 	ours      = "ours"
 	reference = "reference"
 	floor     = "floor"
+
+	stdinLabel = "sts_assume_role (ours, stsgo-aws with the arguments on stdin)"
 )
 
 // group is a set of commands measured together, interleaved.
@@ -34,6 +36,9 @@ type subject struct {
 	Module string
 	Argv   []string `json:"-"`
 	Env    []string `json:"-"`
+	// Stdin is a file to give the command as its standard input; the
+	// subjects with one are not the module's main subject of their kind.
+	Stdin string `json:"-"`
 	// Calls is how many successful STS calls one run makes.
 	Calls int             `json:"-"`
 	Walls []time.Duration // wall times of the timed runs
@@ -66,6 +71,9 @@ func moduleGroup(w *workspace, o options) *group {
 	}
 	g.Subjects = append(g.Subjects, &subject{Label: "floor", Kind: floor, Module: "sts_assume_role", Calls: 1,
 		Argv: []string{w.floor, files["sts_assume_role"]}, Env: w.environ()})
+	// The collection's way: the multi-call binary, the arguments on stdin.
+	g.Subjects = append(g.Subjects, &subject{Label: stdinLabel, Short: "stsgo-aws, stdin", Kind: ours, Module: "sts_assume_role", Calls: 1,
+		Argv: []string{filepath.Join(w.bin, "stsgo-aws"), "sts_assume_role", "-"}, Stdin: files["sts_assume_role"], Env: w.environ()})
 	return g
 }
 

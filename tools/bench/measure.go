@@ -74,6 +74,14 @@ func (w *workspace) runOnce(s *subject, timed bool) (time.Duration, int64, error
 	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env, cmd.Dir = s.Env, w.dir
+	if s.Stdin != "" {
+		in, err := os.Open(s.Stdin)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer in.Close()
+		cmd.Stdin = in
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

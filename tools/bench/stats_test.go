@@ -80,6 +80,7 @@ func TestGoals(t *testing.T) {
 			subj(ours, "sts_assume_role", 10, 8000), subj(reference, "sts_assume_role", 450, 48000),
 			subj(ours, "sts_session_token", 20, 8000), subj(reference, "sts_session_token", 450, 48000),
 			subj(floor, "sts_assume_role", 9, 6000),
+			{Label: stdinLabel, Kind: ours, Module: "sts_assume_role", Stdin: "args", Walls: []time.Duration{11 * time.Millisecond}},
 		}}},
 		Sizes: []binary{{Name: "sts_assume_role", Static: true, LinuxAMD64: 8 * mib}, {Name: "sts_session_token", Static: true, LinuxAMD64: 8*mib + 1}, {Name: "floor", LinuxAMD64: 99 * mib}},
 	}
@@ -94,6 +95,7 @@ func TestGoals(t *testing.T) {
 	want := []string{
 		"missed: sts_assume_role 45.0×, sts_session_token 22.5×", // the worse module decides
 		"missed: sts_assume_role 1.11×, sts_session_token 2.22×",
+		"missed: sts_assume_role 1.10×", // stdin against the arguments file, not the floor
 		"met: sts_assume_role 6.0×, sts_session_token 6.0×",
 		"missed: sts_assume_role 8.00 MiB, sts_session_token 8.00 MiB", // 8 MiB + 1 byte
 		"not measured: ",
