@@ -66,14 +66,20 @@ func (r *Resolved) Config(ctx context.Context) (aws.Config, error) {
 		if err := checkSharedFiles(); err != nil {
 			return aws.Config{}, err
 		}
-		if pem == nil {
+		switch {
+		case !r.ValidateCerts:
+			// No bundle at all, as botocore reads none with verify=False.
+			if pem, err = unverifiedBundle(); err != nil {
+				return aws.Config{}, err
+			}
+		case pem == nil:
 			if pem, err = envCABundle(); err != nil {
 				return aws.Config{}, err
 			}
-		}
-		if pem == nil {
-			if pem, err = sharedCABundle(ctx, r.Profile.Value); err != nil {
-				return aws.Config{}, err
+			if pem == nil {
+				if pem, err = sharedCABundle(ctx, r.Profile.Value); err != nil {
+					return aws.Config{}, err
+				}
 			}
 		}
 		swap := newProcessSwap(ctx)

@@ -85,9 +85,10 @@ func sharedCABundle(ctx context.Context, profile string) ([]byte, error) {
 	return pem, nil
 }
 
-// envCABundle reads AWS_CA_BUNDLE for the SDK's loader when the module
-// passes it no CA bundle (validate_certs off, or an http:// endpoint): the
-// loader would otherwise read the file itself, unbounded.
+// envCABundle reads AWS_CA_BUNDLE for the SDK's loader when certificates
+// are verified but the module passes it no CA bundle (an http:// endpoint,
+// or aws_ca_bundle given as null): the loader would otherwise read the
+// file itself, unbounded.
 func envCABundle() ([]byte, error) {
 	p := os.Getenv("AWS_CA_BUNDLE")
 	if p == "" {
