@@ -69,8 +69,7 @@ func TestUnverifiedReadsNoCABundle(t *testing.T) {
 // GetSessionToken with it.
 func callSessionToken(t *testing.T, args string) error {
 	t.Helper()
-	r := mustResolve(t, args)
-	cfg, err := r.Config(context.Background())
+	_, cfg, err := Load(connection(t, args))
 	if err != nil {
 		return err
 	}

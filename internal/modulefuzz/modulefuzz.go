@@ -399,7 +399,7 @@ func risky(data []byte) string {
 		}
 	}
 	args, _ := moduleargs.Parse(data, spec, "fuzz", os.LookupEnv)
-	r, err := awsauth.Resolve(args)
+	r, err := awsauth.Preview(awsauth.ConnectionOptions(args))
 	if err != nil {
 		return ""
 	}
