@@ -50,8 +50,10 @@ type Settings struct {
 	// otherwise the SDK's chain finds credentials for Profile.
 	AccessKeyID, SecretAccessKey, SessionToken Value
 	Profile                                    Value
-	Region                                     Value
-	Endpoint                                   Value
+	// Region is empty only when an endpoint is given and no region is
+	// known anywhere; SigningRegion says so.
+	Region   Value
+	Endpoint Value
 
 	ValidateCerts bool
 	// CABundle is the PEM file replacing the system roots, when
@@ -72,6 +74,15 @@ type Settings struct {
 
 // HasStaticKeys reports whether the keys were given explicitly.
 func (s Settings) HasStaticKeys() bool { return s.AccessKeyID.Value != "" }
+
+// SigningRegion fails when there is no region to sign for: an endpoint
+// was given, and no region anywhere.
+func (s Settings) SigningRegion() error {
+	if s.Region.Value == "" {
+		return ErrEndpointWithoutRegion
+	}
+	return nil
+}
 
 // Secrets are the secrets Load found: the keys and token of the boto
 // config file, those of the shared files for the profile in use and of
@@ -463,12 +474,11 @@ func (l *loader) sharedRegion() error {
 // finalEndpoint sets the endpoint the STS client uses, when one was
 // settled (the SDK's loader has it already). With no endpoint and no
 // region anywhere the call goes to the global endpoint, signed for
-// us-east-1, as the collections' botocore sends it. An endpoint without a
-// region fails: the request could not be signed.
+// us-east-1, as the collections' botocore sends it. With an endpoint and no
+// region the region stays empty: the module reports it after the
+// parameter checks, where botocore fails.
 func (l *loader) finalEndpoint() error {
 	switch {
-	case l.s.Endpoint.Value != "" && l.s.Region.Value == "":
-		return ErrEndpointWithoutRegion
 	case l.s.Endpoint.Value != "":
 		l.cfg.BaseEndpoint = aws.String(l.s.Endpoint.Value)
 	case l.s.Region.Value == "":

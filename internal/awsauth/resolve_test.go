@@ -273,12 +273,15 @@ func TestPrecedence(t *testing.T) {
 	}
 }
 
-// resolveAll validates args as a module would, loads them and retrieves
-// the credentials (no network: every source in
+// resolveAll validates args as a module would, loads them, checks the
+// region to sign for and retrieves the credentials (no network: every source in
 // these rows is a file or a variable).
 func resolveAll(t *testing.T, args string) (want, error) {
 	t.Helper()
 	r, cfg, err := Load(connection(t, args))
+	if err == nil {
+		err = r.SigningRegion()
+	}
 	if err != nil {
 		return want{}, err
 	}

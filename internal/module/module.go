@@ -100,9 +100,14 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), settings.Deadline)
 	defer cancel()
-	// Then the parameters, the credentials and the call. (Load refuses an
-	// endpoint without a region to sign for.)
+	// Load failed where botocore fails building the client. At the call
+	// botocore checks, in this order, the parameters, the region to sign
+	// for (NoRegionError) and the credentials (NoCredentialsError), then
+	// sends the request.
 	if err := stscall.Check(args, inv.Params); err != nil {
+		return inv.withActions(result.Failure(err.Error()), false)
+	}
+	if err := settings.SigningRegion(); err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
