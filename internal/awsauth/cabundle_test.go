@@ -42,6 +42,7 @@ func TestUnverifiedReadsNoCABundle(t *testing.T) {
 		"ca_bundle missing":           {config: "[default]\nca_bundle = /nonexistent.pem\n", verify: "false"},
 		"ca_bundle missing, profile":  {config: "[profile dev]\nca_bundle = /nonexistent.pem\n", env: map[string]string{"AWS_PROFILE": "dev"}, verify: "false"},
 		"verifying, AWS_CA_BUNDLE":    {env: map[string]string{"AWS_CA_BUNDLE": "/nonexistent.pem"}, verify: "true", wantErr: "cannot read the CA bundle /nonexistent.pem (from env AWS_CA_BUNDLE): open /nonexistent.pem: no such file or directory"},
+		"verifying, ca_bundle":        {config: "[default]\nca_bundle = /nonexistent.pem\n", verify: "true", wantErr: "cannot read the CA bundle /nonexistent.pem (from shared config [default]): open /nonexistent.pem: no such file or directory"},
 		"verifying, without a bundle": {verify: "true", wantErr: "certificate signed by unknown authority"},
 	}
 	for name, tc := range tests {
