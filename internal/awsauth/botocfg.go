@@ -21,7 +21,7 @@ type botoConfig struct {
 
 // botoConfigPaths returns the files to read, in order.
 func botoConfigPaths() []string {
-	if p := os.Getenv("BOTO_CONFIG"); p != "" {
+	if p := os.Getenv(botoConfigEnv); p != "" {
 		return []string{p}
 	}
 	paths := []string{"/etc/boto.cfg"}

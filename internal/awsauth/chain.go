@@ -1,9 +1,40 @@
 package awsauth
 
-import (
-	"os"
+import "os"
 
-	"ansible-sts/internal/moduleargs"
+// The environment variables the modules read themselves, each list
+// declared once: the chains below, the options' fallbacks (options.go),
+// the client settings, the files and the secrets' lists use these names.
+var (
+	accessKeyEnv = []string{"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY"}
+	secretKeyEnv = []string{"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY"}
+	tokenEnv     = []string{"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "EC2_SECURITY_TOKEN"}
+	// regionEnv is the region option's fallback and, for an option set
+	// empty, the region chain.
+	regionEnv = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "EC2_REGION"}
+	// ansibleURLEnv are amazon.aws's endpoint variables; S3_URL joins them
+	// as the option's fallback only.
+	ansibleURLEnv    = []string{"AWS_URL", "EC2_URL"}
+	endpointFallback = concat(ansibleURLEnv, []string{"S3_URL"})
+	// sdkEndpointEnv are the AWS SDKs' endpoint variables, which the
+	// endpoint chain reads after amazon.aws's.
+	sdkEndpointEnv = []string{"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}
+	// profileEnv is in amazon.aws's order: AWS_DEFAULT_PROFILE wins.
+	profileEnv = []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE"}
+)
+
+// The single variables.
+const (
+	caBundleEnv        = "AWS_CA_BUNDLE"               // aws_ca_bundle's fallback
+	debugLogsEnv       = "ANSIBLE_DEBUG_BOTOCORE_LOGS" // debug_botocore_endpoint_logs's fallback
+	retryModeEnv       = "AWS_RETRY_MODE"
+	maxAttemptsEnv     = "AWS_MAX_ATTEMPTS"
+	configFileEnv      = "AWS_CONFIG_FILE"
+	credentialsFileEnv = "AWS_SHARED_CREDENTIALS_FILE"
+	botoConfigEnv      = "BOTO_CONFIG"
+	// sdkProfileEnv is the one profile variable the SDK's loader reads
+	// (botocore's session reads it too).
+	sdkProfileEnv = "AWS_PROFILE"
 )
 
 // A chain is the ordered list of places one value is looked up in. The
@@ -27,7 +58,7 @@ import (
 // The keys are looked up in the environment only when no profile is in use;
 // with a profile they come from the shared files. The token is used only
 // with keys found by these chains. Without keys, the SDK's chain runs, with
-// the boto config file slotted in where botocore has it (see Config).
+// the boto config file slotted in where botocore has it (see load.go).
 // AWS_SESSION_TOKEN comes before AWS_SECURITY_TOKEN as in amazon.aws 5 and
 // botocore (Ansible 2.9 had them the other way round).
 type chain struct {
@@ -36,28 +67,21 @@ type chain struct {
 }
 
 var (
-	accessKeyChain = chain{"aws_access_key", []string{"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY"}}
-	secretKeyChain = chain{"aws_secret_key", []string{"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY"}}
-	tokenChain     = chain{"security_token", []string{"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "EC2_SECURITY_TOKEN"}}
-	regionChain    = chain{"region", []string{"AWS_REGION", "AWS_DEFAULT_REGION", "EC2_REGION"}}
-	endpointChain  = chain{"ec2_url", []string{"AWS_URL", "EC2_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}}
-	profileChain   = chain{"profile", []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE"}}
+	accessKeyChain = chain{"aws_access_key", accessKeyEnv}
+	secretKeyChain = chain{"aws_secret_key", secretKeyEnv}
+	tokenChain     = chain{"security_token", tokenEnv}
+	regionChain    = chain{"region", regionEnv}
+	endpointChain  = chain{"ec2_url", concat(ansibleURLEnv, sdkEndpointEnv)}
+	profileChain   = chain{"profile", profileEnv}
 )
 
 // Value is a resolved setting and where it came from, e.g.
-// {"eu-west-1", "env AWS_REGION"}. An empty Value was not found.
+// {"eu-west-1", "env AWS_REGION"}: "option NAME" (NAME the option or the
+// alias that set it), "env VAR", "shared config [profile P]", "boto config
+// FILE [SECTION]" or "default (...)". An empty Value was not found.
 type Value struct {
 	Value  string
 	Source string
-}
-
-// fromOption returns the option's value if the task (or its fallback) set
-// it to a non-empty string.
-func (c chain) fromOption(args *moduleargs.Args) (Value, bool) {
-	if s, ok := args.Str(c.option); ok && s != "" {
-		return Value{s, args.Sources[c.option]}, true
-	}
-	return Value{}, false
 }
 
 // fromEnv returns the first non-empty environment variable of the chain.
@@ -70,10 +94,11 @@ func (c chain) fromEnv() (Value, bool) {
 	return Value{}, false
 }
 
-// first walks the option, then the environment.
-func (c chain) first(args *moduleargs.Args) Value {
-	if v, ok := c.fromOption(args); ok {
-		return v
+// first walks the option's value (as the task or its fallback set it),
+// then the environment.
+func (c chain) first(option Value) Value {
+	if option.Value != "" {
+		return option
 	}
 	v, _ := c.fromEnv()
 	return v

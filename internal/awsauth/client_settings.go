@@ -44,15 +44,15 @@ func clientSettings(cfg *moduleargs.Object) (ClientSettings, error) {
 		MaxAttempts:    DefaultMaxAttempts,
 		RetryMode:      "standard",
 	}
-	if mode := os.Getenv("AWS_RETRY_MODE"); mode != "" {
+	if mode := os.Getenv(retryModeEnv); mode != "" {
 		if err := s.setMode(mode, false); err != nil {
 			return s, err
 		}
 	}
-	if n := os.Getenv("AWS_MAX_ATTEMPTS"); n != "" {
+	if n := os.Getenv(maxAttemptsEnv); n != "" {
 		i, err := strconv.Atoi(n)
 		if err != nil || i < 1 {
-			return s, fmt.Errorf("AWS_MAX_ATTEMPTS must be a positive whole number, not %q", n)
+			return s, fmt.Errorf(maxAttemptsEnv+" must be a positive whole number, not %q", n)
 		}
 		s.MaxAttempts = i
 	}

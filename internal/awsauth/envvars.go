@@ -3,7 +3,7 @@ package awsauth
 import "slices"
 
 // EnvVars are the environment variables the modules read themselves, from
-// the tables above (the chains, the secrets' lists, the options'
+// chain.go's lists (the chains, the secrets' lists, the options'
 // fallbacks), by kind: for tests that vary the environment.
 type EnvVars struct {
 	All       []string // every one, sorted, no duplicates
@@ -16,7 +16,7 @@ type EnvVars struct {
 func Environment() EnvVars {
 	all := concat(accessKeyChain.env, secretKeyChain.env, tokenChain.env, regionChain.env,
 		endpointChain.env, profileChain.env, secretEnv, urlEnv, tokenFileEnv,
-		[]string{"AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "BOTO_CONFIG"})
+		[]string{retryModeEnv, maxAttemptsEnv, configFileEnv, credentialsFileEnv, botoConfigEnv})
 	for _, o := range Options {
 		all = append(all, o.EnvFallback...)
 	}

@@ -32,8 +32,7 @@ func TestFastPathReadsNoFile(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			r := mustResolve(t, tc.args)
-			cfg, err := r.Config(context.Background())
+			_, cfg, err := Load(connection(t, tc.args))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)

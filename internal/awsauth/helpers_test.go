@@ -8,19 +8,26 @@ import (
 	"ansible-sts/internal/moduleargs"
 )
 
-// mustResolve validates an arguments file's contents against Options and
-// resolves them, failing the test on any error.
-func mustResolve(t *testing.T, args string) *Resolved {
+// connection validates an arguments file's contents against Options and
+// returns its connection options, failing the test on a validation error.
+func connection(t *testing.T, args string) Connection {
 	t.Helper()
 	a, err := moduleargs.Parse([]byte(args), Options, "test", lookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Resolve(a)
+	return ConnectionOptions(a)
+}
+
+// mustPreview returns the settings of args that need no file, failing the
+// test on any error.
+func mustPreview(t *testing.T, args string) Settings {
+	t.Helper()
+	s, err := Preview(connection(t, args))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return s
 }
 
 func lookupEnv(k string) (string, bool) { return os.LookupEnv(k) }

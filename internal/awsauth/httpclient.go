@@ -15,16 +15,8 @@ import (
 	"ansible-sts/internal/boundedfile"
 )
 
-// caBundle reads the CA bundle, when one is set and the endpoint may use
-// TLS (like botocore, which loads it only for an https connection): a
-// regular file of at most boundedfile.ConfigLimit bytes.
-func (r *Resolved) caBundle() ([]byte, error) {
-	if r.CABundle.Value == "" || strings.HasPrefix(r.Endpoint.Value, "http://") {
-		return nil, nil
-	}
-	return readCABundle(r.CABundle)
-}
-
+// readCABundle reads a CA bundle: a regular file of at most
+// boundedfile.ConfigLimit bytes.
 func readCABundle(v Value) ([]byte, error) {
 	pem, err := boundedfile.Read(v.Value, boundedfile.ConfigLimit)
 	if err != nil {
@@ -37,20 +29,24 @@ func readCABundle(v Value) ([]byte, error) {
 // bytes); the body is bounded by the STS client (stscall.MaxAnswer).
 const maxHeaderBytes = 64 << 10
 
-// httpClient builds the STS client's HTTP client: connect and read
-// timeouts, a per-attempt deadline, TLS verification or the CA bundle, and
-// proxies (the environment's HTTP(S)_PROXY unless aws_config names them).
-// It does not ask for compressed answers, so that a small body cannot
-// inflate into a large one.
-func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
-	c := r.Client
-	var roots *x509.CertPool
-	if pem != nil {
-		roots = x509.NewCertPool()
-		if !roots.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("the CA bundle %s (from %s) holds no PEM certificate", r.CABundle.Value, r.CABundle.Source)
-		}
+// certPool returns the roots of a CA bundle's contents, nil for none.
+func certPool(pem []byte, v Value) (*x509.CertPool, error) {
+	if pem == nil {
+		return nil, nil
 	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("the CA bundle %s (from %s) holds no PEM certificate", v.Value, v.Source)
+	}
+	return roots, nil
+}
+
+// newHTTPClient builds the STS client's HTTP client: connect and read
+// timeouts, a per-attempt deadline, TLS verification (or not) with roots
+// (nil for the system's), and proxies (the environment's HTTP(S)_PROXY
+// unless aws_config names them). It does not ask for compressed answers,
+// so that a small body cannot inflate into a large one.
+func newHTTPClient(c ClientSettings, verify bool, roots *x509.CertPool) (*awshttp.BuildableClient, error) {
 	proxy := http.ProxyFromEnvironment
 	if c.Proxies != nil {
 		proxies := map[string]*url.URL{}
@@ -66,7 +62,7 @@ func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 	return awshttp.NewBuildableClient().
 		WithDialerOptions(func(d *net.Dialer) { d.Timeout = c.ConnectTimeout }).
 		WithReadTimeout(c.ReadTimeout).
-		WithTimeout(c.ConnectTimeout + c.ReadTimeout).
+		WithTimeout(c.ConnectTimeout+c.ReadTimeout).
 		WithTransportOptions(func(tr *http.Transport) {
 			tr.Proxy = proxy
 			tr.DisableCompression = true
@@ -76,11 +72,22 @@ func (r *Resolved) httpClient(pem []byte) (*awshttp.BuildableClient, error) {
 			if tr.TLSClientConfig == nil {
 				tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 			}
-			tr.TLSClientConfig.InsecureSkipVerify = !r.ValidateCerts
-			if roots != nil {
-				tr.TLSClientConfig.RootCAs = roots
-			}
-		}), nil
+			tr.TLSClientConfig.InsecureSkipVerify = !verify
+		}, trustOnly(roots)), nil
+}
+
+// trustOnly makes a transport trust roots instead of the system's; nil
+// leaves it as it is.
+func trustOnly(roots *x509.CertPool) func(*http.Transport) {
+	return func(tr *http.Transport) {
+		if roots == nil {
+			return
+		}
+		if tr.TLSClientConfig == nil {
+			tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		tr.TLSClientConfig.RootCAs = roots
+	}
 }
 
 // redactUserinfo returns a URL as given with its userinfo, if any, replaced

@@ -30,8 +30,7 @@ func TestProxyErrorHidesUserinfo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &Resolved{Client: s, ValidateCerts: true}
-			_, err = r.httpClient(nil)
+			_, err = newHTTPClient(s, true, nil)
 			if err == nil {
 				t.Fatal("no error")
 			}

@@ -11,7 +11,8 @@ import "ansible-sts/internal/moduleargs"
 //
 // The environment fallbacks are amazon.aws 5's: they fill the option (and so
 // show in invocation.module_args) when the task sets neither it nor an
-// alias. The key variables are not fallbacks; Resolve reads them.
+// alias. Their lists are chain.go's. The key variables are not fallbacks;
+// Load reads them, after the options.
 var Options = moduleargs.Spec{
 	{
 		Name:        "aws_access_key",
@@ -38,7 +39,7 @@ var Options = moduleargs.Spec{
 	{
 		Name:        "ec2_url",
 		Aliases:     []string{"endpoint_url", "aws_endpoint_url", "s3_url"},
-		EnvFallback: []string{"AWS_URL", "EC2_URL", "S3_URL"},
+		EnvFallback: endpointFallback,
 		Description: "URL of the STS endpoint. If not set, AWS_URL, EC2_URL or S3_URL, then the AWS SDK's AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or shared config endpoint_url, then the AWS endpoint for the region.",
 	},
 	{
@@ -50,7 +51,7 @@ var Options = moduleargs.Spec{
 	{
 		Name:        "aws_ca_bundle",
 		Type:        moduleargs.Path,
-		EnvFallback: []string{"AWS_CA_BUNDLE"},
+		EnvFallback: []string{caBundleEnv},
 		Description: "PEM file of the certificate authorities to trust instead of the system's. If not set, AWS_CA_BUNDLE.",
 	},
 	{
@@ -62,13 +63,13 @@ var Options = moduleargs.Spec{
 		Name:        "debug_botocore_endpoint_logs",
 		Type:        moduleargs.Bool,
 		Default:     false,
-		EnvFallback: []string{"ANSIBLE_DEBUG_BOTOCORE_LOGS"},
+		EnvFallback: []string{debugLogsEnv},
 		Description: "Return the AWS API actions called, as resource_actions. If not set, ANSIBLE_DEBUG_BOTOCORE_LOGS.",
 	},
 	{
 		Name:        "region",
 		Aliases:     []string{"aws_region", "ec2_region"},
-		EnvFallback: []string{"AWS_REGION", "AWS_DEFAULT_REGION", "EC2_REGION"},
+		EnvFallback: regionEnv,
 		Description: "AWS region. If not set, AWS_REGION, AWS_DEFAULT_REGION or EC2_REGION, then the profile's region in the shared config file; with none at all, us-east-1 through the global endpoint https://sts.amazonaws.com.",
 	},
 }

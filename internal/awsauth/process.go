@@ -147,13 +147,9 @@ func (c *cappedWriter) Write(p []byte) (int, error) {
 type processSwap struct{ p *processProvider }
 
 // newProcessSwap prepares the swap for a module run that must be over by
-// the deadline of ctx.
-func newProcessSwap(ctx context.Context) processSwap {
-	p := &processProvider{}
-	if d, ok := ctx.Deadline(); ok {
-		p.deadline = d.Add(-processMargin)
-	}
-	return processSwap{p}
+// deadline.
+func newProcessSwap(deadline time.Time) processSwap {
+	return processSwap{&processProvider{deadline: deadline.Add(-processMargin)}}
 }
 
 func (s processSwap) assumeRoleOptions(o *stscreds.AssumeRoleOptions) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/testenv"
 )
 
@@ -274,20 +273,15 @@ func TestPrecedence(t *testing.T) {
 	}
 }
 
-// resolveAll validates args as a module would, resolves them, builds the
-// SDK config and retrieves the credentials (no network: every source in
+// resolveAll validates args as a module would, loads them, checks the
+// region to sign for and retrieves the credentials (no network: every source in
 // these rows is a file or a variable).
 func resolveAll(t *testing.T, args string) (want, error) {
 	t.Helper()
-	a, err := moduleargs.Parse([]byte(args), Options, "test", lookupEnv)
-	if err != nil {
-		t.Fatalf("args: %v", err)
+	r, cfg, err := Load(connection(t, args))
+	if err == nil {
+		err = r.SigningRegion()
 	}
-	r, err := Resolve(a)
-	if err != nil {
-		return want{}, err
-	}
-	cfg, err := r.Config(context.Background())
 	if err != nil {
 		return want{}, err
 	}

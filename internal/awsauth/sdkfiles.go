@@ -44,7 +44,7 @@ func sharedFiles() [2]sharedFile {
 		{"shared config file", config.DefaultSharedConfigFilename(), "default"},
 		{"shared credentials file", config.DefaultSharedCredentialsFilename(), "default"},
 	}
-	for i, env := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"} {
+	for i, env := range []string{configFileEnv, credentialsFileEnv} {
 		if p := os.Getenv(env); p != "" {
 			files[i].path, files[i].source = p, "env "+env
 		}
@@ -53,16 +53,11 @@ func sharedFiles() [2]sharedFile {
 }
 
 // sharedCABundle reads the ca_bundle of the shared config profile the
-// SDK's loader uses (profile, else AWS_PROFILE, else default) for the
-// loader, when neither the module nor AWS_CA_BUNDLE gives it one: the
-// loader would otherwise read that file itself, unbounded. A bundle that
-// is not a regular file or is too large is refused; anything else (no
-// ca_bundle, a profile the loader will not find, a missing file) is left
-// to the loader, which reports it as before.
-func sharedCABundle(ctx context.Context, profile string) ([]byte, error) {
-	if profile == "" {
-		profile = os.Getenv("AWS_PROFILE")
-	}
+// SDK's loader uses (default when profile is empty), bounded, for the
+// loader, which would otherwise read that file itself. Nothing is returned
+// without a ca_bundle, or for a profile the loader will not find, which it
+// reports itself.
+func sharedCABundle(ctx context.Context, profile string) (Value, []byte, error) {
 	name := profile
 	if name == "" {
 		name = "default"
@@ -73,27 +68,25 @@ func sharedCABundle(ctx context.Context, profile string) ([]byte, error) {
 		o.CredentialsFiles = []string{files[1].path}
 	})
 	if err != nil || sc.CustomCABundle == "" {
-		return nil, nil
+		return Value{}, nil, nil
 	}
-	pem, err := boundedfile.Read(sc.CustomCABundle, boundedfile.ConfigLimit)
-	if boundedfile.Refused(err) {
-		return nil, fmt.Errorf("cannot read the CA bundle %s (from shared config %s): %v", sc.CustomCABundle, profileName(profile), err)
-	}
-	if err != nil {
-		return nil, nil
-	}
-	return pem, nil
+	v := Value{sc.CustomCABundle, "shared config " + profileName(profile)}
+	pem, err := readCABundle(v)
+	return v, pem, err
 }
 
-// envCABundle reads AWS_CA_BUNDLE for the SDK's loader when the module
-// passes it no CA bundle (validate_certs off, or an http:// endpoint): the
-// loader would otherwise read the file itself, unbounded.
-func envCABundle() ([]byte, error) {
-	p := os.Getenv("AWS_CA_BUNDLE")
+// envCABundle reads AWS_CA_BUNDLE for the SDK's loader when certificates
+// are verified but the option gave it no bundle that is read (an http://
+// endpoint, or aws_ca_bundle given as null): the loader would otherwise
+// read the file itself, unbounded.
+func envCABundle() (Value, []byte, error) {
+	p := os.Getenv(caBundleEnv)
 	if p == "" {
-		return nil, nil
+		return Value{}, nil, nil
 	}
-	return readCABundle(Value{p, "env AWS_CA_BUNDLE"})
+	v := Value{p, "env " + caBundleEnv}
+	pem, err := readCABundle(v)
+	return v, pem, err
 }
 
 // boundedTokenFile makes the web identity provider read its token file

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"ansible-sts/internal/boundedfile"
@@ -20,11 +19,11 @@ var (
 	// secretEnv are the variables whose whole value is a secret: the key
 	// and token chains' (every variable, used or not) and the token the
 	// SDK sends to a container credentials endpoint.
-	secretEnv = concat(secretKeyChain.env, tokenChain.env, []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN"})
+	secretEnv = concat(secretKeyEnv, tokenEnv, []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN"})
 	// urlEnv are the variables holding a URL whose userinfo password is
 	// a secret: the endpoint's, the proxies' and the container
 	// endpoint's.
-	urlEnv = concat(endpointChain.env, []string{"S3_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "AWS_CONTAINER_CREDENTIALS_FULL_URI"})
+	urlEnv = concat(endpointFallback, sdkEndpointEnv, []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "AWS_CONTAINER_CREDENTIALS_FULL_URI"})
 	// tokenFileEnv are the variables naming a file whose contents the SDK
 	// sends as a secret: the container authorization token and the web
 	// identity token.
@@ -74,14 +73,11 @@ func endpointOptions() []string {
 	return nil
 }
 
-// ConfigSecrets returns the secrets Config found: the keys and token of
-// the boto config file, those of the shared files for the profile in use
-// and of every source_profile it chains through, and, when the SDK's chain
-// finds the credentials, the contents of the token files it may send. cfg
-// may be the zero Config of a failed Config.
-func (r *Resolved) ConfigSecrets(cfg aws.Config) []string {
-	out := []string{r.SecretAccessKey.Value, r.SessionToken.Value}
-	for _, src := range cfg.ConfigSources {
+// secrets returns the secrets the steps found (see Settings.Secrets), from
+// the settings and the configuration as far as they got.
+func (l *loader) secrets() []string {
+	out := []string{l.s.SecretAccessKey.Value, l.s.SessionToken.Value}
+	for _, src := range l.cfg.ConfigSources {
 		sc, ok := src.(config.SharedConfig)
 		if !ok {
 			continue
@@ -91,7 +87,7 @@ func (r *Resolved) ConfigSecrets(cfg aws.Config) []string {
 			out = append(out, tokenFileSecrets(p.WebIdentityTokenFile)...)
 		}
 	}
-	if !r.HasStaticKeys() {
+	if !l.s.HasStaticKeys() {
 		for _, k := range tokenFileEnv {
 			out = append(out, tokenFileSecrets(os.Getenv(k))...)
 		}

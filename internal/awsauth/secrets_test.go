@@ -1,7 +1,6 @@
 package awsauth
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,7 +66,7 @@ func TestInputSecrets(t *testing.T) {
 	}
 }
 
-func TestConfigSecrets(t *testing.T) {
+func TestLoadSecrets(t *testing.T) {
 	tests := map[string]struct {
 		args  string
 		env   map[string]string
@@ -118,13 +117,12 @@ func TestConfigSecrets(t *testing.T) {
 					home.Write(t, path, content)
 				}
 			}
-			r := mustResolve(t, tc.args)
-			cfg, err := r.Config(context.Background())
+			s, _, err := Load(connection(t, tc.args))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(distinct(tc.want), distinct(r.ConfigSecrets(cfg))); diff != "" {
-				t.Errorf("ConfigSecrets (-want +got):\n%s", diff)
+			if diff := cmp.Diff(distinct(tc.want), distinct(s.Secrets())); diff != "" {
+				t.Errorf("Secrets (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -12,7 +12,7 @@ import (
 // pasted with it. Every attempt would fail the same way before anything
 // is sent, so this is said once, before the call, naming where the value
 // came from and never the value.
-func (r *Resolved) CheckSendable(c aws.Credentials) error {
+func (r Settings) CheckSendable(c aws.Credentials) error {
 	keySource, tokenSource := r.AccessKeyID.Source, r.SessionToken.Source
 	if !r.HasStaticKeys() || c.AccessKeyID != r.AccessKeyID.Value {
 		keySource, tokenSource = c.Source, c.Source

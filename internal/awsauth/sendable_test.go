@@ -10,21 +10,21 @@ import (
 // TestCheckSendable: a control character in the access key id or the
 // session token fails once, naming the source and not the value.
 func TestCheckSendable(t *testing.T) {
-	static := &Resolved{
+	static := &Settings{
 		AccessKeyID:  Value{"AKIDOPT", "option aws_access_key"},
 		SessionToken: Value{"tok\nen", "env AWS_SESSION_TOKEN"},
 	}
 	tests := map[string]struct {
-		r     *Resolved
+		r     *Settings
 		creds aws.Credentials
 		want  string
 	}{
-		"fine": {r: &Resolved{AccessKeyID: Value{"AKIDOPT", "option aws_access_key"}}, creds: aws.Credentials{AccessKeyID: "AKIDOPT", SessionToken: "a\tb"}},
+		"fine": {r: &Settings{AccessKeyID: Value{"AKIDOPT", "option aws_access_key"}}, creds: aws.Credentials{AccessKeyID: "AKIDOPT", SessionToken: "a\tb"}},
 		"token with a newline": {r: static, creds: aws.Credentials{AccessKeyID: "AKIDOPT", SessionToken: "tok\nen"},
 			want: "the session token from env AWS_SESSION_TOKEN holds a control character (such as a newline), which an HTTP header cannot carry; nothing was sent"},
-		"key with a carriage return": {r: &Resolved{AccessKeyID: Value{"AKID\r", "option access_key"}}, creds: aws.Credentials{AccessKeyID: "AKID\r"},
+		"key with a carriage return": {r: &Settings{AccessKeyID: Value{"AKID\r", "option access_key"}}, creds: aws.Credentials{AccessKeyID: "AKID\r"},
 			want: "the access key id from option access_key holds a control character"},
-		"token from a profile": {r: &Resolved{Profile: Value{"dev", "option profile"}}, creds: aws.Credentials{AccessKeyID: "AKID", SessionToken: "x\x00", Source: "ProcessProvider"},
+		"token from a profile": {r: &Settings{Profile: Value{"dev", "option profile"}}, creds: aws.Credentials{AccessKeyID: "AKID", SessionToken: "x\x00", Source: "ProcessProvider"},
 			want: "the session token from profile dev (ProcessProvider) holds a control character"},
 	}
 	for name, tc := range tests {

@@ -25,16 +25,13 @@ func TestValidateCertsNull(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			testenv.Isolate(t)
+			r := mustPreview(t, tc.args)
+			if r.ValidateCerts != tc.wantVerify || r.CABundle.Value != tc.wantBundle {
+				t.Errorf("ValidateCerts %v, CA bundle %q; want %v, %q", r.ValidateCerts, r.CABundle.Value, tc.wantVerify, tc.wantBundle)
+			}
 			a, err := moduleargs.Parse([]byte(tc.args), Options, "test", lookupEnv)
 			if err != nil {
 				t.Fatal(err)
-			}
-			r, err := Resolve(a)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.ValidateCerts != tc.wantVerify || r.CABundle.Value != tc.wantBundle {
-				t.Errorf("ValidateCerts %v, CA bundle %q; want %v, %q", r.ValidateCerts, r.CABundle.Value, tc.wantVerify, tc.wantBundle)
 			}
 			if a.Bool("debug_botocore_endpoint_logs") {
 				t.Error("debug_botocore_endpoint_logs reads as true")

@@ -93,39 +93,37 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 		return result.Skipped(args.ModuleName)
 	}
 
-	resolved, err := awsauth.Resolve(args)
+	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args))
+	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), resolved.Client.Deadline())
+	ctx, cancel := context.WithDeadline(context.Background(), settings.Deadline)
 	defer cancel()
-	cfg, err := resolved.Config(ctx)
-	args.AddSecrets(resolved.ConfigSecrets(cfg)...)
-	if err != nil {
-		return inv.withActions(result.Failure(err.Error()), false)
-	}
-	// botocore's order: the parameters, the region to sign for, the
-	// credentials, then the call.
+	// Load failed where botocore fails building the client. At the call
+	// botocore checks, in this order, the parameters, the region to sign
+	// for (NoRegionError) and the credentials (NoCredentialsError), then
+	// sends the request.
 	if err := stscall.Check(args, inv.Params); err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
-	if cfg.Region == "" {
-		return inv.withActions(result.Failure(awsauth.ErrEndpointWithoutRegion.Error()), false)
+	if err := settings.SigningRegion(); err != nil {
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return inv.withActions(result.Failure(credentialsMessage(err, resolved)), false)
+		return inv.withActions(result.Failure(credentialsMessage(err, settings)), false)
 	}
 	// The keys the chain found (a profile, credential_process, SSO, a
 	// container or instance role); not the new ones STS returns.
 	args.AddSecrets(creds.SecretAccessKey, creds.SessionToken)
-	if err := resolved.CheckSendable(creds); err != nil {
+	if err := settings.CheckSendable(creds); err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
 
 	rec := stscall.NewRecorder(inv.Action)
-	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(resolved))
-	out, err := within(ctx, resolved.Client.Deadline(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
+	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(settings))
+	out, err := within(ctx, settings.Client.Deadline(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
 	if err != nil {
 		return inv.withActions(rec.Failure(err), rec.Sent())
 	}
@@ -182,7 +180,7 @@ func (inv *invocation) withActions(r result.Result, called bool) result.Result {
 
 // userAgent appends "Ansible/<version>", the modules' own name and version,
 // and aws_config's user_agent_extra to the SDK's User-Agent.
-func userAgent(r *awsauth.Resolved) func(*sts.Options) {
+func userAgent(r awsauth.Settings) func(*sts.Options) {
 	return func(o *sts.Options) {
 		if r.UserAgent != "" {
 			o.APIOptions = append(o.APIOptions, awsmiddleware.AddUserAgentKey(r.UserAgent))
@@ -197,7 +195,7 @@ func userAgent(r *awsauth.Resolved) func(*sts.Options) {
 // credentialsMessage explains that no credentials were found. The module
 // runs on the managed host, which is the usual surprise. A configured
 // source that failed (a credential_process, a token file) says so instead.
-func credentialsMessage(err error, r *awsauth.Resolved) string {
+func credentialsMessage(err error, r awsauth.Settings) string {
 	var failed *awsauth.CredentialSourceError
 	if errors.As(err, &failed) {
 		return failed.Error()

@@ -16,9 +16,7 @@ import (
 // accepted and ignored.
 type Internal struct {
 	CheckMode  bool   // _ansible_check_mode
-	NoLog      bool   // _ansible_no_log: the task has no_log set
 	ModuleName string // _ansible_module_name: the action as the task wrote it
-	Verbosity  int    // _ansible_verbosity
 	Version    string // _ansible_version: the controller's ansible-core
 }
 
@@ -141,17 +139,9 @@ func (a *Args) setInternal(key string, v any) {
 	switch key {
 	case "_ansible_check_mode":
 		a.CheckMode = truthy(v)
-	case "_ansible_no_log":
-		a.NoLog = truthy(v)
 	case "_ansible_module_name":
 		if s, ok := v.(string); ok && s != "" {
 			a.ModuleName = s
-		}
-	case "_ansible_verbosity":
-		if i, err := toInt(v); err == nil {
-			if n, ok := i.(int64); ok {
-				a.Verbosity = int(n)
-			}
 		}
 	case "_ansible_version":
 		if s, ok := v.(string); ok {

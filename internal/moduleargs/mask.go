@@ -85,12 +85,6 @@ func (m *masker) mask(v any) any {
 			out.Set(k, m.mask(t.vals[k]))
 		}
 		return out
-	case map[string]string:
-		out := make(map[string]any, len(t))
-		for k, e := range t {
-			out[k] = m.maskString(e)
-		}
-		return out
 	}
 	s := pyRepr(v)
 	for _, secret := range m.secrets {

@@ -35,20 +35,6 @@ func (o *Object) Set(key string, v any) {
 	o.vals[key] = v
 }
 
-// Delete removes key.
-func (o *Object) Delete(key string) {
-	if _, ok := o.vals[key]; !ok {
-		return
-	}
-	delete(o.vals, key)
-	for i, k := range o.keys {
-		if k == key {
-			o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
-			break
-		}
-	}
-}
-
 // Keys returns the keys in insertion order.
 func (o *Object) Keys() []string { return append([]string(nil), o.keys...) }
 

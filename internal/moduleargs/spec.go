@@ -35,13 +35,3 @@ func (s Spec) names() map[string]bool {
 	}
 	return m
 }
-
-// Lookup returns the option called name (not an alias).
-func (s Spec) Lookup(name string) (Option, bool) {
-	for _, o := range s {
-		if o.Name == name {
-			return o, true
-		}
-	}
-	return Option{}, false
-}

@@ -205,7 +205,7 @@ func TestInternalKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Internal{CheckMode: true, NoLog: true, ModuleName: "sts_assume_role", Verbosity: 3, Version: "2.14.18"}
+	want := Internal{CheckMode: true, ModuleName: "sts_assume_role", Version: "2.14.18"}
 	if diff := cmp.Diff(want, a.Internal); diff != "" {
 		t.Errorf("internal (-want +got):\n%s", diff)
 	}

@@ -287,10 +287,11 @@ func CheckOutput(t testing.TB, code int, stdout []byte) map[string]any {
 //
 // Masking itself writes "********" and VALUE_SPECIFIED_IN_NO_LOG_PARAMETER,
 // so secrets with a '*' or inside the placeholder are not looked for; nor
-// are keys, which AnsibleModule keeps. A secret given under a name that
-// another name of the same option overrides (secret_key and then
-// ec2_secret_key, say) is not looked for either: AnsibleModule, and so the
-// modules, mask only the value that wins.
+// are keys, which AnsibleModule keeps. Every name of a no_log option is
+// looked for, the one another name overrides included (secret_key and
+// then ec2_secret_key, say): AnsibleModule masks only the value that wins,
+// but the modules mask the value of every name given, since the invocation
+// shows the losing alias with its value.
 func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 	t.Helper()
 	raw, err := moduleargs.Decode(data)
@@ -398,7 +399,7 @@ func risky(data []byte) string {
 		}
 	}
 	args, _ := moduleargs.Parse(data, spec, "fuzz", os.LookupEnv)
-	r, err := awsauth.Resolve(args)
+	r, err := awsauth.Preview(awsauth.ConnectionOptions(args))
 	if err != nil {
 		return ""
 	}

@@ -1,0 +1,505 @@
+package awsauth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// GlobalEndpoint is where the collections' botocore sends STS calls when no
+// region is known anywhere; it is signed for us-east-1.
+const GlobalEndpoint = "https://sts.amazonaws.com"
+
+// ErrEndpointWithoutRegion is returned when an endpoint is given but no
+// region is known: the request could not be signed. (The Python modules
+// crash there with botocore's NoRegionError.)
+var ErrEndpointWithoutRegion = errors.New("an STS endpoint was given but no region: set region (or AWS_REGION) to the region the endpoint signs for")
+
+// ErrProfileWithKeys is amazon.aws's refusal of a profile together with key
+// or token options (its text is the user-facing message, verbatim).
+//
+//lint:ignore ST1005 the text users of the Python modules know, verbatim
+var ErrProfileWithKeys = errors.New("Passing both a profile and access tokens is not supported.")
+
+// ProfileNotFoundError is botocore's ProfileNotFound, which the Python
+// modules report verbatim.
+type ProfileNotFoundError struct{ Profile string }
+
+func (e *ProfileNotFoundError) Error() string {
+	return fmt.Sprintf("The config profile (%s) could not be found", e.Profile)
+}
+
+// Settings are every connection setting of one module run, each final
+// value with its source (see Value), as Load settled them. Nothing changes
+// them afterwards: the SDK is told every one of them that it would
+// otherwise look up again.
+type Settings struct {
+	// AccessKeyID, SecretAccessKey and SessionToken are set when the keys
+	// were given explicitly (option, environment or boto config file);
+	// otherwise the SDK's chain finds credentials for Profile.
+	AccessKeyID, SecretAccessKey, SessionToken Value
+	Profile                                    Value
+	// Region is empty only when an endpoint is given and no region is
+	// known anywhere; SigningRegion says so.
+	Region   Value
+	Endpoint Value
+
+	ValidateCerts bool
+	// CABundle is the PEM file replacing the system roots, when
+	// ValidateCerts: the option's (or AWS_CA_BUNDLE through it), read for
+	// an https endpoint; when the SDK's loader runs and that gave none,
+	// AWS_CA_BUNDLE, then the profile's ca_bundle.
+	CABundle Value
+	Client   ClientSettings
+	// Deadline is when the run must be over: Client.Deadline() after Load
+	// began.
+	Deadline time.Time
+	// UserAgent is appended to the SDK's User-Agent, as botocore appends
+	// "Ansible/<version>".
+	UserAgent string
+
+	secrets []string
+}
+
+// HasStaticKeys reports whether the keys were given explicitly.
+func (s Settings) HasStaticKeys() bool { return s.AccessKeyID.Value != "" }
+
+// SigningRegion fails when there is no region to sign for: an endpoint
+// was given, and no region anywhere.
+func (s Settings) SigningRegion() error {
+	if s.Region.Value == "" {
+		return ErrEndpointWithoutRegion
+	}
+	return nil
+}
+
+// Secrets are the secrets Load found: the keys and token of the boto
+// config file, those of the shared files for the profile in use and of
+// every source_profile it chains through, and, when the SDK's chain finds
+// the credentials, the contents of the token files it may send. Load sets
+// them even when it fails.
+func (s Settings) Secrets() []string { return slices.Clone(s.secrets) }
+
+// Load settles the connection settings of one module run and builds the
+// aws.Config of its STS client, without any network call. It reads the
+// environment, the boto config file when botocore's chain would reach it,
+// and, unless the keys, the region and the profile are all known without
+// them, lets the SDK's loader read the shared config and credentials files
+// for the profile, the region and the default credential chain. Every file
+// read is a regular file of bounded size (see boundedfile), and a
+// credential_process runs under processProvider's bounds.
+//
+// On failure the Settings are those settled so far, with their Secrets.
+func Load(c Connection) (Settings, aws.Config, error) {
+	l := &loader{conn: c}
+	defer l.close()
+	err := l.run(pipeline)
+	l.s.secrets = l.secrets()
+	if err != nil {
+		return l.s, aws.Config{}, err
+	}
+	return l.s, l.cfg, nil
+}
+
+// Preview returns the settings Load settles before it reads any file, from
+// the options and the environment alone (the keys, region and endpoint
+// given there, the profile, the client settings), or the error Load would
+// fail with first among them.
+func Preview(c Connection) (Settings, error) {
+	l := &loader{conn: c}
+	defer l.close()
+	err := l.run(pipeline[:slices.IndexFunc(pipeline, func(st step) bool { return st.name == firstFileStep })])
+	return l.s, err
+}
+
+// loader is one run of the pipeline: the settings as settled so far and
+// what the steps hand on.
+type loader struct {
+	conn Connection
+	s    Settings
+
+	ctx    context.Context // until the deadline, once the client step set it
+	cancel context.CancelFunc
+
+	pem   []byte                   // the CA bundle, nil for none
+	hc    *awshttp.BuildableClient // the STS client's HTTP client
+	creds aws.CredentialsProvider  // the explicit keys, nil without
+	sdk   bool                     // whether the SDK's loader runs
+	cfg   aws.Config
+}
+
+type step struct {
+	name string
+	run  func(*loader) error
+}
+
+// pipeline is every step of Load, in order: the order in which the values
+// depend on one another, and for the checks of the options the order the
+// modules have always had. That is botocore's for a region that is no host
+// label against a bad endpoint (both fail when botocore builds the client,
+// the region first); botocore differs when two other checks fail at once:
+// it refuses a profile given with keys, and a profile it cannot find,
+// before a bad region, and half a key pair before a bad endpoint.
+var pipeline = []step{
+	{"plain options", (*loader).plain},
+	{"region", (*loader).region},
+	{"endpoint", (*loader).endpoint},
+	// The profile before the keys: with a profile the keys come from the
+	// shared files, and key options beside one are refused.
+	{"profile", (*loader).profile},
+	{"keys", (*loader).keys},
+	// The CA bundle the option names; read only further down.
+	{"ca bundle option", (*loader).caBundleOption},
+	// aws_config and the retry variables. They bound the run, so the
+	// deadline starts here, before anything that can wait.
+	{"client", (*loader).client},
+
+	// Nothing above reads a file; Preview stops here.
+
+	// The option's CA bundle before the HTTP client that trusts it.
+	{firstFileStep, (*loader).readCABundle},
+	{"http client", (*loader).httpClient},
+	// Explicit keys, a region and no profile in the environment need no
+	// file: the configuration is built directly and the steps marked
+	// SDK-only are skipped.
+	{"direct", (*loader).direct},
+	// SDK-only: the shared files are checked before the SDK opens them by
+	// name, and the CA bundle it would read is read here, bounded, so that
+	// the loader is handed it instead.
+	{"shared files", (*loader).sharedFiles},
+	{"loader ca bundle", (*loader).loaderCABundle},
+	{"sdk loader", (*loader).loadSDK},
+	// SDK-only: the boto config file where botocore's chain has it, once
+	// the SDK's chain has said what it found before that point.
+	{"boto config", (*loader).botoConfig},
+	// SDK-only: the profile's region, when nothing before gave one.
+	{"shared region", (*loader).sharedRegion},
+	// Last, as it needs the final region: the endpoint the client uses,
+	// or the global endpoint when no region is known anywhere.
+	{"final endpoint", (*loader).finalEndpoint},
+}
+
+// firstFileStep is the first step of pipeline that may read a file.
+const firstFileStep = "read ca bundle"
+
+func (l *loader) run(steps []step) error {
+	for _, st := range steps {
+		if err := st.run(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) close() {
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+// plain takes the settings that are the options as given.
+func (l *loader) plain() error {
+	if l.conn.AnsibleVersion != "" {
+		l.s.UserAgent = "Ansible/" + l.conn.AnsibleVersion
+	}
+	l.s.ValidateCerts = l.conn.ValidateCerts
+	return nil
+}
+
+func (l *loader) region() error {
+	l.s.Region = regionChain.first(l.conn.Region)
+	return checkRegion(l.s.Region.Value)
+}
+
+func (l *loader) endpoint() error {
+	l.s.Endpoint = endpointChain.first(l.conn.Endpoint)
+	if e := l.s.Endpoint.Value; e != "" {
+		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// botocore's ValueError, as amazon.aws's boto3_conn reports it.
+			//lint:ignore ST1005 the text users of the Python modules know, verbatim
+			return fmt.Errorf("Couldn't connect to AWS: Invalid endpoint: %s", e)
+		}
+	}
+	return nil
+}
+
+// keyOptions reports whether the task gives a key (not a token) option:
+// amazon.aws then reads no profile variable.
+func (l *loader) keyOptions() bool {
+	return l.conn.AccessKey.Value != "" || l.conn.SecretKey.Value != ""
+}
+
+func (l *loader) profile() error {
+	if l.conn.Profile.Value != "" {
+		l.s.Profile = l.conn.Profile
+	} else if !l.keyOptions() {
+		l.s.Profile, _ = profileChain.fromEnv()
+	}
+	if l.s.Profile.Value != "" && (l.keyOptions() || l.conn.SessionToken.Value != "") {
+		return ErrProfileWithKeys
+	}
+	return nil
+}
+
+func (l *loader) keys() error {
+	if l.s.Profile.Value != "" {
+		return nil
+	}
+	l.s.AccessKeyID = accessKeyChain.first(l.conn.AccessKey)
+	l.s.SecretAccessKey = secretKeyChain.first(l.conn.SecretKey)
+	switch {
+	case l.s.AccessKeyID.Value != "" && l.s.SecretAccessKey.Value == "":
+		return partialCredentials("aws_secret_access_key")
+	case l.s.AccessKeyID.Value == "" && l.s.SecretAccessKey.Value != "":
+		return partialCredentials("aws_access_key_id")
+	case l.s.AccessKeyID.Value != "":
+		l.s.SessionToken = tokenChain.first(l.conn.SessionToken)
+	}
+	return nil
+}
+
+// partialCredentials is botocore's PartialCredentialsError text, which the
+// Python modules report for half a key pair, wherever the half came from.
+func partialCredentials(missing string) error {
+	//lint:ignore ST1005 the text users of the Python modules know, verbatim
+	return fmt.Errorf("Partial credentials found in explicit, missing: %s", missing)
+}
+
+// caBundleOption keeps the option's CA bundle when certificates are
+// verified: amazon.aws passes verify=False otherwise, and botocore then
+// reads no bundle at all.
+func (l *loader) caBundleOption() error {
+	if l.s.ValidateCerts {
+		l.s.CABundle = l.conn.CABundle
+	}
+	return nil
+}
+
+func (l *loader) client() error {
+	var err error
+	if l.s.Client, err = clientSettings(l.conn.AWSConfig); err != nil {
+		return err
+	}
+	l.s.Deadline = time.Now().Add(l.s.Client.Deadline())
+	l.ctx, l.cancel = context.WithDeadline(context.Background(), l.s.Deadline)
+	return nil
+}
+
+// readCABundle reads the option's CA bundle when the endpoint may use TLS
+// (like botocore, which loads it only for an https connection).
+func (l *loader) readCABundle() error {
+	if l.s.CABundle.Value == "" || strings.HasPrefix(l.s.Endpoint.Value, "http://") {
+		return nil
+	}
+	var err error
+	l.pem, err = readCABundle(l.s.CABundle)
+	return err
+}
+
+func (l *loader) httpClient() error {
+	roots, err := certPool(l.pem, l.s.CABundle)
+	if err != nil {
+		return err
+	}
+	l.hc, err = newHTTPClient(l.s.Client, l.s.ValidateCerts, roots)
+	return err
+}
+
+func (l *loader) direct() error {
+	if l.s.HasStaticKeys() {
+		l.creds = credentials.NewStaticCredentialsProvider(l.s.AccessKeyID.Value, l.s.SecretAccessKey.Value, l.s.SessionToken.Value)
+	}
+	if l.creds != nil && l.s.Region.Value != "" && !profileInEnv() {
+		l.cfg = aws.Config{
+			Region:      l.s.Region.Value,
+			Credentials: l.creds,
+			HTTPClient:  l.hc,
+			Retryer:     retryer(l.s.Client),
+		}
+		return nil
+	}
+	l.sdk = true
+	return nil
+}
+
+func (l *loader) sharedFiles() error {
+	if !l.sdk {
+		return nil
+	}
+	return checkSharedFiles()
+}
+
+// loaderProfile is the shared config profile the SDK's loader reads: the
+// one in use, else AWS_PROFILE, which the loader (as botocore's session)
+// reads even when key options make the modules ignore it.
+func (l *loader) loaderProfile() string {
+	if p := l.s.Profile.Value; p != "" {
+		return p
+	}
+	return os.Getenv(sdkProfileEnv)
+}
+
+// loaderCABundle settles the CA bundle the SDK's loader would look for
+// itself, AWS_CA_BUNDLE then the profile's ca_bundle, when certificates
+// are verified and the option gave none that is read, and makes the HTTP
+// client trust it.
+func (l *loader) loaderCABundle() error {
+	if !l.sdk || !l.s.ValidateCerts || l.pem != nil {
+		return nil
+	}
+	v, pem, err := envCABundle()
+	if err == nil && pem == nil {
+		v, pem, err = sharedCABundle(l.ctx, l.loaderProfile())
+	}
+	if err != nil || pem == nil {
+		return err
+	}
+	roots, err := certPool(pem, v)
+	if err != nil {
+		return err
+	}
+	l.s.CABundle, l.pem = v, pem
+	l.hc = l.hc.WithTransportOptions(trustOnly(roots))
+	return nil
+}
+
+// loadSDK runs the SDK's loader with every setting settled before as an
+// explicit value, so that it looks none of them up again: the HTTP client
+// and its CA bundle (else AWS_CA_BUNDLE, ca_bundle), the retryer (else
+// AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, max_attempts, retry_mode), the
+// defaults mode (else AWS_DEFAULTS_MODE or defaults_mode would change the
+// timeouts), the profile (AWS_PROFILE), the keys, the region (AWS_REGION,
+// AWS_DEFAULT_REGION) and the endpoint (else AWS_ENDPOINT_URL_STS,
+// AWS_ENDPOINT_URL, endpoint_url or a services section, which the STS
+// client reads from the loaded sources, would win over it). What is left
+// to it is what the modules leave to the SDK: the credential chain, and
+// the region and endpoint of the shared config when nothing before gave
+// one.
+func (l *loader) loadSDK() error {
+	if !l.sdk {
+		return nil
+	}
+	swap := newProcessSwap(l.s.Deadline)
+	opts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(l.hc),
+		config.WithRetryer(retryer(l.s.Client)),
+		config.WithDefaultsMode(aws.DefaultsModeLegacy),
+		config.WithAssumeRoleCredentialOptions(swap.assumeRoleOptions),
+		config.WithWebIdentityRoleCredentialOptions(boundedTokenFile),
+	}
+	// The HTTP client trusts the bundle already. The loader is handed it
+	// only so that it looks for none of its own; adding it again to the
+	// client's roots changes nothing, as a pool holds a certificate once.
+	// Without verification it is handed one that stands for none.
+	bundle := l.pem
+	if !l.s.ValidateCerts {
+		var err error
+		if bundle, err = unverifiedBundle(); err != nil {
+			return err
+		}
+	}
+	if bundle != nil {
+		opts = append(opts, config.WithCustomCABundle(bytes.NewReader(bundle)))
+	}
+	if p := l.loaderProfile(); p != "" {
+		opts = append(opts, config.WithSharedConfigProfile(p))
+	}
+	if l.creds != nil {
+		opts = append(opts, config.WithCredentialsProvider(l.creds))
+	}
+	if l.s.Region.Value != "" {
+		opts = append(opts, config.WithRegion(l.s.Region.Value))
+	}
+	if l.s.Endpoint.Value != "" {
+		opts = append(opts, config.WithBaseEndpoint(l.s.Endpoint.Value))
+	}
+	cfg, err := config.LoadDefaultConfig(l.ctx, opts...)
+	if err != nil {
+		var notFound config.SharedConfigProfileNotExistError
+		if errors.As(err, &notFound) {
+			return &ProfileNotFoundError{Profile: notFound.Profile}
+		}
+		return fmt.Errorf("cannot load the AWS configuration: %w", err)
+	}
+	swap.apply(&cfg)
+	cfg.HTTPClient = l.hc
+	l.cfg = cfg
+	return nil
+}
+
+// botoConfig makes the boto config file's keys the credentials, when it
+// has a pair and botocore's chain would reach it: no explicit keys, no
+// profile, and the SDK's chain found nothing before the point where
+// botocore reads the file (container and instance roles come after it).
+// Its token goes with the keys, as Ansible 2.x read it.
+func (l *loader) botoConfig() error {
+	if !l.sdk || l.creds != nil || l.s.Profile.Value != "" || !chainAfterBotoConfig(l.cfg) {
+		return nil
+	}
+	boto, err := loadBotoConfig()
+	if err != nil {
+		return err
+	}
+	id, secret, token, ok := boto.keys()
+	if !ok {
+		return nil
+	}
+	l.s.AccessKeyID, l.s.SecretAccessKey, l.s.SessionToken = id, secret, token
+	l.cfg.Credentials = credentials.NewStaticCredentialsProvider(id.Value, secret.Value, token.Value)
+	return nil
+}
+
+func (l *loader) sharedRegion() error {
+	if !l.sdk || l.s.Region.Value != "" || l.cfg.Region == "" {
+		return nil
+	}
+	if err := checkRegion(l.cfg.Region); err != nil {
+		return err
+	}
+	l.s.Region = Value{l.cfg.Region, "shared config " + profileName(l.loaderProfile())}
+	return nil
+}
+
+// finalEndpoint sets the endpoint the STS client uses, when one was
+// settled (the SDK's loader has it already). With no endpoint and no
+// region anywhere the call goes to the global endpoint, signed for
+// us-east-1, as the collections' botocore sends it. With an endpoint and no
+// region the region stays empty: the module reports it after the
+// parameter checks, where botocore fails.
+func (l *loader) finalEndpoint() error {
+	switch {
+	case l.s.Endpoint.Value != "":
+		l.cfg.BaseEndpoint = aws.String(l.s.Endpoint.Value)
+	case l.s.Region.Value == "":
+		l.s.Region = Value{"us-east-1", "default (global endpoint)"}
+		l.s.Endpoint = Value{GlobalEndpoint, "default (no region)"}
+		l.cfg.Region = l.s.Region.Value
+		l.cfg.BaseEndpoint = aws.String(GlobalEndpoint)
+	}
+	return nil
+}
+
+// profileInEnv reports whether the environment names a profile that the
+// SDK's loader would read (and fail on, were it missing, as botocore does).
+func profileInEnv() bool {
+	_, ok := profileChain.fromEnv()
+	return ok
+}
+
+func profileName(p string) string {
+	if p == "" {
+		return "[default]"
+	}
+	return "[profile " + p + "]"
+}
