@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 )
 
 // adminPrefix is the path of the admin API, next to STS at "/".
@@ -52,14 +52,14 @@ type faultsUpdate struct {
 
 // admin serves the admin API of one server.
 type admin struct {
-	srv    *ststest.Server
-	faults *ststest.Faults
+	srv    *fakests.Server
+	faults *fakests.Faults
 }
 
-// withAdmin returns a ststest.Config.Wrap that serves the admin API under
+// withAdmin returns a fakests.Config.Wrap that serves the admin API under
 // adminPrefix and STS everywhere else.
-func withAdmin(faults *ststest.Faults) func(*ststest.Server, http.Handler) http.Handler {
-	return func(srv *ststest.Server, sts http.Handler) http.Handler {
+func withAdmin(faults *fakests.Faults) func(*fakests.Server, http.Handler) http.Handler {
+	return func(srv *fakests.Server, sts http.Handler) http.Handler {
 		api := localOnly(&admin{srv: srv, faults: faults})
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, adminPrefix) {
@@ -176,7 +176,7 @@ func (a *admin) setFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 // apply returns cur changed by u.
-func (u faultsUpdate) apply(cur ststest.FaultSettings) (ststest.FaultSettings, error) {
+func (u faultsUpdate) apply(cur fakests.FaultSettings) (fakests.FaultSettings, error) {
 	if u.Throttle != nil {
 		if *u.Throttle < 0 {
 			return cur, errors.New("throttle must not be negative")
@@ -202,14 +202,14 @@ func (u faultsUpdate) apply(cur ststest.FaultSettings) (ststest.FaultSettings, e
 	return cur, nil
 }
 
-func stateOf(s ststest.FaultSettings) faultsState {
+func stateOf(s fakests.FaultSettings) faultsState {
 	return faultsState{Throttle: s.Throttle, ServerErrors: s.ServerErrors, Delay: s.Delay.String()}
 }
 
 // record returns what the admin API shows of r: no session token, no
 // headers, and secret parameters redacted. The server keeps no parameters
 // of a request that failed authentication.
-func record(r ststest.Request) requestRecord {
+func record(r fakests.Request) requestRecord {
 	params := make(map[string]string, len(r.Params))
 	for k, vs := range r.Params {
 		switch {

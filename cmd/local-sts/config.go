@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/boundedfile"
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 )
 
 // exampleConfig is example.json, the configuration used without -config.
@@ -186,10 +186,10 @@ func (c config) user(name string) (userConfig, error) {
 }
 
 // serverConfig returns the users and roles of c for the STS server.
-func (c config) serverConfig() ststest.Config {
-	var sc ststest.Config
+func (c config) serverConfig() fakests.Config {
+	var sc fakests.Config
 	for _, u := range c.Users {
-		sc.Users = append(sc.Users, ststest.User{
+		sc.Users = append(sc.Users, fakests.User{
 			AccessKeyID: u.AccessKeyID, SecretAccessKey: u.SecretAccessKey, ARN: u.ARN,
 			MFASerial: u.MFASerial, MFACode: u.MFACode, RequireMFA: u.RequireMFA,
 		})
@@ -199,7 +199,7 @@ func (c config) serverConfig() ststest.Config {
 		if d == 0 {
 			d = defaultMaxSessionDuration
 		}
-		sc.Roles = append(sc.Roles, ststest.Role{
+		sc.Roles = append(sc.Roles, fakests.Role{
 			ARN: r.ARN, Trust: r.Trust, ExternalID: r.ExternalID, RequireMFA: r.RequireMFA,
 			MaxSessionDuration: time.Duration(d) * time.Second,
 		})

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -21,7 +21,7 @@ func TestParseConfig(t *testing.T) {
 	tests := []struct {
 		name    string
 		json    string
-		want    ststest.Config
+		want    fakests.Config
 		wantErr string
 	}{
 		{
@@ -30,12 +30,12 @@ func TestParseConfig(t *testing.T) {
 				"mfa_serial": "arn:aws:iam::123456789012:mfa/u", "mfa_code": "123456", "require_mfa": true}],
 				"roles": [{"arn": "arn:aws:iam::123456789012:role/path/r", "trust": ["*", "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/x"],
 				"external_id": "ext:1/a", "require_mfa": true, "max_session_duration": 43200}]}`,
-			want: ststest.Config{
-				Users: []ststest.User{{
+			want: fakests.Config{
+				Users: []fakests.User{{
 					AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/path/u",
 					MFASerial: "arn:aws:iam::123456789012:mfa/u", MFACode: "123456", RequireMFA: true,
 				}},
-				Roles: []ststest.Role{{
+				Roles: []fakests.Role{{
 					ARN: "arn:aws:iam::123456789012:role/path/r", Trust: []string{"*", "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/x"},
 					ExternalID: "ext:1/a", RequireMFA: true, MaxSessionDuration: 12 * time.Hour,
 				}},
@@ -44,9 +44,9 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "default session duration",
 			json: withUser(`{"arn": "` + roleARN + `"}`),
-			want: ststest.Config{
-				Users: []ststest.User{{AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/u"}},
-				Roles: []ststest.Role{{ARN: roleARN, MaxSessionDuration: time.Hour}},
+			want: fakests.Config{
+				Users: []fakests.User{{AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/u"}},
+				Roles: []fakests.Role{{ARN: roleARN, MaxSessionDuration: time.Hour}},
 			},
 		},
 		{name: "unknown top-level field", json: `{"users": [], "groups": []}`, wantErr: `decode: json: unknown field "groups"`},

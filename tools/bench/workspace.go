@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 )
 
 // The identity the commands use: alice's long-term keys, which the
@@ -26,7 +26,7 @@ const (
 type workspace struct {
 	dir   string // temporary root, removed by close
 	home  string
-	srv   *ststest.Server
+	srv   *fakests.Server
 	bin   string // absolute directory of our module binaries
 	lib   string // ansible library directory holding copies of them
 	floor string // the floor binary
@@ -78,8 +78,8 @@ func (w *workspace) setUp() error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build the floor program: %v\n%s", err, out)
 	}
-	srv, err := ststest.NewServer(ststest.Config{
-		Users:              []ststest.User{{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"}},
+	srv, err := fakests.NewServer(fakests.Config{
+		Users:              []fakests.User{{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"}},
 		MaxSessionDuration: 12 * time.Hour,
 	})
 	if err != nil {

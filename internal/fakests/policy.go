@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"fmt"
@@ -54,18 +54,18 @@ func newRoles(roles []Role, maxSession time.Duration) (map[string]Role, error) {
 	out := make(map[string]Role, len(roles))
 	for _, r := range roles {
 		if !roleARNPattern.MatchString(r.ARN) {
-			return nil, fmt.Errorf("ststest: role ARN %q is not arn:aws:iam::<12 digits>:role/<name>", r.ARN)
+			return nil, fmt.Errorf("fakests: role ARN %q is not arn:aws:iam::<12 digits>:role/<name>", r.ARN)
 		}
 		if _, dup := out[r.ARN]; dup {
-			return nil, fmt.Errorf("ststest: role %q configured twice", r.ARN)
+			return nil, fmt.Errorf("fakests: role %q configured twice", r.ARN)
 		}
 		for _, p := range r.Trust {
 			if p != "*" && !userARNPattern.MatchString(p) && !roleARNPattern.MatchString(p) {
-				return nil, fmt.Errorf("ststest: role %q trusts %q, which is not a user, role or account root ARN or \"*\"", r.ARN, p)
+				return nil, fmt.Errorf("fakests: role %q trusts %q, which is not a user, role or account root ARN or \"*\"", r.ARN, p)
 			}
 		}
 		if r.MaxSessionDuration < 0 {
-			return nil, fmt.Errorf("ststest: role %q has a negative MaxSessionDuration", r.ARN)
+			return nil, fmt.Errorf("fakests: role %q has a negative MaxSessionDuration", r.ARN)
 		}
 		if r.MaxSessionDuration == 0 {
 			r.MaxSessionDuration = maxSession

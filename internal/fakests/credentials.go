@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"crypto/rand"
@@ -83,20 +83,20 @@ var (
 // userIdentity checks u, fills its defaults and returns its identity.
 func userIdentity(u User) (User, Identity, error) {
 	if u.AccessKeyID == "" || u.SecretAccessKey == "" {
-		return u, Identity{}, fmt.Errorf("ststest: user %q needs both an access key id and a secret", u.AccessKeyID)
+		return u, Identity{}, fmt.Errorf("fakests: user %q needs both an access key id and a secret", u.AccessKeyID)
 	}
 	if u.ARN == "" {
 		u.ARN = "arn:aws:iam::" + DefaultAccount + ":user/" + u.AccessKeyID
 	}
 	m := userARNPattern.FindStringSubmatch(u.ARN)
 	if m == nil {
-		return u, Identity{}, fmt.Errorf("ststest: user ARN %q is not arn:aws:iam::<12 digits>:user/<name>", u.ARN)
+		return u, Identity{}, fmt.Errorf("fakests: user ARN %q is not arn:aws:iam::<12 digits>:user/<name>", u.ARN)
 	}
 	if u.MFASerial != "" && !mfaSerialPattern.MatchString(u.MFASerial) {
-		return u, Identity{}, fmt.Errorf("ststest: MFA serial %q of user %q is not arn:aws:iam::<12 digits>:mfa/<name>", u.MFASerial, u.ARN)
+		return u, Identity{}, fmt.Errorf("fakests: MFA serial %q of user %q is not arn:aws:iam::<12 digits>:mfa/<name>", u.MFASerial, u.ARN)
 	}
 	if u.MFACode != "" && !isTokenCode(u.MFACode) {
-		return u, Identity{}, fmt.Errorf("ststest: MFA code of user %q is not six digits", u.ARN)
+		return u, Identity{}, fmt.Errorf("fakests: MFA code of user %q is not six digits", u.ARN)
 	}
 	if u.UserID == "" {
 		u.UserID = derivedID("AIDA", u.ARN)

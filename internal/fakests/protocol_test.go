@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"context"
@@ -304,14 +304,14 @@ func TestNewServerOn(t *testing.T) {
 		{name: "IPv4 loopback", addr: "127.0.0.1:0", wantURL: "http://127.0.0.1:"},
 		{name: "other loopback address", addr: "127.0.0.2:0", wantURL: "http://127.0.0.2:"},
 		{name: "localhost", addr: "localhost:0", wantURL: "http://127.0.0.1:"},
-		{name: "all interfaces", addr: "0.0.0.0:0", wantErr: `ststest: address "0.0.0.0:0" is not a loopback address`},
-		{name: "empty host", addr: ":0", wantErr: `ststest: address ":0" is not a loopback address`},
-		{name: "private address", addr: "192.168.1.1:0", wantErr: `ststest: address "192.168.1.1:0" is not a loopback address`},
-		{name: "host name", addr: "example.com:0", wantErr: `ststest: address "example.com:0" is not a loopback address`},
-		{name: "no port", addr: "127.0.0.1", wantErr: `ststest: bad address "127.0.0.1": address 127.0.0.1: missing port in address`},
-		{name: "user without secret", addr: "127.0.0.1:0", cfg: Config{Users: []User{{AccessKeyID: "AKIA1"}}}, wantErr: `ststest: user "AKIA1" needs both an access key id and a secret`},
-		{name: "user with bad ARN", addr: "127.0.0.1:0", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", ARN: "arn:aws:iam::1:user/x"}}}, wantErr: `ststest: user ARN "arn:aws:iam::1:user/x" is not arn:aws:iam::<12 digits>:user/<name>`},
-		{name: "duplicate key", addr: "127.0.0.1:0", cfg: Config{Users: []User{alice, alice}}, wantErr: `ststest: access key id "AKIAALICEEXAMPLE0001" configured twice`},
+		{name: "all interfaces", addr: "0.0.0.0:0", wantErr: `fakests: address "0.0.0.0:0" is not a loopback address`},
+		{name: "empty host", addr: ":0", wantErr: `fakests: address ":0" is not a loopback address`},
+		{name: "private address", addr: "192.168.1.1:0", wantErr: `fakests: address "192.168.1.1:0" is not a loopback address`},
+		{name: "host name", addr: "example.com:0", wantErr: `fakests: address "example.com:0" is not a loopback address`},
+		{name: "no port", addr: "127.0.0.1", wantErr: `fakests: bad address "127.0.0.1": address 127.0.0.1: missing port in address`},
+		{name: "user without secret", addr: "127.0.0.1:0", cfg: Config{Users: []User{{AccessKeyID: "AKIA1"}}}, wantErr: `fakests: user "AKIA1" needs both an access key id and a secret`},
+		{name: "user with bad ARN", addr: "127.0.0.1:0", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", ARN: "arn:aws:iam::1:user/x"}}}, wantErr: `fakests: user ARN "arn:aws:iam::1:user/x" is not arn:aws:iam::<12 digits>:user/<name>`},
+		{name: "duplicate key", addr: "127.0.0.1:0", cfg: Config{Users: []User{alice, alice}}, wantErr: `fakests: access key id "AKIAALICEEXAMPLE0001" configured twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

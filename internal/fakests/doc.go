@@ -1,4 +1,4 @@
-// Package ststest runs a loopback AWS Security Token Service (STS) endpoint
+// Package fakests runs a loopback AWS Security Token Service (STS) endpoint
 // over real HTTP or HTTPS, for end-to-end tests of programs that call STS
 // through an AWS SDK (aws-sdk-go-v2, botocore/boto3, ...).
 //
@@ -36,4 +36,4 @@
 //     AccessDenied messages AWS sends.
 //   - The core of the package does not import package testing; [Start] is a
 //     thin helper for tests.
-package ststest
+package fakests

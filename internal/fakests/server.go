@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"crypto/tls"
@@ -238,13 +238,13 @@ func NewServer(cfg Config) (*Server, error) {
 func NewServerOn(addr string, cfg Config) (*Server, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, fmt.Errorf("ststest: bad address %q: %w", addr, err)
+		return nil, fmt.Errorf("fakests: bad address %q: %w", addr, err)
 	}
 	if host == "localhost" {
 		host = "127.0.0.1"
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return nil, fmt.Errorf("ststest: address %q is not a loopback address", addr)
+		return nil, fmt.Errorf("fakests: address %q is not a loopback address", addr)
 	}
 	s := &Server{
 		cfg:    cfg,
@@ -266,7 +266,7 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 			return nil, err
 		}
 		if _, dup := s.users[u.AccessKeyID]; dup {
-			return nil, fmt.Errorf("ststest: access key id %q configured twice", u.AccessKeyID)
+			return nil, fmt.Errorf("fakests: access key id %q configured twice", u.AccessKeyID)
 		}
 		s.users[u.AccessKeyID] = u
 		s.idents[u.AccessKeyID] = id
@@ -276,7 +276,7 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
-		return nil, fmt.Errorf("ststest: listen: %w", err)
+		return nil, fmt.Errorf("fakests: listen: %w", err)
 	}
 	scheme := "http"
 	if cfg.TLSCert != nil {
