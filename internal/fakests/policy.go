@@ -20,8 +20,9 @@ type Role struct {
 	// TokenCode in the request, or credentials from GetSessionToken with
 	// MFA.
 	RequireMFA bool
-	// MaxSessionDuration bounds AssumeRole's DurationSeconds; default
-	// Config.MaxSessionDuration (one hour unless set).
+	// MaxSessionDuration bounds AssumeRole's DurationSeconds: between
+	// [DefaultMaxSessionDuration] and [MaxMaxSessionDuration], by default
+	// Config.MaxSessionDuration.
 	MaxSessionDuration time.Duration
 }
 
@@ -47,33 +48,6 @@ func errNotAuthorized(callerARN, roleARN string) *apiError {
 // is the server's own.
 func errMFARequired(userARN string) *apiError {
 	return errAccessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:GetSessionToken because no MFA was presented", userARN))
-}
-
-// newRoles checks roles, fills their defaults and indexes them by ARN.
-func newRoles(roles []Role, maxSession time.Duration) (map[string]Role, error) {
-	out := make(map[string]Role, len(roles))
-	for _, r := range roles {
-		if !roleARNPattern.MatchString(r.ARN) {
-			return nil, fmt.Errorf("fakests: role ARN %q is not arn:aws:iam::<12 digits>:role/<name>", r.ARN)
-		}
-		if _, dup := out[r.ARN]; dup {
-			return nil, fmt.Errorf("fakests: role %q configured twice", r.ARN)
-		}
-		for _, p := range r.Trust {
-			if p != "*" && !userARNPattern.MatchString(p) && !roleARNPattern.MatchString(p) {
-				return nil, fmt.Errorf("fakests: role %q trusts %q, which is not a user, role or account root ARN or \"*\"", r.ARN, p)
-			}
-		}
-		if r.MaxSessionDuration < 0 {
-			return nil, fmt.Errorf("fakests: role %q has a negative MaxSessionDuration", r.ARN)
-		}
-		if r.MaxSessionDuration == 0 {
-			r.MaxSessionDuration = maxSession
-		}
-		r.Trust = append([]string(nil), r.Trust...)
-		out[r.ARN] = r
-	}
-	return out, nil
 }
 
 // callerUser returns the IAM user behind c: the user itself, or the user

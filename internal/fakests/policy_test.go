@@ -227,39 +227,3 @@ func TestMFAWithoutRoles(t *testing.T) {
 		})
 	}
 }
-
-func TestPolicyConfigErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		cfg     Config
-		wantErr string
-	}{
-		{name: "bad role ARN", cfg: Config{Roles: []Role{{ARN: "arn:aws:iam::123456789012:user/x"}}},
-			wantErr: `fakests: role ARN "arn:aws:iam::123456789012:user/x" is not arn:aws:iam::<12 digits>:role/<name>`},
-		{name: "duplicate role", cfg: Config{Roles: []Role{{ARN: deployRole}, {ARN: deployRole}}},
-			wantErr: `fakests: role "arn:aws:iam::123456789012:role/deploy" configured twice`},
-		{name: "bad trust", cfg: Config{Roles: []Role{{ARN: deployRole, Trust: []string{"ci"}}}},
-			wantErr: `fakests: role "arn:aws:iam::123456789012:role/deploy" trusts "ci", which is not a user, role or account root ARN or "*"`},
-		{name: "negative duration", cfg: Config{Roles: []Role{{ARN: deployRole, MaxSessionDuration: -time.Second}}},
-			wantErr: `fakests: role "arn:aws:iam::123456789012:role/deploy" has a negative MaxSessionDuration`},
-		{name: "bad MFA serial", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", MFASerial: "mfa/ci"}}},
-			wantErr: `fakests: MFA serial "mfa/ci" of user "arn:aws:iam::123456789012:user/AKIA1" is not arn:aws:iam::<12 digits>:mfa/<name>`},
-		{name: "bad MFA code", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", MFACode: "12345"}}},
-			wantErr: `fakests: MFA code of user "arn:aws:iam::123456789012:user/AKIA1" is not six digits`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv, err := NewServer(tt.cfg)
-			if err == nil {
-				srv.Close()
-			}
-			got := ""
-			if err != nil {
-				got = err.Error()
-			}
-			if diff := cmp.Diff(tt.wantErr, got); diff != "" {
-				t.Errorf("error mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}

@@ -55,8 +55,8 @@ type Config struct {
 	TLSCert *tls.Certificate
 	// MaxSessionDuration is the MaxSessionDuration of every role without
 	// its own: longer AssumeRole DurationSeconds get a ValidationError.
-	// Default one hour, as for a new IAM role; at most 12 hours is
-	// meaningful.
+	// Default [DefaultMaxSessionDuration], as for a new IAM role; at most
+	// [MaxMaxSessionDuration].
 	MaxSessionDuration time.Duration
 	// Observe, if set, is called once for every request when its handling
 	// ends, with the recorded copy (Status 0 if nothing was sent). It may
@@ -234,7 +234,8 @@ func NewServer(cfg Config) (*Server, error) {
 }
 
 // NewServerOn starts a server on addr, which must be a loopback host:port
-// (127.0.0.0/8, ::1 or localhost, the last meaning 127.0.0.1).
+// (127.0.0.0/8, ::1 or localhost, the last meaning 127.0.0.1). A problem
+// of cfg is a [*ConfigError] (see [Check]).
 func NewServerOn(addr string, cfg Config) (*Server, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -246,33 +247,25 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("fakests: address %q is not a loopback address", addr)
 	}
+	cfg, err = checkConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:    cfg,
 		done:   make(chan struct{}),
 		served: make(chan struct{}),
 		users:  make(map[string]User),
+		roles:  make(map[string]Role),
 		idents: make(map[string]Identity),
 		issued: make(map[string]*Credentials),
 	}
-	if s.cfg.Now == nil {
-		s.cfg.Now = time.Now
-	}
-	if s.cfg.MaxSessionDuration <= 0 {
-		s.cfg.MaxSessionDuration = time.Hour
-	}
 	for _, u := range cfg.Users {
-		u, id, err := userIdentity(u)
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := s.users[u.AccessKeyID]; dup {
-			return nil, fmt.Errorf("fakests: access key id %q configured twice", u.AccessKeyID)
-		}
 		s.users[u.AccessKeyID] = u
-		s.idents[u.AccessKeyID] = id
+		s.idents[u.AccessKeyID] = userIdentityOf(u)
 	}
-	if s.roles, err = newRoles(cfg.Roles, s.cfg.MaxSessionDuration); err != nil {
-		return nil, err
+	for _, r := range cfg.Roles {
+		s.roles[r.ARN] = r
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
@@ -287,7 +280,6 @@ func NewServerOn(addr string, cfg Config) (*Server, error) {
 	if cfg.Wrap != nil {
 		handler = cfg.Wrap(s, handler)
 	}
-	s.cfg.Timeouts = cfg.Timeouts.withDefaults()
 	s.http = &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: s.cfg.Timeouts.ReadHeader,
