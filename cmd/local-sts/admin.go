@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -50,25 +49,10 @@ type faultsUpdate struct {
 	Delay        *string `json:"delay"`
 }
 
-// admin serves the admin API of one server.
+// admin serves the admin API of one STS handler.
 type admin struct {
-	srv    *fakests.Server
+	sts    *fakests.Handler
 	faults *fakests.Faults
-}
-
-// withAdmin returns a fakests.Config.Wrap that serves the admin API under
-// adminPrefix and STS everywhere else.
-func withAdmin(faults *fakests.Faults) func(*fakests.Server, http.Handler) http.Handler {
-	return func(srv *fakests.Server, sts http.Handler) http.Handler {
-		api := localOnly(&admin{srv: srv, faults: faults})
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, adminPrefix) {
-				api.ServeHTTP(w, r)
-				return
-			}
-			sts.ServeHTTP(w, r)
-		})
-	}
 }
 
 // ServeHTTP routes the admin API's resources by path and method.
@@ -117,27 +101,13 @@ func localOnly(next http.Handler) http.Handler {
 	})
 }
 
-// isLoopback reports whether hostport (or a bare host) names a loopback
-// address.
-func isLoopback(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
-
 func (a *admin) health(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "ok\n")
 }
 
 func (a *admin) requests(w http.ResponseWriter, _ *http.Request) {
-	reqs := a.srv.Requests()
+	reqs := a.sts.Requests()
 	out := make([]requestRecord, len(reqs))
 	for i, r := range reqs {
 		out[i] = record(r)
@@ -146,7 +116,7 @@ func (a *admin) requests(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *admin) resetRequests(w http.ResponseWriter, _ *http.Request) {
-	a.srv.Reset()
+	a.sts.Reset()
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +15,7 @@ import (
 
 // endpoint is a running local STS endpoint and the identity it exports.
 type endpoint struct {
-	srv    *fakests.Server
+	srv    *server
 	faults *fakests.Faults
 	user   userConfig
 	region string
@@ -37,7 +38,6 @@ func start(o options, log io.Writer) (*endpoint, error) {
 	e.faults.Set(fakests.FaultSettings{Throttle: o.throttle, ServerErrors: o.serverErrors, Delay: o.delay})
 	sc := cfg.serverConfig()
 	sc.Faults = e.faults
-	sc.Wrap = withAdmin(e.faults)
 	if log != nil {
 		var mu sync.Mutex
 		sc.Observe = func(r fakests.Request) {
@@ -46,17 +46,22 @@ func start(o options, log io.Writer) (*endpoint, error) {
 			_, _ = io.WriteString(log, logLine(r)+"\n")
 		}
 	}
+	sts, err := fakests.New(sc)
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	var cert *tls.Certificate
 	if o.tls {
-		cert, pem, err := fakests.SelfSignedCert()
+		c, pem, err := fakests.SelfSignedCert()
 		if err != nil {
 			return nil, fmt.Errorf("tls: %w", err)
 		}
 		if e.caFile, err = writeTemp("local-sts-ca-*.pem", pem); err != nil {
 			return nil, fmt.Errorf("tls: %w", err)
 		}
-		sc.TLSCert = &cert
+		cert = &c
 	}
-	if e.srv, err = fakests.NewServerOn(o.listen, sc); err != nil {
+	if e.srv, err = listen(o.listen, sts, e.faults, cert); err != nil {
 		return nil, errors.Join(fmt.Errorf("start: %w", err), e.removeCA())
 	}
 	return e, nil

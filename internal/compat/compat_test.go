@@ -169,7 +169,7 @@ func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) ou
 	cfg := fakests.Config{Users: users, Roles: roles, MaxSessionDuration: 12 * time.Hour, Now: clock.now}
 	var armed atomic.Bool
 	scenarios[c.Server](&cfg, &armed)
-	srv := fakests.Start(t, cfg)
+	srv := testenv.StartSTS(t, cfg)
 	home := testenv.NewHome(t)
 	closed := closedURL(t)
 	temp := issueTemporary(t, srv)
@@ -228,7 +228,7 @@ func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) ou
 	urls := strings.NewReplacer(srv.URL, "http://127.0.0.1:PORT", closed, "http://127.0.0.1:CLOSED", home.Dir, "$HOME")
 	return outcome{
 		Result:   golden.Normalise(t, canonical(result), urls),
-		Requests: fakests.Summary(srv.Requests()),
+		Requests: testenv.Summary(srv.Requests()),
 	}
 }
 

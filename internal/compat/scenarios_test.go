@@ -95,7 +95,7 @@ func (c *clock) advance(d time.Duration) {
 
 // issueTemporary gets session credentials for alice from srv, for the
 // cases that pass a session token ($TEMP_KEY, $TEMP_SECRET, $TEMP_TOKEN).
-func issueTemporary(t *testing.T, srv *fakests.Server) [3]string {
+func issueTemporary(t *testing.T, srv *testenv.STS) [3]string {
 	t.Helper()
 	client := sts.New(sts.Options{
 		Region:           "us-east-1",

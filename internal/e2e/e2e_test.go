@@ -8,6 +8,7 @@ import (
 
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/golden"
+	"ansible-sts/internal/testenv"
 )
 
 const (
@@ -147,13 +148,8 @@ var cases = map[string]tcase{
 	// AWS errors.
 	"assume_role_access_denied": {module: "sts_assume_role", args: merge(role(map[string]any{"role_arn": "arn:aws:iam::123456789012:role/deny"}), conn(nil)),
 		server: func(c *fakests.Config) {
-			c.Authorize = func(caller fakests.Identity, r *fakests.Request) *fakests.Response {
-				if arn := r.Params.Get("RoleArn"); strings.HasSuffix(arn, "/deny") {
-					return &fakests.Response{Status: 403, Code: "AccessDenied", Type: "Sender",
-						Message: "User: " + caller.ARN + " is not authorized to perform: sts:AssumeRole on resource: " + arn}
-				}
-				return nil
-			}
+			// Of the roles, only the demo role exists: STS denies the others.
+			c.Roles = []fakests.Role{{ARN: roleARN, Trust: []string{"*"}}}
 		}},
 	"assume_role_unknown_key":       {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"aws_access_key": "AKIAUNKNOWNEXAMPLE12"}))},
 	"assume_role_wrong_secret":      {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"aws_secret_key": "not-the-secret-key-at-all"})), secrets: []string{"not-the-secret-key-at-all"}},
@@ -186,7 +182,7 @@ func TestModules(t *testing.T) {
 			if tc.server != nil {
 				tc.server(&cfg)
 			}
-			srv := fakests.Start(t, cfg)
+			srv := testenv.StartSTS(t, cfg)
 			home := newHome(t)
 			for kind, content := range tc.files {
 				path := map[string]string{"credentials": home.Credentials, "config": home.Config, "boto": home.Boto}[kind]
@@ -215,7 +211,7 @@ func TestModules(t *testing.T) {
 			goldenFile(t, name, map[string]any{
 				"exit_status": r.Code,
 				"result":      result,
-				"requests":    fakests.Summary(srv.Requests()),
+				"requests":    testenv.Summary(srv.Requests()),
 			})
 		})
 	}

@@ -251,7 +251,7 @@ func TestNoAnswerDefaults(t *testing.T) {
 // answer would arrive in time.
 func TestSlowAnswer(t *testing.T) {
 	t.Parallel()
-	srv := fakests.Start(t, fakests.Config{Users: users, Hook: func(*fakests.Request) *fakests.Response {
+	srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(*fakests.Request) *fakests.Response {
 		return &fakests.Response{Delay: 3 * time.Second}
 	}})
 	r := faultRun(t, srv.URL, map[string]any{"aws_config": short}, shortWorstCase)
@@ -294,7 +294,7 @@ func TestServerErrors(t *testing.T) {
 			t.Parallel()
 			cfg := fakests.Config{Users: users}
 			failFirst(100, tc.resp)(&cfg)
-			srv := fakests.Start(t, cfg)
+			srv := testenv.StartSTS(t, cfg)
 			r := faultRun(t, srv.URL, tc.extra, worstCase(0, 0, tc.attempts))
 			assertFailed(t, r, tc.want)
 			if n := len(srv.Requests()); n != tc.attempts {
@@ -314,7 +314,7 @@ func TestThrottlingThenSuccess(t *testing.T) {
 	t.Parallel()
 	cfg := fakests.Config{Users: users}
 	failFirst(2, throttling)(&cfg)
-	srv := fakests.Start(t, cfg)
+	srv := testenv.StartSTS(t, cfg)
 	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL}))
 	start := time.Now()
 	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
@@ -346,7 +346,7 @@ func TestBadAnswers(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := fakests.Start(t, fakests.Config{Users: users, Hook: func(*fakests.Request) *fakests.Response {
+			srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(*fakests.Request) *fakests.Response {
 				return &fakests.Response{Status: 200, Body: tc.body}
 			}})
 			r := faultRun(t, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
@@ -382,7 +382,7 @@ func TestTruncatedAnswer(t *testing.T) {
 // not retried: one round trip, 15 s at worst with the defaults.
 func TestSessionTokens(t *testing.T) {
 	var offset atomic.Int64
-	srv := fakests.Start(t, fakests.Config{Users: users, Now: func() time.Time {
+	srv := testenv.StartSTS(t, fakests.Config{Users: users, Now: func() time.Time {
 		return time.Now().Add(time.Duration(offset.Load()))
 	}})
 	home := newHome(t)
@@ -485,7 +485,7 @@ func TestErrorShapes(t *testing.T) {
 			t.Parallel()
 			cfg := fakests.Config{Users: users}
 			failFirst(100, fakests.Response{Status: tc.status, Body: tc.body})(&cfg)
-			srv := fakests.Start(t, cfg)
+			srv := testenv.StartSTS(t, cfg)
 			r := faultRun(t, srv.URL, nil, worstCase(0, 0, tc.attempts))
 			assertFailed(t, r, tc.want)
 			if n := len(srv.Requests()); n != tc.attempts {
@@ -508,7 +508,7 @@ func TestErrorShapes(t *testing.T) {
 		t.Parallel()
 		cfg := fakests.Config{Users: users}
 		failFirst(2, fakests.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")})(&cfg)
-		srv := fakests.Start(t, cfg)
+		srv := testenv.StartSTS(t, cfg)
 		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
 		if r.Code != 0 || r.Result["changed"] != true {
 			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
@@ -690,7 +690,7 @@ func TestHugeAnswers(t *testing.T) {
 	}
 	t.Run("no compressed answer asked for", func(t *testing.T) {
 		t.Parallel()
-		srv := fakests.Start(t, fakests.Config{Users: users})
+		srv := testenv.StartSTS(t, fakests.Config{Users: users})
 		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 1))
 		if r.Code != 0 {
 			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // TestLoad runs loadProcesses module processes, loadConcurrency at a time,
@@ -35,7 +36,7 @@ func TestLoad(t *testing.T) {
 	)
 	var requests, throttled atomic.Int64
 	var seen sync.Map // processes throttled once, by session name or duration
-	srv := fakests.Start(t, fakests.Config{Users: users, Hook: func(r *fakests.Request) *fakests.Response {
+	srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(r *fakests.Request) *fakests.Response {
 		if requests.Add(1)%loadThrottleEvery != 0 {
 			return nil
 		}

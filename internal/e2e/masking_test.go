@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // userinfoURL returns endpoint with key and secret as its userinfo,
@@ -52,7 +53,7 @@ func TestEncodedSecretsMasked(t *testing.T) {
 		}
 	}
 	t.Run("secret key in the endpoint's userinfo", func(t *testing.T) {
-		srv := fakests.Start(t, fakests.Config{Users: users})
+		srv := testenv.StartSTS(t, fakests.Config{Users: users})
 		endpoint := userinfoURL(srv.URL, aliceKey, aliceSecret)
 		args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": endpoint}))
 		r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
@@ -68,7 +69,7 @@ func TestEncodedSecretsMasked(t *testing.T) {
 	t.Run("MFA code echoed by the server", func(t *testing.T) {
 		cfg := fakests.Config{Users: users}
 		echo(&cfg)
-		srv := fakests.Start(t, cfg)
+		srv := testenv.StartSTS(t, cfg)
 		args := merge(ansibleKeys("sts_session_token"), conn(map[string]any{"ec2_url": srv.URL, "mfa_serial_number": mfaSerial, "mfa_token": mfaCode}))
 		r := runModule(t, "sts_session_token", args, newHome(t).Environ())
 		msg, _ := r.Result["msg"].(string)
@@ -83,7 +84,7 @@ func TestEncodedSecretsMasked(t *testing.T) {
 // environment are masked like no_log options, wherever they show.
 func TestEnvironmentSecretsMasked(t *testing.T) {
 	t.Run("AWS_SESSION_TOKEN echoed by the server", func(t *testing.T) {
-		srv := fakests.Start(t, fakests.Config{Users: users, Hook: func(r *fakests.Request) *fakests.Response {
+		srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(r *fakests.Request) *fakests.Response {
 			if r.SessionToken == "" {
 				return nil
 			}
@@ -157,7 +158,7 @@ func TestEnvironmentSecretsMasked(t *testing.T) {
 			"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + file,
 		} {
 			t.Run(name, func(t *testing.T) {
-				srv := fakests.Start(t, fakests.Config{Users: users})
+				srv := testenv.StartSTS(t, fakests.Config{Users: users})
 				args := merge(ansibleKeys("sts_assume_role"), role(map[string]any{"region": "us-east-1", "ec2_url": srv.URL}))
 				r := runModule(t, "sts_assume_role", args, newHome(t).Environ(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI="+echo.URL+"/creds"))
 				msg, _ := r.Result["msg"].(string)

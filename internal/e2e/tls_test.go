@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // TestTLS runs the module against an HTTPS endpoint with a self-signed
@@ -18,7 +19,7 @@ func TestTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := fakests.Start(t, fakests.Config{Users: users, TLSCert: &cert})
+	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
 	bundle := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(bundle, pem, 0o600); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package fakests_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,7 +98,13 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := fakests.Check(tt.cfg)
+			h, err := fakests.New(tt.cfg)
+			if err == nil {
+				h.Close()
+			}
+			if checked := fakests.Check(tt.cfg); fmt.Sprint(checked) != fmt.Sprint(err) {
+				t.Errorf("Check = %v, want New's %v", checked, err)
+			}
 			gotMsg := ""
 			if err != nil {
 				gotMsg = err.Error()

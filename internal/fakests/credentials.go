@@ -13,7 +13,7 @@ import (
 // DefaultAccount is the account of users configured without an ARN.
 const DefaultAccount = "123456789012"
 
-// User is an IAM user whose long-term keys the server accepts.
+// User is an IAM user whose long-term keys the handler accepts.
 type User struct {
 	// AccessKeyID and SecretAccessKey are the user's long-term keys; both
 	// are required.

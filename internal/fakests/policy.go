@@ -52,7 +52,7 @@ func errMFARequired(userARN string) *apiError {
 
 // callerUser returns the IAM user behind c: the user itself, or the user
 // whose GetSessionToken issued c's credentials; false for role sessions.
-func (s *Server) callerUser(c caller) (User, bool) {
+func (s *Handler) callerUser(c caller) (User, bool) {
 	key := c.accessKeyID
 	if c.temp != nil {
 		if c.temp.Action != "GetSessionToken" {
@@ -70,7 +70,7 @@ func (s *Server) callerUser(c caller) (User, bool) {
 // always when roles are configured, and for users with MFA settings.
 // Otherwise any well-formed MFA serial and code are accepted, as before
 // MFA devices could be configured.
-func (s *Server) checksMFA(u User) bool {
+func (s *Handler) checksMFA(u User) bool {
 	return len(s.roles) > 0 || u.MFASerial != "" || u.RequireMFA
 }
 

@@ -15,8 +15,9 @@ import (
 )
 
 // SelfSignedCert returns a fresh self-signed certificate for 127.0.0.1,
-// ::1 and localhost, valid for a day, for Config.TLSCert, together with
-// the certificate in PEM form for clients to trust (e.g. as a CA bundle).
+// ::1 and localhost, valid for a day, to serve a Handler with (see
+// [Handler.HTTPServer]), together with the certificate in PEM form for
+// clients to trust (e.g. as a CA bundle).
 func SelfSignedCert() (tls.Certificate, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
