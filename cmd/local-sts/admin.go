@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 )
 
 // adminPrefix is the path of the admin API, next to STS at "/".
@@ -50,25 +49,10 @@ type faultsUpdate struct {
 	Delay        *string `json:"delay"`
 }
 
-// admin serves the admin API of one server.
+// admin serves the admin API of one STS handler.
 type admin struct {
-	srv    *ststest.Server
-	faults *ststest.Faults
-}
-
-// withAdmin returns a ststest.Config.Wrap that serves the admin API under
-// adminPrefix and STS everywhere else.
-func withAdmin(faults *ststest.Faults) func(*ststest.Server, http.Handler) http.Handler {
-	return func(srv *ststest.Server, sts http.Handler) http.Handler {
-		api := localOnly(&admin{srv: srv, faults: faults})
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, adminPrefix) {
-				api.ServeHTTP(w, r)
-				return
-			}
-			sts.ServeHTTP(w, r)
-		})
-	}
+	sts    *fakests.Handler
+	faults *fakests.Faults
 }
 
 // ServeHTTP routes the admin API's resources by path and method.
@@ -117,27 +101,13 @@ func localOnly(next http.Handler) http.Handler {
 	})
 }
 
-// isLoopback reports whether hostport (or a bare host) names a loopback
-// address.
-func isLoopback(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
-
 func (a *admin) health(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "ok\n")
 }
 
 func (a *admin) requests(w http.ResponseWriter, _ *http.Request) {
-	reqs := a.srv.Requests()
+	reqs := a.sts.Requests()
 	out := make([]requestRecord, len(reqs))
 	for i, r := range reqs {
 		out[i] = record(r)
@@ -146,7 +116,7 @@ func (a *admin) requests(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *admin) resetRequests(w http.ResponseWriter, _ *http.Request) {
-	a.srv.Reset()
+	a.sts.Reset()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -176,7 +146,7 @@ func (a *admin) setFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 // apply returns cur changed by u.
-func (u faultsUpdate) apply(cur ststest.FaultSettings) (ststest.FaultSettings, error) {
+func (u faultsUpdate) apply(cur fakests.FaultSettings) (fakests.FaultSettings, error) {
 	if u.Throttle != nil {
 		if *u.Throttle < 0 {
 			return cur, errors.New("throttle must not be negative")
@@ -202,14 +172,14 @@ func (u faultsUpdate) apply(cur ststest.FaultSettings) (ststest.FaultSettings, e
 	return cur, nil
 }
 
-func stateOf(s ststest.FaultSettings) faultsState {
+func stateOf(s fakests.FaultSettings) faultsState {
 	return faultsState{Throttle: s.Throttle, ServerErrors: s.ServerErrors, Delay: s.Delay.String()}
 }
 
 // record returns what the admin API shows of r: no session token, no
 // headers, and secret parameters redacted. The server keeps no parameters
 // of a request that failed authentication.
-func record(r ststest.Request) requestRecord {
+func record(r fakests.Request) requestRecord {
 	params := make(map[string]string, len(r.Params))
 	for k, vs := range r.Params {
 		switch {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -212,7 +212,7 @@ func TestRecordRedacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := record(ststest.Request{Params: url.Values{tt.param: {"value"}}})
+			r := record(fakests.Request{Params: url.Values{tt.param: {"value"}}})
 			if diff := cmp.Diff(tt.want, r.Params[tt.param]); diff != "" {
 				t.Errorf("value mismatch (-want +got):\n%s", diff)
 			}

@@ -7,11 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"time"
 
 	"ansible-sts/internal/boundedfile"
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 )
 
 // exampleConfig is example.json, the configuration used without -config.
@@ -36,7 +35,8 @@ type userConfig struct {
 	RequireMFA      bool   `json:"require_mfa"`
 }
 
-// roleConfig is an IAM role; MaxSessionDuration is in seconds.
+// roleConfig is an IAM role; MaxSessionDuration is in seconds, 0 for
+// fakests' default.
 type roleConfig struct {
 	ARN                string   `json:"arn"`
 	Trust              []string `json:"trust"`
@@ -44,20 +44,6 @@ type roleConfig struct {
 	RequireMFA         bool     `json:"require_mfa"`
 	MaxSessionDuration int      `json:"max_session_duration"`
 }
-
-const (
-	defaultMaxSessionDuration = 3600
-	maxMaxSessionDuration     = 43200
-)
-
-var (
-	userARN    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:user/(?:[\w+=,.@-]+/)*[\w+=,.@-]+$`)
-	roleARN    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]+$`)
-	rootARN    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:root$`)
-	mfaARN     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:mfa/(?:[\w+=,.@-]+/)*[\w+=,.@-]+$`)
-	mfaCode    = regexp.MustCompile(`^\d{6}$`)
-	externalID = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
-)
 
 // loadConfig reads and checks the configuration file at path (a regular
 // file of at most boundedfile.ConfigLimit bytes), or the example
@@ -95,79 +81,79 @@ func parseConfig(r io.Reader) (config, error) {
 	return c, nil
 }
 
-// check reports the first problem of c.
+// check reports the first problem of c: the rules of the file (users,
+// with names of their own and ARNs) first, then those of the STS.
 func (c config) check() error {
 	if len(c.Users) == 0 {
 		return errors.New("no users")
 	}
-	names, keys := map[string]bool{}, map[string]bool{}
+	names := map[string]bool{}
 	for i, u := range c.Users {
-		if u.Name == "" {
+		switch {
+		case u.Name == "":
 			return fmt.Errorf("user %d: name is empty", i+1)
-		}
-		if err := u.check(); err != nil {
-			return fmt.Errorf("user %q: %w", u.Name, err)
-		}
-		if names[u.Name] {
+		case u.ARN == "":
+			return fmt.Errorf("user %q: arn is empty", u.Name)
+		case names[u.Name]:
 			return fmt.Errorf("user %q: name used twice", u.Name)
 		}
-		if keys[u.AccessKeyID] {
-			return fmt.Errorf("user %q: access_key_id used twice", u.Name)
-		}
-		names[u.Name], keys[u.AccessKeyID] = true, true
+		names[u.Name] = true
 	}
-	roles := map[string]bool{}
-	for i, r := range c.Roles {
-		if r.ARN == "" {
-			return fmt.Errorf("role %d: arn is empty", i+1)
-		}
-		if err := r.check(); err != nil {
-			return fmt.Errorf("role %q: %w", r.ARN, err)
-		}
-		if roles[r.ARN] {
-			return fmt.Errorf("role %q: configured twice", r.ARN)
-		}
-		roles[r.ARN] = true
+	var ce *fakests.ConfigError
+	if err := fakests.Check(c.serverConfig()); errors.As(err, &ce) {
+		return c.describe(ce)
+	} else if err != nil {
+		return err
 	}
 	return nil
 }
 
-func (u userConfig) check() error {
+// describe words e in the terms of the file: its field names, and users
+// by name.
+func (c config) describe(e *fakests.ConfigError) error {
+	if !e.Role {
+		u := c.Users[e.Index]
+		var msg string
+		switch {
+		case e.Field == "AccessKeyID" && e.Problem == fakests.Missing:
+			msg = "access_key_id is empty"
+		case e.Field == "AccessKeyID" && e.Problem == fakests.Duplicate:
+			msg = "access_key_id used twice"
+		case e.Field == "SecretAccessKey" && e.Problem == fakests.Missing:
+			msg = "secret_access_key is empty"
+		case e.Field == "ARN":
+			msg = fmt.Sprintf("arn %q is not an IAM user ARN (arn:aws:iam::<12 digits>:user/<name>)", u.ARN)
+		case e.Field == "MFASerial" && e.Problem == fakests.Missing:
+			msg = "mfa_code and require_mfa need an mfa_serial"
+		case e.Field == "MFASerial":
+			msg = fmt.Sprintf("mfa_serial %q is not an MFA device ARN (arn:aws:iam::<12 digits>:mfa/<name>)", u.MFASerial)
+		case e.Field == "MFACode":
+			msg = "mfa_code is not six digits"
+		default:
+			return e
+		}
+		return fmt.Errorf("user %q: %s", u.Name, msg)
+	}
+	r := c.Roles[e.Index]
+	var msg string
 	switch {
-	case u.AccessKeyID == "":
-		return errors.New("access_key_id is empty")
-	case u.SecretAccessKey == "":
-		return errors.New("secret_access_key is empty")
-	case u.ARN == "":
-		return errors.New("arn is empty")
-	case !userARN.MatchString(u.ARN):
-		return fmt.Errorf("arn %q is not an IAM user ARN (arn:aws:iam::<12 digits>:user/<name>)", u.ARN)
-	case u.MFASerial != "" && !mfaARN.MatchString(u.MFASerial):
-		return fmt.Errorf("mfa_serial %q is not an MFA device ARN (arn:aws:iam::<12 digits>:mfa/<name>)", u.MFASerial)
-	case u.MFACode != "" && !mfaCode.MatchString(u.MFACode):
-		return errors.New("mfa_code is not six digits")
-	case (u.MFACode != "" || u.RequireMFA) && u.MFASerial == "":
-		return errors.New("mfa_code and require_mfa need an mfa_serial")
+	case e.Field == "ARN" && e.Problem == fakests.Missing:
+		return fmt.Errorf("role %d: arn is empty", e.Index+1)
+	case e.Field == "ARN" && e.Problem == fakests.Duplicate:
+		msg = "configured twice"
+	case e.Field == "ARN":
+		msg = "arn is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)"
+	case e.Field == "Trust":
+		msg = fmt.Sprintf("trust entry %q is not a user, role or account root ARN or \"*\"", e.Value)
+	case e.Field == "ExternalID":
+		msg = fmt.Sprintf("external_id %q is not 2 to 1224 of the characters [\\w+=,.@:/-]", r.ExternalID)
+	case e.Field == "MaxSessionDuration":
+		msg = fmt.Sprintf("max_session_duration %d is not between %d and %d seconds", r.MaxSessionDuration,
+			fakests.DefaultMaxSessionDuration/time.Second, fakests.MaxMaxSessionDuration/time.Second)
+	default:
+		return e
 	}
-	return nil
-}
-
-func (r roleConfig) check() error {
-	if !roleARN.MatchString(r.ARN) {
-		return errors.New("arn is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)")
-	}
-	for _, p := range r.Trust {
-		if p != "*" && !userARN.MatchString(p) && !roleARN.MatchString(p) && !rootARN.MatchString(p) {
-			return fmt.Errorf("trust entry %q is not a user, role or account root ARN or \"*\"", p)
-		}
-	}
-	if n := len(r.ExternalID); n > 0 && (n < 2 || n > 1224 || !externalID.MatchString(r.ExternalID)) {
-		return fmt.Errorf("external_id %q is not 2 to 1224 of the characters [\\w+=,.@:/-]", r.ExternalID)
-	}
-	if d := r.MaxSessionDuration; d != 0 && (d < defaultMaxSessionDuration || d > maxMaxSessionDuration) {
-		return fmt.Errorf("max_session_duration %d is not between %d and %d seconds", d, defaultMaxSessionDuration, maxMaxSessionDuration)
-	}
-	return nil
+	return fmt.Errorf("role %q: %s", r.ARN, msg)
 }
 
 // user returns the user called name, or the first user when name is "".
@@ -186,22 +172,21 @@ func (c config) user(name string) (userConfig, error) {
 }
 
 // serverConfig returns the users and roles of c for the STS server.
-func (c config) serverConfig() ststest.Config {
-	var sc ststest.Config
+func (c config) serverConfig() fakests.Config {
+	var sc fakests.Config
 	for _, u := range c.Users {
-		sc.Users = append(sc.Users, ststest.User{
+		sc.Users = append(sc.Users, fakests.User{
 			AccessKeyID: u.AccessKeyID, SecretAccessKey: u.SecretAccessKey, ARN: u.ARN,
 			MFASerial: u.MFASerial, MFACode: u.MFACode, RequireMFA: u.RequireMFA,
 		})
 	}
 	for _, r := range c.Roles {
-		d := r.MaxSessionDuration
-		if d == 0 {
-			d = defaultMaxSessionDuration
+		d := time.Duration(r.MaxSessionDuration) * time.Second
+		if d/time.Second != time.Duration(r.MaxSessionDuration) {
+			d = -1 // too long to count in nanoseconds: out of bounds too
 		}
-		sc.Roles = append(sc.Roles, ststest.Role{
-			ARN: r.ARN, Trust: r.Trust, ExternalID: r.ExternalID, RequireMFA: r.RequireMFA,
-			MaxSessionDuration: time.Duration(d) * time.Second,
+		sc.Roles = append(sc.Roles, fakests.Role{
+			ARN: r.ARN, Trust: r.Trust, ExternalID: r.ExternalID, RequireMFA: r.RequireMFA, MaxSessionDuration: d,
 		})
 	}
 	return sc

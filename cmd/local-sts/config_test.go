@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -21,7 +21,7 @@ func TestParseConfig(t *testing.T) {
 	tests := []struct {
 		name    string
 		json    string
-		want    ststest.Config
+		want    fakests.Config
 		wantErr string
 	}{
 		{
@@ -30,23 +30,24 @@ func TestParseConfig(t *testing.T) {
 				"mfa_serial": "arn:aws:iam::123456789012:mfa/u", "mfa_code": "123456", "require_mfa": true}],
 				"roles": [{"arn": "arn:aws:iam::123456789012:role/path/r", "trust": ["*", "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/x"],
 				"external_id": "ext:1/a", "require_mfa": true, "max_session_duration": 43200}]}`,
-			want: ststest.Config{
-				Users: []ststest.User{{
+			want: fakests.Config{
+				Users: []fakests.User{{
 					AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/path/u",
 					MFASerial: "arn:aws:iam::123456789012:mfa/u", MFACode: "123456", RequireMFA: true,
 				}},
-				Roles: []ststest.Role{{
+				Roles: []fakests.Role{{
 					ARN: "arn:aws:iam::123456789012:role/path/r", Trust: []string{"*", "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/x"},
 					ExternalID: "ext:1/a", RequireMFA: true, MaxSessionDuration: 12 * time.Hour,
 				}},
 			},
 		},
 		{
+			// fakests applies the default, an hour (TestSessionDurations).
 			name: "default session duration",
 			json: withUser(`{"arn": "` + roleARN + `"}`),
-			want: ststest.Config{
-				Users: []ststest.User{{AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/u"}},
-				Roles: []ststest.Role{{ARN: roleARN, MaxSessionDuration: time.Hour}},
+			want: fakests.Config{
+				Users: []fakests.User{{AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/u"}},
+				Roles: []fakests.Role{{ARN: roleARN}},
 			},
 		},
 		{name: "unknown top-level field", json: `{"users": [], "groups": []}`, wantErr: `decode: json: unknown field "groups"`},
@@ -85,8 +86,15 @@ func TestParseConfig(t *testing.T) {
 		{name: "role without ARN", json: withUser(`{"trust": ["*"]}`), wantErr: "role 1: arn is empty"},
 		{name: "role with a user ARN", json: withUser(`{"arn": "arn:aws:iam::123456789012:user/r"}`), wantErr: `role "arn:aws:iam::123456789012:user/r": arn is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)`},
 		{name: "bad trust entry", json: withUser(`{"arn": "` + roleARN + `", "trust": ["ci"]}`), wantErr: `role "` + roleARN + `": trust entry "ci" is not a user, role or account root ARN or "*"`},
+		{name: "external id too short", json: withUser(`{"arn": "` + roleARN + `", "external_id": "x"}`), wantErr: `role "` + roleARN + `": external_id "x" is not 2 to 1224 of the characters [\w+=,.@:/-]`},
+		{name: "MFA code without device", json: `{"users": [{"name": "u", "access_key_id": "AKIAU", "secret_access_key": "s", "arn": "arn:aws:iam::123456789012:user/u", "mfa_code": "123456"}]}`,
+			wantErr: `user "u": mfa_code and require_mfa need an mfa_serial`},
+		{name: "account root as user", json: `{"users": [{"name": "u", "access_key_id": "AKIAU", "secret_access_key": "s", "arn": "arn:aws:iam::123456789012:root"}]}`,
+			wantErr: `user "u": arn "arn:aws:iam::123456789012:root" is not an IAM user ARN (arn:aws:iam::<12 digits>:user/<name>)`},
 		{name: "bad external id", json: withUser(`{"arn": "` + roleARN + `", "external_id": "a b"}`), wantErr: `role "` + roleARN + `": external_id "a b" is not 2 to 1224 of the characters [\w+=,.@:/-]`},
 		{name: "short session duration", json: withUser(`{"arn": "` + roleARN + `", "max_session_duration": 900}`), wantErr: `role "` + roleARN + `": max_session_duration 900 is not between 3600 and 43200 seconds`},
+		{name: "long session duration", json: withUser(`{"arn": "` + roleARN + `", "max_session_duration": 43201}`), wantErr: `role "` + roleARN + `": max_session_duration 43201 is not between 3600 and 43200 seconds`},
+		{name: "session duration beyond nanoseconds", json: withUser(`{"arn": "` + roleARN + `", "max_session_duration": 18446744073709555}`), wantErr: `role "` + roleARN + `": max_session_duration 18446744073709555 is not between 3600 and 43200 seconds`},
 		{name: "duplicate role", json: withUser(`{"arn": "` + roleARN + `"}, {"arn": "` + roleARN + `"}`), wantErr: `role "` + roleARN + `": configured twice`},
 	}
 	for _, tt := range tests {

@@ -100,3 +100,31 @@ func TestDemoIdentities(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionDurations: AssumeRole up to a role's max_session_duration,
+// by default an hour, and no longer.
+func TestSessionDurations(t *testing.T) {
+	e := startEndpoint(t, defaultOptions())
+	tooLong := apiErr{400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."}
+	tests := []struct {
+		name     string
+		role     string
+		duration int32
+		want     apiErr
+	}{
+		{name: "default, an hour", role: "readonly", duration: 3600},
+		{name: "beyond the default", role: "readonly", duration: 3601, want: tooLong},
+		{name: "configured, two hours", role: "deploy", duration: 7200},
+		{name: "beyond the configured", role: "deploy", duration: 7201, want: tooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := newClient(e, ciKeys).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+				RoleArn: aws.String("arn:aws:iam::123456789012:role/" + tt.role), RoleSessionName: aws.String("duration"), DurationSeconds: aws.Int32(tt.duration),
+			})
+			if diff := cmp.Diff(tt.want, sdkError(t, err)); diff != "" {
+				t.Errorf("outcome mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -9,13 +10,13 @@ import (
 	"strings"
 	"sync"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 )
 
 // endpoint is a running local STS endpoint and the identity it exports.
 type endpoint struct {
-	srv    *ststest.Server
-	faults *ststest.Faults
+	srv    *server
+	faults *fakests.Faults
 	user   userConfig
 	region string
 	// caFile is the PEM file of the certificate with -tls, else "".
@@ -33,30 +34,34 @@ func start(o options, log io.Writer) (*endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-as: %w", err)
 	}
-	e := &endpoint{faults: new(ststest.Faults), user: user, region: o.region}
-	e.faults.Set(ststest.FaultSettings{Throttle: o.throttle, ServerErrors: o.serverErrors, Delay: o.delay})
+	e := &endpoint{faults: new(fakests.Faults), user: user, region: o.region}
+	e.faults.Set(fakests.FaultSettings{Throttle: o.throttle, ServerErrors: o.serverErrors, Delay: o.delay})
 	sc := cfg.serverConfig()
 	sc.Faults = e.faults
-	sc.Wrap = withAdmin(e.faults)
 	if log != nil {
 		var mu sync.Mutex
-		sc.Observe = func(r ststest.Request) {
+		sc.Observe = func(r fakests.Request) {
 			mu.Lock()
 			defer mu.Unlock()
 			_, _ = io.WriteString(log, logLine(r)+"\n")
 		}
 	}
+	sts, err := fakests.New(sc)
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	var cert *tls.Certificate
 	if o.tls {
-		cert, pem, err := ststest.SelfSignedCert()
+		c, pem, err := fakests.SelfSignedCert()
 		if err != nil {
 			return nil, fmt.Errorf("tls: %w", err)
 		}
 		if e.caFile, err = writeTemp("local-sts-ca-*.pem", pem); err != nil {
 			return nil, fmt.Errorf("tls: %w", err)
 		}
-		sc.TLSCert = &cert
+		cert = &c
 	}
-	if e.srv, err = ststest.NewServerOn(o.listen, sc); err != nil {
+	if e.srv, err = listen(o.listen, sts, e.faults, cert); err != nil {
 		return nil, errors.Join(fmt.Errorf("start: %w", err), e.removeCA())
 	}
 	return e, nil
@@ -112,7 +117,7 @@ func writeTemp(pattern string, data []byte) (string, error) {
 // logLine describes r as "ACTION CALLER -> STATUS [CODE]". The caller is
 // the authenticated ARN, else the access key id; neither secrets, session
 // tokens nor parameters are shown.
-func logLine(r ststest.Request) string {
+func logLine(r fakests.Request) string {
 	who := r.Caller
 	if who == "" {
 		who = r.AccessKeyID

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -63,11 +63,11 @@ func TestRequestLogUnsignedFlood(t *testing.T) {
 }
 
 // TestRequestLogLengthBounded: the admin API lists the last
-// ststest.MaxRecords requests.
+// fakests.MaxRecords requests.
 func TestRequestLogLengthBounded(t *testing.T) {
 	e := startEndpoint(t, defaultOptions())
 	client := &http.Client{Timeout: 10 * time.Second}
-	for range ststest.MaxRecords + 10 {
+	for range fakests.MaxRecords + 10 {
 		resp, err := client.Get(e.srv.URL + "/")
 		if err != nil {
 			t.Fatal(err)
@@ -80,8 +80,8 @@ func TestRequestLogLengthBounded(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != ststest.MaxRecords {
-		t.Errorf("%d requests listed, want %d", len(got), ststest.MaxRecords)
+	if len(got) != fakests.MaxRecords {
+		t.Errorf("%d requests listed, want %d", len(got), fakests.MaxRecords)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -112,25 +111,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	case o.region == "":
 		return o, errors.New("-region must not be empty")
 	}
-	if err := checkListen(o.listen); err != nil {
+	if _, err := listenAddr(o.listen); err != nil {
 		return o, fmt.Errorf("-listen %q: %w", o.listen, err)
 	}
 	return o, nil
-}
-
-// checkListen accepts host:port addresses on loopback only.
-func checkListen(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return errors.New("not a loopback address; local-sts listens on loopback only")
-	}
-	return nil
 }
 
 func programVersion() string {

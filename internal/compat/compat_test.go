@@ -25,8 +25,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/golden"
-	"ansible-sts/internal/ststest"
 	"ansible-sts/internal/testenv"
 )
 
@@ -166,10 +166,10 @@ func checkReadme(t *testing.T, identical, total int) {
 func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) outcome {
 	t.Helper()
 	clock := &clock{}
-	cfg := ststest.Config{Users: users, Roles: roles, MaxSessionDuration: 12 * time.Hour, Now: clock.now}
+	cfg := fakests.Config{Users: users, Roles: roles, MaxSessionDuration: 12 * time.Hour, Now: clock.now}
 	var armed atomic.Bool
 	scenarios[c.Server](&cfg, &armed)
-	srv := ststest.Start(t, cfg)
+	srv := testenv.StartSTS(t, cfg)
 	home := testenv.NewHome(t)
 	closed := closedURL(t)
 	temp := issueTemporary(t, srv)
@@ -228,7 +228,7 @@ func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) ou
 	urls := strings.NewReplacer(srv.URL, "http://127.0.0.1:PORT", closed, "http://127.0.0.1:CLOSED", home.Dir, "$HOME")
 	return outcome{
 		Result:   golden.Normalise(t, canonical(result), urls),
-		Requests: ststest.Summary(srv.Requests()),
+		Requests: testenv.Summary(srv.Requests()),
 	}
 }
 

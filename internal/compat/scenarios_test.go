@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
@@ -24,14 +24,14 @@ const (
 	bobSecret   = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
 )
 
-var users = []ststest.User{
+var users = []fakests.User{
 	{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice", MFASerial: "arn:aws:iam::123456789012:mfa/alice"},
 	{AccessKeyID: bobKey, SecretAccessKey: bobSecret, ARN: "arn:aws:iam::123456789012:user/bob"},
 }
 
 // roles: alice and bob may assume deploy; audit needs an external id;
 // admin needs MFA; nobody may assume deny.
-var roles = []ststest.Role{
+var roles = []fakests.Role{
 	{ARN: "arn:aws:iam::123456789012:role/deploy", Trust: []string{"arn:aws:iam::123456789012:root"}, MaxSessionDuration: 12 * time.Hour},
 	{ARN: "arn:aws:iam::123456789012:role/audit", Trust: []string{"arn:aws:iam::123456789012:root"}, ExternalID: "audit-42"},
 	{ARN: "arn:aws:iam::123456789012:role/admin", Trust: []string{"arn:aws:iam::123456789012:root"}, RequireMFA: true},
@@ -39,10 +39,10 @@ var roles = []ststest.Role{
 }
 
 // answerFirst answers the first n requests made once armed with resp.
-func answerFirst(n int64, resp ststest.Response) func(*ststest.Config, *atomic.Bool) {
-	return func(c *ststest.Config, armed *atomic.Bool) {
+func answerFirst(n int64, resp fakests.Response) func(*fakests.Config, *atomic.Bool) {
+	return func(c *fakests.Config, armed *atomic.Bool) {
 		var calls atomic.Int64
-		c.Hook = func(*ststest.Request) *ststest.Response {
+		c.Hook = func(*fakests.Request) *fakests.Response {
 			if armed.Load() && calls.Add(1) <= n {
 				out := resp
 				return &out
@@ -56,22 +56,22 @@ const always = 1 << 40
 
 // scenarios configure the server for a case, by name. Faults apply once
 // armed, after the case's temporary credentials are issued.
-var scenarios = map[string]func(*ststest.Config, *atomic.Bool){
-	"":              func(*ststest.Config, *atomic.Bool) {},
-	"expired":       func(*ststest.Config, *atomic.Bool) {},
-	"fractional":    func(c *ststest.Config, _ *atomic.Bool) { c.FractionalExpiration = true },
-	"throttle_once": answerFirst(1, ststest.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}),
-	"throttle":      answerFirst(always, ststest.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}),
-	"unavailable":   answerFirst(always, ststest.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable", Type: "Receiver"}),
-	"error_500":     answerFirst(always, ststest.Response{Status: 500, Code: "InternalFailure", Message: "An internal error has occurred", Type: "Receiver"}),
-	"empty_500":     answerFirst(always, ststest.Response{Status: 500, Body: []byte{}}),
-	"html_500":      answerFirst(always, ststest.Response{Status: 500, Body: []byte("<html>oops</html>")}),
-	"text_500":      answerFirst(always, ststest.Response{Status: 500, Body: []byte("oops")}),
+var scenarios = map[string]func(*fakests.Config, *atomic.Bool){
+	"":              func(*fakests.Config, *atomic.Bool) {},
+	"expired":       func(*fakests.Config, *atomic.Bool) {},
+	"fractional":    func(c *fakests.Config, _ *atomic.Bool) { c.FractionalExpiration = true },
+	"throttle_once": answerFirst(1, fakests.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}),
+	"throttle":      answerFirst(always, fakests.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}),
+	"unavailable":   answerFirst(always, fakests.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable", Type: "Receiver"}),
+	"error_500":     answerFirst(always, fakests.Response{Status: 500, Code: "InternalFailure", Message: "An internal error has occurred", Type: "Receiver"}),
+	"empty_500":     answerFirst(always, fakests.Response{Status: 500, Body: []byte{}}),
+	"html_500":      answerFirst(always, fakests.Response{Status: 500, Body: []byte("<html>oops</html>")}),
+	"text_500":      answerFirst(always, fakests.Response{Status: 500, Body: []byte("oops")}),
 	// The ErrorResponse/Errors/Error shape (moto's), and EC2's
 	// Response/Errors/Error with RequestID.
-	"nested_403":           answerFirst(always, ststest.Response{Status: 403, Body: testenv.NestedErrorBody("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch)}),
-	"nested_throttle_once": answerFirst(1, ststest.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")}),
-	"ec2_400": answerFirst(always, ststest.Response{Status: 400, Body: []byte(`<Response><Errors><Error><Code>ValidationError</Code>` +
+	"nested_403":           answerFirst(always, fakests.Response{Status: 403, Body: testenv.NestedErrorBody("SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch)}),
+	"nested_throttle_once": answerFirst(1, fakests.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")}),
+	"ec2_400": answerFirst(always, fakests.Response{Status: 400, Body: []byte(`<Response><Errors><Error><Code>ValidationError</Code>` +
 		`<Message>bad</Message><Detail/></Error></Errors><RequestID>ec2-request-1</RequestID></Response>`)}),
 }
 
@@ -95,7 +95,7 @@ func (c *clock) advance(d time.Duration) {
 
 // issueTemporary gets session credentials for alice from srv, for the
 // cases that pass a session token ($TEMP_KEY, $TEMP_SECRET, $TEMP_TOKEN).
-func issueTemporary(t *testing.T, srv *ststest.Server) [3]string {
+func issueTemporary(t *testing.T, srv *testenv.STS) [3]string {
 	t.Helper()
 	client := sts.New(sts.Options{
 		Region:           "us-east-1",

@@ -6,8 +6,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/golden"
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/testenv"
 )
 
 const (
@@ -19,7 +20,7 @@ const (
 	mfaSerial   = "arn:aws:iam::123456789012:mfa/alice"
 )
 
-var users = []ststest.User{
+var users = []fakests.User{
 	{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"},
 	{AccessKeyID: bobKey, SecretAccessKey: bobSecret, ARN: "arn:aws:iam::123456789012:user/bob"},
 }
@@ -31,7 +32,7 @@ type tcase struct {
 	check  bool              // _ansible_check_mode
 	env    map[string]string // beyond the isolated home's
 	files  map[string]string // "credentials", "config", "boto" → content
-	server func(*ststest.Config)
+	server func(*fakests.Config)
 	// secrets are input secrets that must not appear in the output.
 	secrets []string
 }
@@ -64,10 +65,10 @@ func merge(ms ...map[string]any) map[string]any {
 }
 
 // failFirst answers the first n requests with resp, then normally.
-func failFirst(n int64, resp ststest.Response) func(*ststest.Config) {
-	return func(c *ststest.Config) {
+func failFirst(n int64, resp fakests.Response) func(*fakests.Config) {
+	return func(c *fakests.Config) {
 		var calls atomic.Int64
-		c.Hook = func(*ststest.Request) *ststest.Response {
+		c.Hook = func(*fakests.Request) *fakests.Response {
 			if calls.Add(1) <= n {
 				r := resp
 				return &r
@@ -77,7 +78,7 @@ func failFirst(n int64, resp ststest.Response) func(*ststest.Config) {
 	}
 }
 
-var throttling = ststest.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}
+var throttling = fakests.Response{Status: 400, Code: "Throttling", Message: "Rate exceeded", Type: "Sender"}
 
 var cases = map[string]tcase{
 	// Success, every option and alias.
@@ -114,7 +115,7 @@ var cases = map[string]tcase{
 	"assume_role_boto_config": {module: "sts_assume_role", args: role(map[string]any{"ec2_url": "$URL", "region": "us-east-1"}),
 		files: map[string]string{"boto": "[Credentials]\naws_access_key_id = " + bobKey + "\naws_secret_access_key = " + bobSecret + "\n"}},
 	"assume_role_fractional_expiration": {module: "sts_assume_role", args: merge(role(nil), conn(nil)),
-		server: func(c *ststest.Config) { c.FractionalExpiration = true }},
+		server: func(c *fakests.Config) { c.FractionalExpiration = true }},
 	"assume_role_debug_endpoint_logs": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"debug_botocore_endpoint_logs": true}))},
 	"assume_role_debug_env":           {module: "sts_assume_role", args: merge(role(nil), conn(nil)), env: map[string]string{"ANSIBLE_DEBUG_BOTOCORE_LOGS": "1"}},
 	"assume_role_no_log_masking": {module: "sts_assume_role", args: merge(role(map[string]any{"mfa_serial_number": mfaSerial, "mfa_token": "123456"}), conn(nil)),
@@ -146,14 +147,9 @@ var cases = map[string]tcase{
 
 	// AWS errors.
 	"assume_role_access_denied": {module: "sts_assume_role", args: merge(role(map[string]any{"role_arn": "arn:aws:iam::123456789012:role/deny"}), conn(nil)),
-		server: func(c *ststest.Config) {
-			c.Authorize = func(caller ststest.Identity, r *ststest.Request) *ststest.Response {
-				if arn := r.Params.Get("RoleArn"); strings.HasSuffix(arn, "/deny") {
-					return &ststest.Response{Status: 403, Code: "AccessDenied", Type: "Sender",
-						Message: "User: " + caller.ARN + " is not authorized to perform: sts:AssumeRole on resource: " + arn}
-				}
-				return nil
-			}
+		server: func(c *fakests.Config) {
+			// Of the roles, only the demo role exists: STS denies the others.
+			c.Roles = []fakests.Role{{ARN: roleARN, Trust: []string{"*"}}}
 		}},
 	"assume_role_unknown_key":       {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"aws_access_key": "AKIAUNKNOWNEXAMPLE12"}))},
 	"assume_role_wrong_secret":      {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"aws_secret_key": "not-the-secret-key-at-all"})), secrets: []string{"not-the-secret-key-at-all"}},
@@ -162,9 +158,9 @@ var cases = map[string]tcase{
 	"assume_role_throttled_then_ok": {module: "sts_assume_role", args: merge(role(nil), conn(nil)), server: failFirst(1, throttling)},
 	"assume_role_throttled_always":  {module: "sts_assume_role", args: merge(role(nil), conn(nil)), server: failFirst(100, throttling)},
 	"assume_role_500_not_xml": {module: "sts_assume_role", args: merge(role(nil), conn(nil)),
-		server: failFirst(100, ststest.Response{Status: 500, Body: []byte("<html>oops</html>")})},
+		server: failFirst(100, fakests.Response{Status: 500, Body: []byte("<html>oops</html>")})},
 	"assume_role_503": {module: "sts_assume_role", args: merge(role(nil), conn(nil)),
-		server: failFirst(100, ststest.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable", Type: "Receiver"})},
+		server: failFirst(100, fakests.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable", Type: "Receiver"})},
 	"assume_role_connection_refused": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"ec2_url": "$CLOSED"}))},
 
 	// sts_session_token.
@@ -176,17 +172,17 @@ var cases = map[string]tcase{
 	"session_token_client_checks": {module: "sts_session_token", args: conn(map[string]any{"duration_seconds": 10, "mfa_serial_number": "short", "mfa_token": "98765"})},
 	"session_token_too_long":      {module: "sts_session_token", args: conn(map[string]any{"duration_seconds": 200000})},
 	"session_token_access_denied": {module: "sts_session_token", args: conn(nil),
-		server: failFirst(100, ststest.Response{Status: 403, Code: "AccessDenied", Message: "Cannot call GetSessionToken with session credentials", Type: "Sender"})},
+		server: failFirst(100, fakests.Response{Status: 403, Code: "AccessDenied", Message: "Cannot call GetSessionToken with session credentials", Type: "Sender"})},
 }
 
 func TestModules(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			cfg := ststest.Config{Users: users, MaxSessionDuration: 12 * 3600 * 1e9}
+			cfg := fakests.Config{Users: users, MaxSessionDuration: 12 * 3600 * 1e9}
 			if tc.server != nil {
 				tc.server(&cfg)
 			}
-			srv := ststest.Start(t, cfg)
+			srv := testenv.StartSTS(t, cfg)
 			home := newHome(t)
 			for kind, content := range tc.files {
 				path := map[string]string{"credentials": home.Credentials, "config": home.Config, "boto": home.Boto}[kind]
@@ -215,7 +211,7 @@ func TestModules(t *testing.T) {
 			goldenFile(t, name, map[string]any{
 				"exit_status": r.Code,
 				"result":      result,
-				"requests":    ststest.Summary(srv.Requests()),
+				"requests":    testenv.Summary(srv.Requests()),
 			})
 		})
 	}

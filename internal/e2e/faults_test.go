@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/awsauth"
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
@@ -251,8 +251,8 @@ func TestNoAnswerDefaults(t *testing.T) {
 // answer would arrive in time.
 func TestSlowAnswer(t *testing.T) {
 	t.Parallel()
-	srv := ststest.Start(t, ststest.Config{Users: users, Hook: func(*ststest.Request) *ststest.Response {
-		return &ststest.Response{Delay: 3 * time.Second}
+	srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(*fakests.Request) *fakests.Response {
+		return &fakests.Response{Delay: 3 * time.Second}
 	}})
 	r := faultRun(t, srv.URL, map[string]any{"aws_config": short}, shortWorstCase)
 	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/"`, "(2 attempts)")
@@ -267,24 +267,24 @@ func TestSlowAnswer(t *testing.T) {
 // with total_max_attempts 2.
 func TestServerErrors(t *testing.T) {
 	tests := map[string]struct {
-		resp     ststest.Response
+		resp     fakests.Response
 		extra    map[string]any
 		attempts int
 		want     string
 	}{
 		"500, default attempts": {
-			resp:     ststest.Response{Status: 500, Code: "InternalFailure", Message: ststest.MsgInternalFailure},
+			resp:     fakests.Response{Status: 500, Code: "InternalFailure", Message: fakests.MsgInternalFailure},
 			attempts: 3,
-			want:     "An error occurred (InternalFailure) when calling the AssumeRole operation (reached max retries: 2): " + ststest.MsgInternalFailure,
+			want:     "An error occurred (InternalFailure) when calling the AssumeRole operation (reached max retries: 2): " + fakests.MsgInternalFailure,
 		},
 		"503, two attempts": {
-			resp:     ststest.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable"},
+			resp:     fakests.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable"},
 			extra:    map[string]any{"aws_config": map[string]any{"retries": map[string]any{"total_max_attempts": 2}}},
 			attempts: 2,
 			want:     "An error occurred (ServiceUnavailable) when calling the AssumeRole operation (reached max retries: 1): Service is unavailable",
 		},
 		"503 without a body, default attempts": {
-			resp:     ststest.Response{Status: 503},
+			resp:     fakests.Response{Status: 503},
 			attempts: 3,
 			want:     "An error occurred (503) when calling the AssumeRole operation (reached max retries: 2): Service Unavailable",
 		},
@@ -292,9 +292,9 @@ func TestServerErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cfg := ststest.Config{Users: users}
+			cfg := fakests.Config{Users: users}
 			failFirst(100, tc.resp)(&cfg)
-			srv := ststest.Start(t, cfg)
+			srv := testenv.StartSTS(t, cfg)
 			r := faultRun(t, srv.URL, tc.extra, worstCase(0, 0, tc.attempts))
 			assertFailed(t, r, tc.want)
 			if n := len(srv.Requests()); n != tc.attempts {
@@ -312,9 +312,9 @@ func TestServerErrors(t *testing.T) {
 // Worst case with the defaults: under 2 s + 4 s of backoff.
 func TestThrottlingThenSuccess(t *testing.T) {
 	t.Parallel()
-	cfg := ststest.Config{Users: users}
+	cfg := fakests.Config{Users: users}
 	failFirst(2, throttling)(&cfg)
-	srv := ststest.Start(t, cfg)
+	srv := testenv.StartSTS(t, cfg)
 	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL}))
 	start := time.Now()
 	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
@@ -346,8 +346,8 @@ func TestBadAnswers(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := ststest.Start(t, ststest.Config{Users: users, Hook: func(*ststest.Request) *ststest.Response {
-				return &ststest.Response{Status: 200, Body: tc.body}
+			srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(*fakests.Request) *fakests.Response {
+				return &fakests.Response{Status: 200, Body: tc.body}
 			}})
 			r := faultRun(t, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
 			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" (HTTP 200): `+tc.want)
@@ -382,7 +382,7 @@ func TestTruncatedAnswer(t *testing.T) {
 // not retried: one round trip, 15 s at worst with the defaults.
 func TestSessionTokens(t *testing.T) {
 	var offset atomic.Int64
-	srv := ststest.Start(t, ststest.Config{Users: users, Now: func() time.Time {
+	srv := testenv.StartSTS(t, fakests.Config{Users: users, Now: func() time.Time {
 		return time.Now().Add(time.Duration(offset.Load()))
 	}})
 	home := newHome(t)
@@ -403,11 +403,11 @@ func TestSessionTokens(t *testing.T) {
 	}{
 		{name: "valid", key: key, token: token},
 		{name: "wrong token", key: key, token: token + "A",
-			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID},
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID},
 		{name: "token with long-term keys", key: aliceKey, token: token,
-			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID},
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID},
 		{name: "expired", key: key, token: token, advance: time.Hour,
-			want: "An error occurred (ExpiredToken) when calling the AssumeRole operation: " + ststest.MsgExpiredToken},
+			want: "An error occurred (ExpiredToken) when calling the AssumeRole operation: " + fakests.MsgExpiredToken},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -455,13 +455,13 @@ func TestErrorShapes(t *testing.T) {
 		topID     string // request_id, as fail_json_aws reports an EC2-style RequestID
 	}{
 		"Errors/Error SignatureDoesNotMatch": {
-			status: 403, body: testenv.NestedErrorBody("SignatureDoesNotMatch", ststest.MsgSignatureDoesNotMatch), attempts: 1,
-			want: "An error occurred (SignatureDoesNotMatch) when calling the AssumeRole operation: " + ststest.MsgSignatureDoesNotMatch,
+			status: 403, body: testenv.NestedErrorBody("SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch), attempts: 1,
+			want: "An error occurred (SignatureDoesNotMatch) when calling the AssumeRole operation: " + fakests.MsgSignatureDoesNotMatch,
 			code: "SignatureDoesNotMatch", requestID: requestID,
 		},
 		"Errors/Error InvalidClientTokenId": {
-			status: 403, body: testenv.NestedErrorBody("InvalidClientTokenId", ststest.MsgInvalidClientTokenID), attempts: 1,
-			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + ststest.MsgInvalidClientTokenID,
+			status: 403, body: testenv.NestedErrorBody("InvalidClientTokenId", fakests.MsgInvalidClientTokenID), attempts: 1,
+			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID,
 			code: "InvalidClientTokenId", requestID: requestID,
 		},
 		"Errors/Error AccessDenied": {
@@ -483,9 +483,9 @@ func TestErrorShapes(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cfg := ststest.Config{Users: users}
-			failFirst(100, ststest.Response{Status: tc.status, Body: tc.body})(&cfg)
-			srv := ststest.Start(t, cfg)
+			cfg := fakests.Config{Users: users}
+			failFirst(100, fakests.Response{Status: tc.status, Body: tc.body})(&cfg)
+			srv := testenv.StartSTS(t, cfg)
 			r := faultRun(t, srv.URL, nil, worstCase(0, 0, tc.attempts))
 			assertFailed(t, r, tc.want)
 			if n := len(srv.Requests()); n != tc.attempts {
@@ -506,9 +506,9 @@ func TestErrorShapes(t *testing.T) {
 	}
 	t.Run("Errors/Error Throttling, then an answer", func(t *testing.T) {
 		t.Parallel()
-		cfg := ststest.Config{Users: users}
-		failFirst(2, ststest.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")})(&cfg)
-		srv := ststest.Start(t, cfg)
+		cfg := fakests.Config{Users: users}
+		failFirst(2, fakests.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")})(&cfg)
+		srv := testenv.StartSTS(t, cfg)
 		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
 		if r.Code != 0 || r.Result["changed"] != true {
 			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
@@ -690,7 +690,7 @@ func TestHugeAnswers(t *testing.T) {
 	}
 	t.Run("no compressed answer asked for", func(t *testing.T) {
 		t.Parallel()
-		srv := ststest.Start(t, ststest.Config{Users: users})
+		srv := testenv.StartSTS(t, fakests.Config{Users: users})
 		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 1))
 		if r.Code != 0 {
 			t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])

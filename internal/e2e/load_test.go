@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // TestLoad runs loadProcesses module processes, loadConcurrency at a time,
@@ -35,7 +36,7 @@ func TestLoad(t *testing.T) {
 	)
 	var requests, throttled atomic.Int64
 	var seen sync.Map // processes throttled once, by session name or duration
-	srv := ststest.Start(t, ststest.Config{Users: users, Hook: func(r *ststest.Request) *ststest.Response {
+	srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(r *fakests.Request) *fakests.Response {
 		if requests.Add(1)%loadThrottleEvery != 0 {
 			return nil
 		}

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // userinfoURL returns endpoint with key and secret as its userinfo,
@@ -44,15 +45,15 @@ func assertAbsent(t *testing.T, r run, texts ...string) {
 // JSON-escaped forms too, in the invocation and in what a server echoes.
 func TestEncodedSecretsMasked(t *testing.T) {
 	const mfaCode = "12/34+56=="
-	echo := func(c *ststest.Config) {
-		c.Hook = func(r *ststest.Request) *ststest.Response {
+	echo := func(c *fakests.Config) {
+		c.Hook = func(r *fakests.Request) *fakests.Response {
 			form, _ := json.Marshal(map[string]string{"TokenCode": r.Params.Get("TokenCode")})
-			return &ststest.Response{Status: 400, Code: "ValidationError", Type: "Sender",
+			return &fakests.Response{Status: 400, Code: "ValidationError", Type: "Sender",
 				Message: "bad request " + r.Params.Encode() + " " + strings.ReplaceAll(string(form), "/", `\/`)}
 		}
 	}
 	t.Run("secret key in the endpoint's userinfo", func(t *testing.T) {
-		srv := ststest.Start(t, ststest.Config{Users: users})
+		srv := testenv.StartSTS(t, fakests.Config{Users: users})
 		endpoint := userinfoURL(srv.URL, aliceKey, aliceSecret)
 		args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": endpoint}))
 		r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
@@ -66,9 +67,9 @@ func TestEncodedSecretsMasked(t *testing.T) {
 		assertAbsent(t, r, url.QueryEscape(aliceSecret), url.PathEscape(aliceSecret))
 	})
 	t.Run("MFA code echoed by the server", func(t *testing.T) {
-		cfg := ststest.Config{Users: users}
+		cfg := fakests.Config{Users: users}
 		echo(&cfg)
-		srv := ststest.Start(t, cfg)
+		srv := testenv.StartSTS(t, cfg)
 		args := merge(ansibleKeys("sts_session_token"), conn(map[string]any{"ec2_url": srv.URL, "mfa_serial_number": mfaSerial, "mfa_token": mfaCode}))
 		r := runModule(t, "sts_session_token", args, newHome(t).Environ())
 		msg, _ := r.Result["msg"].(string)
@@ -83,11 +84,11 @@ func TestEncodedSecretsMasked(t *testing.T) {
 // environment are masked like no_log options, wherever they show.
 func TestEnvironmentSecretsMasked(t *testing.T) {
 	t.Run("AWS_SESSION_TOKEN echoed by the server", func(t *testing.T) {
-		srv := ststest.Start(t, ststest.Config{Users: users, Hook: func(r *ststest.Request) *ststest.Response {
+		srv := testenv.StartSTS(t, fakests.Config{Users: users, Hook: func(r *fakests.Request) *fakests.Response {
 			if r.SessionToken == "" {
 				return nil
 			}
-			return &ststest.Response{Status: 403, Code: "InvalidClientTokenId", Type: "Sender",
+			return &fakests.Response{Status: 403, Code: "InvalidClientTokenId", Type: "Sender",
 				Message: "The security token included in the request is invalid: " + r.SessionToken}
 		}})
 		first := runModule(t, "sts_session_token", merge(ansibleKeys("sts_session_token"), conn(map[string]any{"ec2_url": srv.URL})), newHome(t).Environ())
@@ -157,7 +158,7 @@ func TestEnvironmentSecretsMasked(t *testing.T) {
 			"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + file,
 		} {
 			t.Run(name, func(t *testing.T) {
-				srv := ststest.Start(t, ststest.Config{Users: users})
+				srv := testenv.StartSTS(t, fakests.Config{Users: users})
 				args := merge(ansibleKeys("sts_assume_role"), role(map[string]any{"region": "us-east-1", "ec2_url": srv.URL}))
 				r := runModule(t, "sts_assume_role", args, newHome(t).Environ(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI="+echo.URL+"/creds"))
 				msg, _ := r.Result["msg"].(string)

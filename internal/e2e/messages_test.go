@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
@@ -20,7 +20,7 @@ import (
 // any request, whether it came from the option, the environment or the
 // shared config file.
 func TestInvalidRegion(t *testing.T) {
-	srv := ststest.Start(t, ststest.Config{Users: users})
+	srv := testenv.StartSTS(t, fakests.Config{Users: users})
 	const msg = "Couldn't connect to AWS: Provided region_name '%s' doesn't match a supported format."
 	tests := map[string]struct {
 		region string // option
@@ -64,7 +64,7 @@ func TestInvalidRegion(t *testing.T) {
 // cannot be put in a header. The run fails once, at once, naming where the
 // value came from and never the value; nothing is sent.
 func TestUnsendableCredentials(t *testing.T) {
-	srv := ststest.Start(t, ststest.Config{Users: users})
+	srv := testenv.StartSTS(t, fakests.Config{Users: users})
 	tests := map[string]struct {
 		args map[string]any
 		env  []string
@@ -102,7 +102,7 @@ func TestUnsendableCredentials(t *testing.T) {
 // TestTinyTimeout: a timeout below a millisecond would be no timeout at
 // all; it fails before any request, naming the setting.
 func TestTinyTimeout(t *testing.T) {
-	srv := ststest.Start(t, ststest.Config{Users: users})
+	srv := testenv.StartSTS(t, fakests.Config{Users: users})
 	args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL, "aws_config": map[string]any{"connect_timeout": 1e-300}}))
 	r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
 	assertFailed(t, r, "aws_config: the connect timeout must be a number of seconds from 0.001 to 3600, not 1e-300")
@@ -115,7 +115,7 @@ func TestTinyTimeout(t *testing.T) {
 // happened and holds the invocation, with inf written Infinity as Python's
 // json.dumps writes it (and ansible-core reads it back).
 func TestNonFiniteArgs(t *testing.T) {
-	srv := ststest.Start(t, ststest.Config{Users: users})
+	srv := testenv.StartSTS(t, fakests.Config{Users: users})
 	base, err := json.Marshal(merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": srv.URL})))
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 const (
@@ -197,7 +198,7 @@ func TestCredentialProcessSucceeds(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			srv := ststest.Start(t, ststest.Config{Users: users})
+			srv := testenv.StartSTS(t, fakests.Config{Users: users})
 			r, dir, took := processRun(t, tc.config, srv.URL, tc.extra, map[string]string{"answer.json": string(answer)})
 			if r.Code != 0 {
 				t.Fatalf("exit status %d: %v", r.Code, r.Result["msg"])
@@ -206,7 +207,7 @@ func TestCredentialProcessSucceeds(t *testing.T) {
 				t.Errorf("the run took %v", took)
 			}
 			var calls []string
-			for _, req := range ststest.Summary(srv.Requests()) {
+			for _, req := range testenv.Summary(srv.Requests()) {
 				calls = append(calls, req["access_key"].(string))
 			}
 			if strings.Join(calls, " ") != strings.Join(tc.calls, " ") {

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // TestTLS runs the module against an HTTPS endpoint with a self-signed
@@ -14,11 +15,11 @@ import (
 // null), accepted with verification off or with the certificate trusted
 // through aws_ca_bundle or AWS_CA_BUNDLE.
 func TestTLS(t *testing.T) {
-	cert, pem, err := ststest.SelfSignedCert()
+	cert, pem, err := fakests.SelfSignedCert()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := ststest.Start(t, ststest.Config{Users: users, TLSCert: &cert})
+	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
 	bundle := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(bundle, pem, 0o600); err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ const method = `## Method
   directory, with AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE inside it, absent),
   AWS_EC2_METADATA_DISABLED=true, and for ansible its temporary directories and
   ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3.
-- The STS endpoint is the loopback server of internal/ststest, started in the benchmark process
+- The STS endpoint is internal/fakests on 127.0.0.1, started in the benchmark process
   (SigV4 verified, real temporary credentials). Every run must exit 0 and make exactly its STS
   calls, each answered 200; the server's request log is checked after each run.
 - The commands of a group run interleaved, round-robin (a, b, c, a, b, c, ...), after one untimed

@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // The identity the commands use: alice's long-term keys, which the
@@ -26,7 +27,7 @@ const (
 type workspace struct {
 	dir   string // temporary root, removed by close
 	home  string
-	srv   *ststest.Server
+	srv   *testenv.STS
 	bin   string // absolute directory of our module binaries
 	lib   string // ansible library directory holding copies of them
 	floor string // the floor binary
@@ -78,10 +79,10 @@ func (w *workspace) setUp() error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build the floor program: %v\n%s", err, out)
 	}
-	srv, err := ststest.NewServer(ststest.Config{
-		Users:              []ststest.User{{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"}},
+	srv, err := testenv.NewSTS(fakests.Config{
+		Users:              []fakests.User{{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"}},
 		MaxSessionDuration: 12 * time.Hour,
-	})
+	}, nil)
 	if err != nil {
 		return err
 	}

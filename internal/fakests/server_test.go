@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"context"
@@ -14,6 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 const testPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
@@ -45,7 +48,7 @@ func TestAssumeRole(t *testing.T) {
 			wantOffset: time.Hour,
 			want: issuedShape{
 				Arn:              "arn:aws:sts::210987654321:assumed-role/deploy/build-1",
-				AssumedRoleID:    derivedID("AROA", roleA) + ":build-1",
+				AssumedRoleID:    fakests.DerivedID("AROA", roleA) + ":build-1",
 				PackedPolicySize: -1,
 			},
 		},
@@ -58,7 +61,7 @@ func TestAssumeRole(t *testing.T) {
 			wantOffset: 15 * time.Minute,
 			want: issuedShape{
 				Arn:              "arn:aws:sts::210987654321:assumed-role/admin/a.b@c=d,e-f",
-				AssumedRoleID:    derivedID("AROA", roleB) + ":a.b@c=d,e-f",
+				AssumedRoleID:    fakests.DerivedID("AROA", roleB) + ":a.b@c=d,e-f",
 				PackedPolicySize: -1,
 				SourceIdentity:   "alice",
 			},
@@ -72,7 +75,7 @@ func TestAssumeRole(t *testing.T) {
 			wantOffset: time.Hour,
 			want: issuedShape{
 				Arn:              "arn:aws:sts::210987654321:assumed-role/deploy/with-policy",
-				AssumedRoleID:    derivedID("AROA", roleA) + ":with-policy",
+				AssumedRoleID:    fakests.DerivedID("AROA", roleA) + ":with-policy",
 				PackedPolicySize: 5,
 			},
 		},
@@ -86,7 +89,7 @@ func TestAssumeRole(t *testing.T) {
 			wantOffset: time.Hour,
 			want: issuedShape{
 				Arn:              "arn:aws:sts::210987654321:assumed-role/deploy/frac",
-				AssumedRoleID:    derivedID("AROA", roleA) + ":frac",
+				AssumedRoleID:    fakests.DerivedID("AROA", roleA) + ":frac",
 				PackedPolicySize: -1,
 			},
 		},
@@ -95,7 +98,7 @@ func TestAssumeRole(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := newClock()
 			clk.t = clk.t.Truncate(time.Second).Add(611 * time.Millisecond)
-			srv := Start(t, Config{Users: []User{alice}, Now: clk.Now, FractionalExpiration: tt.fractional})
+			srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now, FractionalExpiration: tt.fractional})
 			out, err := newClient(t, srv, userKeys(alice)).AssumeRole(context.Background(), tt.input)
 			if err != nil {
 				t.Fatal(err)
@@ -123,12 +126,12 @@ func TestAssumeRole(t *testing.T) {
 				t.Errorf("credentials have the wrong shape: %+v", c)
 			}
 			issued := srv.IssuedCredentials()
-			wantIssued := []Credentials{{
+			wantIssued := []fakests.Credentials{{
 				AccessKeyID:     aws.ToString(c.AccessKeyId),
 				SecretAccessKey: aws.ToString(c.SecretAccessKey),
 				SessionToken:    aws.ToString(c.SessionToken),
 				Expiration:      want.Expiration,
-				Identity: Identity{
+				Identity: fakests.Identity{
 					ARN: want.Arn, UserID: want.AssumedRoleID, Account: "210987654321",
 					RoleARN: aws.ToString(tt.input.RoleArn), SessionName: aws.ToString(tt.input.RoleSessionName),
 				},
@@ -145,7 +148,7 @@ func TestAssumeRole(t *testing.T) {
 
 func TestTemporaryCredentials(t *testing.T) {
 	clk := newClock()
-	srv := Start(t, Config{Users: []User{alice}, Now: clk.Now, MaxSessionDuration: 12 * time.Hour})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now, MaxSessionDuration: 12 * time.Hour})
 	ctx := context.Background()
 	user := newClient(t, srv, userKeys(alice))
 	role, err := user.AssumeRole(ctx, assumeRoleInput(roleA, "first"))
@@ -178,7 +181,7 @@ func TestTemporaryCredentials(t *testing.T) {
 				}
 				return outcome{Arn: aws.ToString(out.AssumedRoleUser.Arn), UserID: aws.ToString(out.AssumedRoleUser.AssumedRoleId)}, nil
 			},
-			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/admin/second", UserID: derivedID("AROA", roleB) + ":second"},
+			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/admin/second", UserID: fakests.DerivedID("AROA", roleB) + ":second"},
 		},
 		{
 			name: "chained AssumeRole over an hour",
@@ -189,13 +192,13 @@ func TestTemporaryCredentials(t *testing.T) {
 				_, err := c.AssumeRole(ctx, in)
 				return outcome{}, err
 			},
-			want: outcome{Err: apiErr{400, "ValidationError", MsgChainedDuration}},
+			want: outcome{Err: apiErr{400, "ValidationError", fakests.MsgChainedDuration}},
 		},
 		{
 			name: "GetCallerIdentity as role session",
 			keys: roleKeys,
 			call: callerIdentity,
-			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/first", UserID: derivedID("AROA", roleA) + ":first", Account: "210987654321"},
+			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/first", UserID: fakests.DerivedID("AROA", roleA) + ":first", Account: "210987654321"},
 		},
 		{
 			name: "GetSessionToken with role credentials",
@@ -204,7 +207,7 @@ func TestTemporaryCredentials(t *testing.T) {
 				_, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 				return outcome{}, err
 			},
-			want: outcome{Err: apiErr{403, "AccessDenied", MsgSessionTokenWithSession}},
+			want: outcome{Err: apiErr{403, "AccessDenied", fakests.MsgSessionTokenWithSession}},
 		},
 		{
 			name: "GetCallerIdentity with session token credentials",
@@ -233,7 +236,7 @@ func TestTemporaryCredentials(t *testing.T) {
 				_, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 				return outcome{}, err
 			},
-			want: outcome{Err: apiErr{403, "AccessDenied", MsgSessionTokenWithSession}},
+			want: outcome{Err: apiErr{403, "AccessDenied", fakests.MsgSessionTokenWithSession}},
 		},
 	}
 	for _, tt := range tests {
@@ -265,13 +268,13 @@ func callerIdentity(c *sts.Client) (outcome, error) {
 
 func TestAuthenticationErrors(t *testing.T) {
 	clk := newClock()
-	srv := Start(t, Config{Users: []User{alice}, Now: clk.Now})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now})
 	out, err := newClient(t, srv, userKeys(alice)).AssumeRole(context.Background(), assumeRoleInput(roleA, "auth"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	role := keys{aws.ToString(out.Credentials.AccessKeyId), aws.ToString(out.Credentials.SecretAccessKey), aws.ToString(out.Credentials.SessionToken)}
-	invalid := apiErr{403, "InvalidClientTokenId", MsgInvalidClientTokenID}
+	invalid := apiErr{403, "InvalidClientTokenId", fakests.MsgInvalidClientTokenID}
 
 	tests := []struct {
 		name    string
@@ -282,14 +285,14 @@ func TestAuthenticationErrors(t *testing.T) {
 		{name: "valid user keys", keys: userKeys(alice)},
 		{name: "valid role keys", keys: role},
 		{name: "unknown access key", keys: keys{"AKIAUNKNOWNEXAMPLE00", alice.SecretAccessKey, ""}, want: invalid},
-		{name: "wrong secret", keys: keys{alice.AccessKeyID, "wrong" + alice.SecretAccessKey, ""}, want: apiErr{403, "SignatureDoesNotMatch", MsgSignatureDoesNotMatch}},
+		{name: "wrong secret", keys: keys{alice.AccessKeyID, "wrong" + alice.SecretAccessKey, ""}, want: apiErr{403, "SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch}},
 		{name: "user keys with a session token", keys: keys{alice.AccessKeyID, alice.SecretAccessKey, role.token}, want: invalid},
 		{name: "role keys without session token", keys: keys{role.id, role.secret, ""}, want: invalid},
 		{name: "role keys with wrong session token", keys: keys{role.id, role.secret, role.token + "x"}, want: invalid},
-		{name: "role keys with wrong secret", keys: keys{role.id, alice.SecretAccessKey, role.token}, want: apiErr{403, "SignatureDoesNotMatch", MsgSignatureDoesNotMatch}},
+		{name: "role keys with wrong secret", keys: keys{role.id, alice.SecretAccessKey, role.token}, want: apiErr{403, "SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch}},
 		// The server clock moves past the expiration; the client still
 		// signs with the real time, so this runs last.
-		{name: "expired role keys", keys: role, advance: time.Hour, want: apiErr{403, "ExpiredToken", MsgExpiredToken}},
+		{name: "expired role keys", keys: role, advance: time.Hour, want: apiErr{403, "ExpiredToken", fakests.MsgExpiredToken}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -303,7 +306,7 @@ func TestAuthenticationErrors(t *testing.T) {
 }
 
 func TestValidationErrors(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	longARN := "arn:aws:iam::123456789012:role/" + strings.Repeat("r", 2020)
 	tests := []struct {
 		name string
@@ -348,12 +351,12 @@ func TestValidationErrors(t *testing.T) {
 		{
 			name: "duration above the role maximum",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), DurationSeconds: aws.Int32(3601)},
-			want: apiErr{400, "ValidationError", MsgMaxSessionDuration},
+			want: apiErr{400, "ValidationError", fakests.MsgMaxSessionDuration},
 		},
 		{
 			name: "policy not JSON",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), Policy: aws.String("{not json")},
-			want: apiErr{400, "MalformedPolicyDocument", MsgMalformedPolicyDocument},
+			want: apiErr{400, "MalformedPolicyDocument", fakests.MsgMalformedPolicyDocument},
 		},
 		{
 			name: "external id with a space",
@@ -369,7 +372,7 @@ func TestValidationErrors(t *testing.T) {
 		{
 			name: "serial number without token code",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), SerialNumber: aws.String("arn:aws:iam::123456789012:mfa/alice")},
-			want: apiErr{403, "AccessDenied", MsgMFAIncomplete},
+			want: apiErr{403, "AccessDenied", fakests.MsgMFAIncomplete},
 		},
 	}
 	client := newClient(t, srv, userKeys(alice))
@@ -394,30 +397,30 @@ func TestValidationErrors(t *testing.T) {
 func TestHook(t *testing.T) {
 	tests := []struct {
 		name       string
-		resp       *Response
+		resp       *fakests.Response
 		want       apiErr
 		wantStatus int
 	}{
 		{
 			name:       "throttling",
-			resp:       &Response{Code: "Throttling", Message: "Rate exceeded"},
+			resp:       &fakests.Response{Code: "Throttling", Message: "Rate exceeded"},
 			want:       apiErr{400, "Throttling", "Rate exceeded"},
 			wantStatus: 400,
 		},
 		{
 			name:       "internal failure",
-			resp:       &Response{Status: 500, Code: "InternalFailure", Message: "oops"},
+			resp:       &fakests.Response{Status: 500, Code: "InternalFailure", Message: "oops"},
 			want:       apiErr{500, "InternalFailure", "oops"},
 			wantStatus: 500,
 		},
 		{
 			name: "raw body",
-			resp: &Response{Status: 503, Body: []byte(`<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>`)},
+			resp: &fakests.Response{Status: 503, Body: []byte(`<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>`)},
 			want: apiErr{503, "ServiceUnavailable", "down"}, wantStatus: 503,
 		},
 		{
 			name:       "short delay",
-			resp:       &Response{Delay: 50 * time.Millisecond, Code: "Throttling", Message: "slow"},
+			resp:       &fakests.Response{Delay: 50 * time.Millisecond, Code: "Throttling", Message: "slow"},
 			want:       apiErr{400, "Throttling", "slow"},
 			wantStatus: 400,
 		},
@@ -426,7 +429,7 @@ func TestHook(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var seen []string
-			srv := Start(t, Config{Users: []User{alice}, Hook: func(r *Request) *Response {
+			srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Hook: func(r *fakests.Request) *fakests.Response {
 				seen = append(seen, r.Action)
 				return tt.resp
 			}})
@@ -453,7 +456,7 @@ func TestHook(t *testing.T) {
 
 	t.Run("hook not called for rejected requests", func(t *testing.T) {
 		called := false
-		srv := Start(t, Config{Users: []User{alice}, Hook: func(*Request) *Response { called = true; return nil }})
+		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Hook: func(*fakests.Request) *fakests.Response { called = true; return nil }})
 		_, err := callerIdentity(newClient(t, srv, keys{alice.AccessKeyID, "wrong", ""}))
 		if sdkError(t, err).Code != "SignatureDoesNotMatch" || called {
 			t.Errorf("err = %v, hook called = %v; want SignatureDoesNotMatch without hook", err, called)
@@ -461,7 +464,7 @@ func TestHook(t *testing.T) {
 	})
 
 	t.Run("delay cut short by client", func(t *testing.T) {
-		srv := Start(t, Config{Users: []User{alice}, Hook: func(*Request) *Response { return &Response{Delay: time.Minute} }})
+		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Hook: func(*fakests.Request) *fakests.Response { return &fakests.Response{Delay: time.Minute} }})
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		start := time.Now()
@@ -472,10 +475,7 @@ func TestHook(t *testing.T) {
 	})
 
 	t.Run("close does not wait for a hang", func(t *testing.T) {
-		srv, err := NewServer(Config{Users: []User{alice}, Hook: func(*Request) *Response { return &Response{Hang: true} }})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Hook: func(*fakests.Request) *fakests.Response { return &fakests.Response{Hang: true} }})
 		client := newClient(t, srv, userKeys(alice))
 		errc := make(chan error, 1)
 		go func() {
@@ -503,7 +503,7 @@ func TestHook(t *testing.T) {
 }
 
 func TestRequestsRecorded(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	ctx := context.Background()
 	user := newClient(t, srv, userKeys(alice), func(o *sts.Options) { o.Region = "eu-west-1" })
 	out, err := user.AssumeRole(ctx, assumeRoleInput(roleA, "recorded"))
@@ -556,11 +556,11 @@ func TestRequestsRecorded(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	cert, certPEM, err := SelfSignedCert()
+	cert, certPEM, err := fakests.SelfSignedCert()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := Start(t, Config{Users: []User{alice}, TLSCert: &cert})
+	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: []fakests.User{alice}}, cert)
 	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
 		t.Fatalf("URL = %q, want https://127.0.0.1:PORT", srv.URL)
 	}

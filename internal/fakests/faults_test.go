@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"net/http"
@@ -7,37 +7,40 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 func TestFaults(t *testing.T) {
-	gci := form("Action", "GetCallerIdentity", "Version", APIVersion)
+	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
 	throttled := rawResponse{Status: 400, Type: "Sender", Code: "Throttling", Message: "Rate exceeded"}
-	failed := rawResponse{Status: 500, Type: "Receiver", Code: "InternalFailure", Message: MsgInternalFailure}
+	failed := rawResponse{Status: 500, Type: "Receiver", Code: "InternalFailure", Message: fakests.MsgInternalFailure}
 	ok := rawResponse{Status: 200}
 	tests := []struct {
 		name      string
-		set       FaultSettings
+		set       fakests.FaultSettings
 		calls     int
 		want      []rawResponse
-		wantLeft  FaultSettings
+		wantLeft  fakests.FaultSettings
 		wantDelay time.Duration
 	}{
 		{name: "none", calls: 1, want: []rawResponse{ok}},
-		{name: "throttle twice", set: FaultSettings{Throttle: 2}, calls: 3, want: []rawResponse{throttled, throttled, ok}},
-		{name: "server error once", set: FaultSettings{ServerErrors: 1}, calls: 2, want: []rawResponse{failed, ok}},
-		{name: "throttling before server errors", set: FaultSettings{Throttle: 1, ServerErrors: 1}, calls: 3, want: []rawResponse{throttled, failed, ok}},
-		{name: "counts left", set: FaultSettings{Throttle: 3}, calls: 1, want: []rawResponse{throttled}, wantLeft: FaultSettings{Throttle: 2}},
-		{name: "negative is zero", set: FaultSettings{Throttle: -1, ServerErrors: -1, Delay: -time.Second}, calls: 1, want: []rawResponse{ok}},
+		{name: "throttle twice", set: fakests.FaultSettings{Throttle: 2}, calls: 3, want: []rawResponse{throttled, throttled, ok}},
+		{name: "server error once", set: fakests.FaultSettings{ServerErrors: 1}, calls: 2, want: []rawResponse{failed, ok}},
+		{name: "throttling before server errors", set: fakests.FaultSettings{Throttle: 1, ServerErrors: 1}, calls: 3, want: []rawResponse{throttled, failed, ok}},
+		{name: "counts left", set: fakests.FaultSettings{Throttle: 3}, calls: 1, want: []rawResponse{throttled}, wantLeft: fakests.FaultSettings{Throttle: 2}},
+		{name: "negative is zero", set: fakests.FaultSettings{Throttle: -1, ServerErrors: -1, Delay: -time.Second}, calls: 1, want: []rawResponse{ok}},
 		{
-			name: "delay", set: FaultSettings{Delay: 100 * time.Millisecond}, calls: 1, want: []rawResponse{ok},
-			wantLeft: FaultSettings{Delay: 100 * time.Millisecond}, wantDelay: 100 * time.Millisecond,
+			name: "delay", set: fakests.FaultSettings{Delay: 100 * time.Millisecond}, calls: 1, want: []rawResponse{ok},
+			wantLeft: fakests.FaultSettings{Delay: 100 * time.Millisecond}, wantDelay: 100 * time.Millisecond,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var faults Faults
+			var faults fakests.Faults
 			faults.Set(tt.set)
-			srv := Start(t, Config{Users: []User{alice}, Faults: &faults})
+			srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Faults: &faults})
 			var got []rawResponse
 			start := time.Now()
 			for range tt.calls {
@@ -69,10 +72,10 @@ func TestFaults(t *testing.T) {
 }
 
 func TestFaultsSpareRejectedRequests(t *testing.T) {
-	var faults Faults
-	faults.Set(FaultSettings{Throttle: 1})
-	srv := Start(t, Config{Users: []User{alice}, Faults: &faults})
-	gci := form("Action", "GetCallerIdentity", "Version", APIVersion)
+	var faults fakests.Faults
+	faults.Set(fakests.FaultSettings{Throttle: 1})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Faults: &faults})
+	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
 	bad := keys{alice.AccessKeyID, "wrong", ""}
 	tests := []struct {
 		name     string
@@ -94,15 +97,15 @@ func TestFaultsSpareRejectedRequests(t *testing.T) {
 }
 
 func TestFaultsConcurrent(t *testing.T) {
-	var faults Faults
-	srv := Start(t, Config{Users: []User{alice}, Faults: &faults})
-	gci := form("Action", "GetCallerIdentity", "Version", APIVersion)
+	var faults fakests.Faults
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Faults: &faults})
+	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
 	client := &http.Client{Timeout: 10 * time.Second}
 	var wg sync.WaitGroup
 	for i := range 8 {
 		req := signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil)
 		wg.Go(func() {
-			faults.Set(FaultSettings{Throttle: i % 2})
+			faults.Set(fakests.FaultSettings{Throttle: i % 2})
 			_ = faults.Get()
 		})
 		wg.Go(func() {

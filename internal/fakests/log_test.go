@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"bufio"
@@ -12,10 +12,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // retained is about what the log keeps of r: its strings and values.
-func retained(r Request) int {
+func retained(r fakests.Request) int {
 	n := len(r.Method) + len(r.Path) + len(r.Action) + len(r.AccessKeyID) + len(r.Region) +
 		len(r.Service) + len(r.SessionToken) + len(r.Caller) + len(r.UserAgent) + len(r.Err)
 	for _, m := range []map[string][]string{r.Params, r.Header} {
@@ -31,9 +34,9 @@ func retained(r Request) int {
 // TestLogKeepsNoUnauthenticatedBodies: 400 unsigned POSTs of 1 MiB leave
 // only their metadata in the log.
 func TestLogKeepsNoUnauthenticatedBodies(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
-	body := "Action=GetCallerIdentity&Version=2011-06-15&Junk=" + strings.Repeat("x", maxBodySize-49)
-	if len(body) != maxBodySize {
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
+	body := "Action=GetCallerIdentity&Version=2011-06-15&Junk=" + strings.Repeat("x", fakests.MaxBodySize-49)
+	if len(body) != fakests.MaxBodySize {
 		t.Fatalf("body of %d bytes", len(body))
 	}
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -58,7 +61,7 @@ func TestLogKeepsNoUnauthenticatedBodies(t *testing.T) {
 		if r.Params != nil || r.Header != nil || r.Action != "" || r.UserAgent != "" {
 			t.Fatalf("unauthenticated request recorded with what it asked for: %+v", r)
 		}
-		if r.Method != http.MethodPost || r.Path != "/" || r.Size != maxBodySize || r.Err != "MissingAuthenticationToken" {
+		if r.Method != http.MethodPost || r.Path != "/" || r.Size != fakests.MaxBodySize || r.Err != "MissingAuthenticationToken" {
 			t.Fatalf("metadata = %s %s %d %s", r.Method, r.Path, r.Size, r.Err)
 		}
 		total += retained(r)
@@ -68,21 +71,18 @@ func TestLogKeepsNoUnauthenticatedBodies(t *testing.T) {
 		t.Errorf("the log retains %d bytes, want at most %d", total, limit)
 	}
 	srv.Reset()
-	srv.mu.Lock()
-	left := srv.requests
-	srv.mu.Unlock()
-	if left != nil {
-		t.Errorf("after Reset the log still holds %d records", len(left))
+	if n := srv.RequestSlots(); n != 0 {
+		t.Errorf("after Reset the log still holds %d slots", n)
 	}
 }
 
 // TestLogLengthBounded: beyond MaxRecords, the oldest requests are
 // forgotten.
 func TestLogLengthBounded(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	client := &http.Client{Timeout: 10 * time.Second}
 	const extra = 25
-	for i := range MaxRecords + extra {
+	for i := range fakests.MaxRecords + extra {
 		resp, err := client.Get(srv.URL + "/" + strconv.Itoa(i))
 		if err != nil {
 			t.Fatal(err)
@@ -91,19 +91,19 @@ func TestLogLengthBounded(t *testing.T) {
 		resp.Body.Close()
 	}
 	reqs := srv.Requests()
-	if len(reqs) != MaxRecords {
-		t.Fatalf("%d requests recorded, want %d", len(reqs), MaxRecords)
+	if len(reqs) != fakests.MaxRecords {
+		t.Fatalf("%d requests recorded, want %d", len(reqs), fakests.MaxRecords)
 	}
-	if first, last := reqs[0].Path, reqs[len(reqs)-1].Path; first != "/"+strconv.Itoa(extra) || last != "/"+strconv.Itoa(MaxRecords+extra-1) {
-		t.Errorf("the log runs from %s to %s, want the last %d", first, last, MaxRecords)
+	if first, last := reqs[0].Path, reqs[len(reqs)-1].Path; first != "/"+strconv.Itoa(extra) || last != "/"+strconv.Itoa(fakests.MaxRecords+extra-1) {
+		t.Errorf("the log runs from %s to %s, want the last %d", first, last, fakests.MaxRecords)
 	}
 }
 
 // TestLogCutsValues: an authenticated request's long values are cut with
 // a marker, and its many parameters kept within the budget.
 func TestLogCutsValues(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
-	params := form("Action", "GetCallerIdentity", "Version", APIVersion, "Big", strings.Repeat("b", 100000))
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
+	params := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion, "Big", strings.Repeat("b", 100000))
 	for i := range 2000 {
 		params.Set(fmt.Sprintf("P%04d", i), "v")
 	}
@@ -121,28 +121,28 @@ func TestLogCutsValues(t *testing.T) {
 	if r.Action != "GetCallerIdentity" || r.Caller != alice.ARN || !r.Cut {
 		t.Errorf("recorded %s by %s, cut %v; want GetCallerIdentity by alice, cut", r.Action, r.Caller, r.Cut)
 	}
-	if big := r.Params.Get("Big"); len(big) != MaxRecordedValue || !strings.HasSuffix(big, CutMarker) {
-		t.Errorf("Big recorded as %d bytes ending %q, want %d ending %q", len(big), big[max(len(big)-10, 0):], MaxRecordedValue, CutMarker)
+	if big := r.Params.Get("Big"); len(big) != fakests.MaxRecordedValue || !strings.HasSuffix(big, fakests.CutMarker) {
+		t.Errorf("Big recorded as %d bytes ending %q, want %d ending %q", len(big), big[max(len(big)-10, 0):], fakests.MaxRecordedValue, fakests.CutMarker)
 	}
-	if long := r.Header.Get("X-Long"); len(long) != MaxRecordedValue || !strings.HasSuffix(long, CutMarker) {
-		t.Errorf("X-Long recorded as %d bytes, want %d ending %q", len(long), MaxRecordedValue, CutMarker)
+	if long := r.Header.Get("X-Long"); len(long) != fakests.MaxRecordedValue || !strings.HasSuffix(long, fakests.CutMarker) {
+		t.Errorf("X-Long recorded as %d bytes, want %d ending %q", len(long), fakests.MaxRecordedValue, fakests.CutMarker)
 	}
 	if r.Header.Get("Authorization") == "" || r.Params.Get("Action") != "GetCallerIdentity" {
 		t.Errorf("the values first in order are left out: %v", r.Params)
 	}
-	if n, limit := retained(r), MaxRecordedParams+MaxRecordedHeader+10*MaxRecordedValue; n > limit {
+	if n, limit := retained(r), fakests.MaxRecordedParams+fakests.MaxRecordedHeader+10*fakests.MaxRecordedValue; n > limit {
 		t.Errorf("the request retains %d bytes, want at most %d", n, limit)
 	}
 }
 
-// TestBodyTooLarge: a body over maxBodySize is refused, announced or not,
+// TestBodyTooLarge: a body over fakests.MaxBodySize is refused, announced or not,
 // without being read to its end.
 func TestBodyTooLarge(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	t.Run("announced", func(t *testing.T) {
 		// Only the headers are sent: the answer must come unread.
 		c := dial(t, srv)
-		fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: sts\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", 2*maxBodySize)
+		fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: sts\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", 2*fakests.MaxBodySize)
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -154,7 +154,7 @@ func TestBodyTooLarge(t *testing.T) {
 		}
 	})
 	t.Run("chunked", func(t *testing.T) {
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/", io.MultiReader(strings.NewReader(strings.Repeat("x", maxBodySize+1)), strings.NewReader("")))
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/", io.MultiReader(strings.NewReader(strings.Repeat("x", fakests.MaxBodySize+1)), strings.NewReader("")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestBodyTooLarge(t *testing.T) {
 	}
 }
 
-func dial(t *testing.T, srv *Server) net.Conn {
+func dial(t *testing.T, srv *testenv.STS) net.Conn {
 	t.Helper()
 	u, err := url.Parse(srv.URL)
 	if err != nil {
@@ -217,7 +217,7 @@ func trickle(t *testing.T, c net.Conn, s string, step, limit time.Duration) time
 // byte at a time is cut off at the deadline.
 func TestSlowClientsCutOff(t *testing.T) {
 	t.Parallel()
-	srv := Start(t, Config{Users: []User{alice}, Timeouts: Timeouts{ReadHeader: 300 * time.Millisecond, Read: 600 * time.Millisecond}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Timeouts: fakests.Timeouts{ReadHeader: 300 * time.Millisecond, Read: 600 * time.Millisecond}})
 	t.Run("headers", func(t *testing.T) {
 		c := dial(t, srv)
 		if _, err := io.WriteString(c, "POST / HTTP/1.1\r\nHost: sts\r\n"); err != nil {
@@ -242,13 +242,13 @@ func TestSlowClientsCutOff(t *testing.T) {
 // inject last longer than the connection deadlines.
 func TestFaultsOutlastTimeouts(t *testing.T) {
 	t.Parallel()
-	short := Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond, Write: 300 * time.Millisecond, Idle: 300 * time.Millisecond}
-	gci := form("Action", "GetCallerIdentity", "Version", APIVersion)
+	short := fakests.Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond, Write: 300 * time.Millisecond, Idle: 300 * time.Millisecond}
+	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
 	t.Run("Faults delay", func(t *testing.T) {
 		t.Parallel()
-		faults := new(Faults)
-		faults.Set(FaultSettings{Delay: time.Second})
-		srv := Start(t, Config{Users: []User{alice}, Faults: faults, Timeouts: short})
+		faults := new(fakests.Faults)
+		faults.Set(fakests.FaultSettings{Delay: time.Second})
+		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Faults: faults, Timeouts: short})
 		start := time.Now()
 		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
 		if took := time.Since(start); got.Status != 200 || took < time.Second {
@@ -257,8 +257,8 @@ func TestFaultsOutlastTimeouts(t *testing.T) {
 	})
 	t.Run("Hook delay", func(t *testing.T) {
 		t.Parallel()
-		srv := Start(t, Config{Users: []User{alice}, Timeouts: short, Hook: func(*Request) *Response {
-			return &Response{Delay: time.Second, Status: 500, Code: "InternalFailure"}
+		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Timeouts: short, Hook: func(*fakests.Request) *fakests.Response {
+			return &fakests.Response{Delay: time.Second, Status: 500, Code: "InternalFailure"}
 		}})
 		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
 		if got.Status != 500 || got.Code != "InternalFailure" {
@@ -267,7 +267,7 @@ func TestFaultsOutlastTimeouts(t *testing.T) {
 	})
 	t.Run("Hang", func(t *testing.T) {
 		t.Parallel()
-		srv := Start(t, Config{Users: []User{alice}, Timeouts: short, Hook: func(*Request) *Response { return &Response{Hang: true} }})
+		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Timeouts: short, Hook: func(*fakests.Request) *fakests.Response { return &fakests.Response{Hang: true} }})
 		client := &http.Client{Timeout: 1500 * time.Millisecond}
 		_, err := client.Do(signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
 		var ne net.Error

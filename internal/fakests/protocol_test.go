@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"context"
@@ -14,12 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 var requestIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestDocuments(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	unsigned, err := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15"))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +50,7 @@ func TestDocuments(t *testing.T) {
 		},
 		{
 			name:       "GetCallerIdentity",
-			req:        signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity", "Version", APIVersion), userKeys(alice), time.Now(), nil),
+			req:        signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity", "Version", fakests.APIVersion), userKeys(alice), time.Now(), nil),
 			wantStatus: 200,
 			wantBody: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
@@ -83,10 +86,10 @@ func TestDocuments(t *testing.T) {
 
 func TestSignedRequests(t *testing.T) {
 	clk := newClock()
-	srv := Start(t, Config{Users: []User{alice}, Now: clk.Now})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now})
 	now := clk.Now()
-	gci := form("Action", "GetCallerIdentity", "Version", APIVersion)
-	sigMismatch := rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: MsgSignatureDoesNotMatch}
+	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
+	sigMismatch := rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: fakests.MsgSignatureDoesNotMatch}
 	ok := rawResponse{Status: 200}
 
 	presigned := func(expires string, at time.Time) *http.Request {
@@ -123,7 +126,7 @@ func TestSignedRequests(t *testing.T) {
 		{
 			name: "GET with query string needing encoding",
 			req: signedRequest(t, srv, http.MethodGet, form(
-				"Action", "AssumeRole", "Version", APIVersion, "RoleArn", roleA, "RoleSessionName", "get.query",
+				"Action", "AssumeRole", "Version", fakests.APIVersion, "RoleArn", roleA, "RoleSessionName", "get.query",
 				"ExternalId", "a/b:c=d+e", "Policy", `{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Sid": "é ü~"}]}`,
 			), userKeys(alice), now, nil),
 			want: ok,
@@ -165,15 +168,15 @@ func TestSignedRequests(t *testing.T) {
 			name: "signed twenty minutes ago",
 			req:  signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now.Add(-20*time.Minute), nil),
 			want: rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: "Signature expired: " +
-				now.Add(-20*time.Minute).Format(amzDateFormat) + " is now earlier than " + now.Add(-15*time.Minute).Format(amzDateFormat) +
-				" (" + now.Format(amzDateFormat) + " - 15 min.)"},
+				now.Add(-20*time.Minute).Format(fakests.AmzDateFormat) + " is now earlier than " + now.Add(-15*time.Minute).Format(fakests.AmzDateFormat) +
+				" (" + now.Format(fakests.AmzDateFormat) + " - 15 min.)"},
 		},
 		{
 			name: "signed twenty minutes ahead",
 			req:  signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now.Add(20*time.Minute), nil),
 			want: rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: "Signature not yet current: " +
-				now.Add(20*time.Minute).Format(amzDateFormat) + " is still later than " + now.Add(15*time.Minute).Format(amzDateFormat) +
-				" (" + now.Format(amzDateFormat) + " + 15 min.)"},
+				now.Add(20*time.Minute).Format(fakests.AmzDateFormat) + " is still later than " + now.Add(15*time.Minute).Format(fakests.AmzDateFormat) +
+				" (" + now.Format(fakests.AmzDateFormat) + " + 15 min.)"},
 		},
 		{
 			name: "scoped to another service",
@@ -191,12 +194,12 @@ func TestSignedRequests(t *testing.T) {
 		{
 			name: "unparseable Authorization",
 			req:  withAuth("AWS4-HMAC-SHA256 garbage", true),
-			want: rawResponse{Status: 403, Type: "Sender", Code: "MissingAuthenticationToken", Message: MsgMissingAuthenticationToken},
+			want: rawResponse{Status: 403, Type: "Sender", Code: "MissingAuthenticationToken", Message: fakests.MsgMissingAuthenticationToken},
 		},
 		{
 			name: "other algorithm",
 			req:  withAuth("Bearer abc", true),
-			want: rawResponse{Status: 403, Type: "Sender", Code: "MissingAuthenticationToken", Message: MsgMissingAuthenticationToken},
+			want: rawResponse{Status: 403, Type: "Sender", Code: "MissingAuthenticationToken", Message: fakests.MsgMissingAuthenticationToken},
 		},
 		{
 			name: "no X-Amz-Date",
@@ -215,14 +218,14 @@ func TestSignedRequests(t *testing.T) {
 		},
 		{
 			name: "missing required parameters",
-			req:  signedRequest(t, srv, http.MethodPost, form("Action", "AssumeRole", "Version", APIVersion), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Action", "AssumeRole", "Version", fakests.APIVersion), userKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "ValidationError", Message: "2 validation errors detected: " +
 				"Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
 				"Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null"},
 		},
 		{
 			name: "unknown action",
-			req:  signedRequest(t, srv, http.MethodPost, form("Action", "DoThings", "Version", APIVersion), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Action", "DoThings", "Version", fakests.APIVersion), userKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "InvalidAction", Message: "Could not find operation DoThings for version 2011-06-15"},
 		},
 		{
@@ -237,7 +240,7 @@ func TestSignedRequests(t *testing.T) {
 		},
 		{
 			name: "no action",
-			req:  signedRequest(t, srv, http.MethodPost, form("Version", APIVersion), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Version", fakests.APIVersion), userKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "MissingAction", Message: "The request is missing an action or a required parameter."},
 		},
 	}
@@ -258,88 +261,14 @@ func TestSignedRequests(t *testing.T) {
 	}
 }
 
-func TestAuthorize(t *testing.T) {
-	var callers []Identity
-	srv := Start(t, Config{Users: []User{alice}, Authorize: func(caller Identity, r *Request) *Response {
-		callers = append(callers, caller)
-		if r.Params.Get("RoleArn") == roleB {
-			return &Response{Status: 403, Code: "AccessDenied", Message: "not allowed"}
-		}
-		return nil
-	}})
-	client := newClient(t, srv, userKeys(alice))
-	tests := []struct {
-		name string
-		role string
-		want apiErr
-	}{
-		{name: "allowed", role: roleA},
-		{name: "denied", role: roleB, want: apiErr{403, "AccessDenied", "not allowed"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := client.AssumeRole(context.Background(), assumeRoleInput(tt.role, "authz"))
-			if diff := cmp.Diff(tt.want, sdkError(t, err)); diff != "" {
-				t.Errorf("error mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-	wantCallers := []Identity{{ARN: alice.ARN, UserID: alice.UserID, Account: "123456789012"}, {ARN: alice.ARN, UserID: alice.UserID, Account: "123456789012"}}
-	if diff := cmp.Diff(wantCallers, callers); diff != "" {
-		t.Errorf("Authorize callers mismatch (-want +got):\n%s", diff)
-	}
-	if got := srv.Requests()[1].Err; got != "AccessDenied" {
-		t.Errorf("denied request Err = %q, want AccessDenied", got)
-	}
-}
-
-func TestNewServerOn(t *testing.T) {
-	tests := []struct {
-		name    string
-		addr    string
-		cfg     Config
-		wantURL string // prefix
-		wantErr string
-	}{
-		{name: "IPv4 loopback", addr: "127.0.0.1:0", wantURL: "http://127.0.0.1:"},
-		{name: "other loopback address", addr: "127.0.0.2:0", wantURL: "http://127.0.0.2:"},
-		{name: "localhost", addr: "localhost:0", wantURL: "http://127.0.0.1:"},
-		{name: "all interfaces", addr: "0.0.0.0:0", wantErr: `ststest: address "0.0.0.0:0" is not a loopback address`},
-		{name: "empty host", addr: ":0", wantErr: `ststest: address ":0" is not a loopback address`},
-		{name: "private address", addr: "192.168.1.1:0", wantErr: `ststest: address "192.168.1.1:0" is not a loopback address`},
-		{name: "host name", addr: "example.com:0", wantErr: `ststest: address "example.com:0" is not a loopback address`},
-		{name: "no port", addr: "127.0.0.1", wantErr: `ststest: bad address "127.0.0.1": address 127.0.0.1: missing port in address`},
-		{name: "user without secret", addr: "127.0.0.1:0", cfg: Config{Users: []User{{AccessKeyID: "AKIA1"}}}, wantErr: `ststest: user "AKIA1" needs both an access key id and a secret`},
-		{name: "user with bad ARN", addr: "127.0.0.1:0", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", ARN: "arn:aws:iam::1:user/x"}}}, wantErr: `ststest: user ARN "arn:aws:iam::1:user/x" is not arn:aws:iam::<12 digits>:user/<name>`},
-		{name: "duplicate key", addr: "127.0.0.1:0", cfg: Config{Users: []User{alice, alice}}, wantErr: `ststest: access key id "AKIAALICEEXAMPLE0001" configured twice`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv, err := NewServerOn(tt.addr, tt.cfg)
-			gotErr := ""
-			if err != nil {
-				gotErr = err.Error()
-			} else {
-				defer srv.Close()
-				if !strings.HasPrefix(srv.URL, tt.wantURL) {
-					t.Errorf("URL = %q, want prefix %q", srv.URL, tt.wantURL)
-				}
-			}
-			if diff := cmp.Diff(tt.wantErr, gotErr); diff != "" {
-				t.Errorf("error mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 func TestUserDefaults(t *testing.T) {
-	bob := User{AccessKeyID: "AKIABOBEXAMPLE000001", SecretAccessKey: "bobsecret"}
-	srv := Start(t, Config{Users: []User{bob}})
+	bob := fakests.User{AccessKeyID: "AKIABOBEXAMPLE000001", SecretAccessKey: "bobsecret"}
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{bob}})
 	got, err := callerIdentity(newClient(t, srv, userKeys(bob)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := outcome{Arn: "arn:aws:iam::123456789012:user/AKIABOBEXAMPLE000001", UserID: derivedID("AIDA", "arn:aws:iam::123456789012:user/AKIABOBEXAMPLE000001"), Account: DefaultAccount}
+	want := outcome{Arn: "arn:aws:iam::123456789012:user/AKIABOBEXAMPLE000001", UserID: fakests.DerivedID("AIDA", "arn:aws:iam::123456789012:user/AKIABOBEXAMPLE000001"), Account: fakests.DefaultAccount}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("identity mismatch (-want +got):\n%s", diff)
 	}

@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"fmt"
@@ -20,8 +20,9 @@ type Role struct {
 	// TokenCode in the request, or credentials from GetSessionToken with
 	// MFA.
 	RequireMFA bool
-	// MaxSessionDuration bounds AssumeRole's DurationSeconds; default
-	// Config.MaxSessionDuration (one hour unless set).
+	// MaxSessionDuration bounds AssumeRole's DurationSeconds: between
+	// [DefaultMaxSessionDuration] and [MaxMaxSessionDuration], by default
+	// Config.MaxSessionDuration.
 	MaxSessionDuration time.Duration
 }
 
@@ -49,36 +50,9 @@ func errMFARequired(userARN string) *apiError {
 	return errAccessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:GetSessionToken because no MFA was presented", userARN))
 }
 
-// newRoles checks roles, fills their defaults and indexes them by ARN.
-func newRoles(roles []Role, maxSession time.Duration) (map[string]Role, error) {
-	out := make(map[string]Role, len(roles))
-	for _, r := range roles {
-		if !roleARNPattern.MatchString(r.ARN) {
-			return nil, fmt.Errorf("ststest: role ARN %q is not arn:aws:iam::<12 digits>:role/<name>", r.ARN)
-		}
-		if _, dup := out[r.ARN]; dup {
-			return nil, fmt.Errorf("ststest: role %q configured twice", r.ARN)
-		}
-		for _, p := range r.Trust {
-			if p != "*" && !userARNPattern.MatchString(p) && !roleARNPattern.MatchString(p) {
-				return nil, fmt.Errorf("ststest: role %q trusts %q, which is not a user, role or account root ARN or \"*\"", r.ARN, p)
-			}
-		}
-		if r.MaxSessionDuration < 0 {
-			return nil, fmt.Errorf("ststest: role %q has a negative MaxSessionDuration", r.ARN)
-		}
-		if r.MaxSessionDuration == 0 {
-			r.MaxSessionDuration = maxSession
-		}
-		r.Trust = append([]string(nil), r.Trust...)
-		out[r.ARN] = r
-	}
-	return out, nil
-}
-
 // callerUser returns the IAM user behind c: the user itself, or the user
 // whose GetSessionToken issued c's credentials; false for role sessions.
-func (s *Server) callerUser(c caller) (User, bool) {
+func (s *Handler) callerUser(c caller) (User, bool) {
 	key := c.accessKeyID
 	if c.temp != nil {
 		if c.temp.Action != "GetSessionToken" {
@@ -96,7 +70,7 @@ func (s *Server) callerUser(c caller) (User, bool) {
 // always when roles are configured, and for users with MFA settings.
 // Otherwise any well-formed MFA serial and code are accepted, as before
 // MFA devices could be configured.
-func (s *Server) checksMFA(u User) bool {
+func (s *Handler) checksMFA(u User) bool {
 	return len(s.roles) > 0 || u.MFASerial != "" || u.RequireMFA
 }
 

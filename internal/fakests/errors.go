@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"fmt"

@@ -1,8 +1,9 @@
-package ststest
+package fakests_test
 
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"testing"
@@ -10,14 +11,17 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 func TestObserve(t *testing.T) {
 	var (
 		mu   sync.Mutex
-		seen []Request
+		seen []fakests.Request
 	)
-	srv := Start(t, Config{Users: []User{alice}, Observe: func(r Request) {
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Observe: func(r fakests.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		seen = append(seen, r)
@@ -36,7 +40,7 @@ func TestObserve(t *testing.T) {
 		// Unauthenticated: recorded without what it asked for.
 		{Err: "SignatureDoesNotMatch", Status: 403},
 	}
-	summarize := func(reqs []Request) []summary {
+	summarize := func(reqs []fakests.Request) []summary {
 		var out []summary
 		for _, r := range reqs {
 			out = append(out, summary{r.Action, r.Caller, r.Err, r.Status})
@@ -55,11 +59,11 @@ func TestObserve(t *testing.T) {
 }
 
 func TestObserveAbandoned(t *testing.T) {
-	observed := make(chan Request, 1)
-	srv := Start(t, Config{
-		Users:   []User{alice},
-		Hook:    func(*Request) *Response { return &Response{Hang: true} },
-		Observe: func(r Request) { observed <- r },
+	observed := make(chan fakests.Request, 1)
+	srv := testenv.StartSTS(t, fakests.Config{
+		Users:   []fakests.User{alice},
+		Hook:    func(*fakests.Request) *fakests.Response { return &fakests.Response{Hang: true} },
+		Observe: func(r fakests.Request) { observed <- r },
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -76,26 +80,51 @@ func TestObserveAbandoned(t *testing.T) {
 	}
 }
 
-func TestWrap(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice}, Wrap: func(s *Server, sts http.Handler) http.Handler {
-		mux := http.NewServeMux()
-		mux.Handle("/", sts)
-		mux.HandleFunc("/extra", func(w http.ResponseWriter, _ *http.Request) {
-			_, _ = io.WriteString(w, s.URL)
-		})
-		return mux
-	}})
+// TestMounted: the handler serves next to other routes of the caller's
+// mux, with the deadlines of its Config, and records only what it serves.
+func TestMounted(t *testing.T) {
+	testenv.Isolate(t)
+	h, err := fakests.New(fakests.Config{Users: []fakests.User{alice}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.HandleFunc("/extra", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "extra")
+	})
+	hs := h.HTTPServer(mux, nil)
+	if hs.ReadHeaderTimeout != fakests.DefaultTimeouts.ReadHeader || hs.WriteTimeout != fakests.DefaultTimeouts.Write {
+		t.Errorf("timeouts %v, %v, want those of DefaultTimeouts", hs.ReadHeaderTimeout, hs.WriteTimeout)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = hs.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		if err := hs.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		<-served
+		h.Close()
+	})
+	url := "http://" + ln.Addr().String()
 	tests := []struct {
 		name string
 		path string
 		want string
 	}{
-		{name: "extra path", path: "/extra", want: srv.URL},
+		{name: "extra path", path: "/extra", want: "extra"},
 		{name: "STS path", path: "/", want: "MissingAuthenticationToken"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodGet, srv.URL+tt.path, nil)
+			req, err := http.NewRequest(http.MethodGet, url+tt.path, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,5 +136,8 @@ func TestWrap(t *testing.T) {
 				t.Errorf("body mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+	if n := len(h.Requests()); n != 1 {
+		t.Errorf("%d requests recorded, want the STS one", n)
 	}
 }

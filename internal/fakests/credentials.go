@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"crypto/rand"
@@ -13,7 +13,7 @@ import (
 // DefaultAccount is the account of users configured without an ARN.
 const DefaultAccount = "123456789012"
 
-// User is an IAM user whose long-term keys the server accepts.
+// User is an IAM user whose long-term keys the handler accepts.
 type User struct {
 	// AccessKeyID and SecretAccessKey are the user's long-term keys; both
 	// are required.
@@ -29,9 +29,10 @@ type User struct {
 	// arn:aws:iam::123456789012:mfa/test; "" when the user has none.
 	MFASerial string
 	// MFACode, when set, is the only one-time code the device accepts;
-	// when empty, any six digits are accepted.
+	// when empty, any six digits are accepted. It needs MFASerial.
 	MFACode string
-	// RequireMFA denies the user GetSessionToken without MFA.
+	// RequireMFA denies the user GetSessionToken without MFA. It needs
+	// MFASerial.
 	RequireMFA bool
 }
 
@@ -71,38 +72,10 @@ type Credentials struct {
 	MFA bool
 }
 
-var (
-	userARNPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):(root|user/[\w+=,.@/-]+)$`)
-	// roleARNPattern is deliberately simpler than IAM's rules: an optional
-	// path and a role name made of the characters IAM allows.
-	roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)$`)
-	// mfaSerialPattern matches the ARN of a virtual MFA device.
-	mfaSerialPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+$`)
-)
-
-// userIdentity checks u, fills its defaults and returns its identity.
-func userIdentity(u User) (User, Identity, error) {
-	if u.AccessKeyID == "" || u.SecretAccessKey == "" {
-		return u, Identity{}, fmt.Errorf("ststest: user %q needs both an access key id and a secret", u.AccessKeyID)
-	}
-	if u.ARN == "" {
-		u.ARN = "arn:aws:iam::" + DefaultAccount + ":user/" + u.AccessKeyID
-	}
-	m := userARNPattern.FindStringSubmatch(u.ARN)
-	if m == nil {
-		return u, Identity{}, fmt.Errorf("ststest: user ARN %q is not arn:aws:iam::<12 digits>:user/<name>", u.ARN)
-	}
-	if u.MFASerial != "" && !mfaSerialPattern.MatchString(u.MFASerial) {
-		return u, Identity{}, fmt.Errorf("ststest: MFA serial %q of user %q is not arn:aws:iam::<12 digits>:mfa/<name>", u.MFASerial, u.ARN)
-	}
-	if u.MFACode != "" && !isTokenCode(u.MFACode) {
-		return u, Identity{}, fmt.Errorf("ststest: MFA code of user %q is not six digits", u.ARN)
-	}
-	if u.UserID == "" {
-		u.UserID = derivedID("AIDA", u.ARN)
-	}
-	return u, Identity{ARN: u.ARN, UserID: u.UserID, Account: m[2]}, nil
-}
+// roleARNPattern is the form of an AssumeRole RoleArn, deliberately
+// simpler than IAM's rules: an optional path and a role name made of the
+// characters IAM allows.
+var roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)$`)
 
 // roleSession returns the identity of session name on roleARN, or false
 // when roleARN is not a well-formed role ARN.

@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
@@ -30,7 +31,7 @@ const (
 	roleB      = "arn:aws:iam::210987654321:role/ops/admin"
 )
 
-var alice = User{
+var alice = fakests.User{
 	AccessKeyID:     "AKIAALICEEXAMPLE0001",
 	SecretAccessKey: "aliceSecretKey/EXAMPLE+abcdefghijklmnopqr",
 	ARN:             "arn:aws:iam::123456789012:user/alice",
@@ -60,11 +61,11 @@ func (c *clock) Add(d time.Duration) {
 // keys are the credentials a client signs with.
 type keys struct{ id, secret, token string }
 
-func userKeys(u User) keys { return keys{u.AccessKeyID, u.SecretAccessKey, ""} }
+func userKeys(u fakests.User) keys { return keys{u.AccessKeyID, u.SecretAccessKey, ""} }
 
 // newClient returns an SDK STS client for srv signing with k. The test's
 // environment is isolated first so that nothing else can be reached.
-func newClient(t *testing.T, srv *Server, k keys, optFns ...func(*sts.Options)) *sts.Client {
+func newClient(t *testing.T, srv *testenv.STS, k keys, optFns ...func(*sts.Options)) *sts.Client {
 	t.Helper()
 	testenv.Isolate(t)
 	return sts.New(sts.Options{
@@ -114,7 +115,7 @@ type rawResponse struct {
 // signedRequest builds a request to srv carrying params (as a form body for
 // POST, as the query string for GET) and signs it with the SDK's SigV4
 // signer at the given time; prepare runs before signing.
-func signedRequest(t *testing.T, srv *Server, method string, params url.Values, k keys, at time.Time, prepare func(*http.Request)) *http.Request {
+func signedRequest(t *testing.T, srv *testenv.STS, method string, params url.Values, k keys, at time.Time, prepare func(*http.Request)) *http.Request {
 	t.Helper()
 	var body string
 	target := srv.URL + "/"

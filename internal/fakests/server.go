@@ -1,13 +1,10 @@
-package ststest
+package fakests
 
 import (
 	"crypto/tls"
-	"errors"
-	"fmt"
 	"io"
 	"log"
 	"maps"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,9 +13,9 @@ import (
 	"time"
 )
 
-// Config configures a Server.
+// Config configures a Handler.
 type Config struct {
-	// Users are the IAM users whose long-term keys the server accepts.
+	// Users are the IAM users whose long-term keys the handler accepts.
 	Users []User
 	// Roles are the IAM roles callers may assume. When empty, any caller
 	// may assume any well-formed role ARN; when set, AssumeRole follows
@@ -29,7 +26,7 @@ type Config struct {
 	Roles []Role
 	// Faults, if set, injects throttling, server errors and delays into
 	// the answers to authenticated requests, before Hook is consulted; it
-	// may be changed while the server runs.
+	// may be changed while the handler serves.
 	Faults *Faults
 	// Hook, if set, is called for every request after signature
 	// verification (and after the request is recorded). If it returns
@@ -37,44 +34,31 @@ type Config struct {
 	// fault injection (throttling, 5xx, delays, custom errors). It may be
 	// called concurrently; r is a copy.
 	Hook func(r *Request) *Response
-	// Authorize, if set, is called for every authenticated, valid request
-	// that the checks of Roles and of the users' MFA settings allow, just
-	// before the server acts on it, with the caller's identity. A non-nil
-	// Response is sent instead, e.g. an AccessDenied for a role the caller
-	// may not assume. It may be called concurrently; r is a copy, and a
-	// denial's Code is recorded as Err.
-	Authorize func(caller Identity, r *Request) *Response
 	// FractionalExpiration makes Expiration carry milliseconds, e.g.
 	// 2026-11-22T14:00:00.611Z.
 	FractionalExpiration bool
 	// Now returns the current time (default time.Now); used for
 	// Expiration and signature clock checks.
 	Now func() time.Time
-	// TLSCert, if non-nil, makes the server serve HTTPS with this
-	// certificate.
-	TLSCert *tls.Certificate
 	// MaxSessionDuration is the MaxSessionDuration of every role without
 	// its own: longer AssumeRole DurationSeconds get a ValidationError.
-	// Default one hour, as for a new IAM role; at most 12 hours is
-	// meaningful.
+	// Default [DefaultMaxSessionDuration], as for a new IAM role; at most
+	// [MaxMaxSessionDuration].
 	MaxSessionDuration time.Duration
 	// Observe, if set, is called once for every request when its handling
 	// ends, with the recorded copy (Status 0 if nothing was sent). It may
 	// be called concurrently.
 	Observe func(r Request)
-	// Wrap, if set, is called once before the server starts serving, with
-	// the server and its STS handler; the handler it returns serves every
-	// request instead, e.g. to answer extra paths next to STS.
-	Wrap func(s *Server, sts http.Handler) http.Handler
-	// Timeouts bounds the connections; zero fields take those of
+	// Timeouts are the connection deadlines the handler is served with
+	// (see [Handler.HTTPServer]); zero fields take those of
 	// DefaultTimeouts.
 	Timeouts Timeouts
 }
 
-// Timeouts are the connection deadlines of a Server. They bound how long
-// a client may take to send its request and to take the answer, not how
-// long the server takes to answer: Faults and Hook delays and hangs
-// last as long as they are configured to.
+// Timeouts are the connection deadlines of a served Handler. They bound
+// how long a client may take to send its request and to take the answer,
+// not how long the handler takes to answer: Faults and Hook delays and
+// hangs last as long as they are configured to.
 type Timeouts struct {
 	// ReadHeader is how long a client may take to send the request
 	// line and headers.
@@ -90,7 +74,7 @@ type Timeouts struct {
 	Idle time.Duration
 }
 
-// DefaultTimeouts are the Timeouts of a Server whose Config gives none:
+// DefaultTimeouts are the Timeouts of a Handler whose Config gives none:
 // ample for a client on the same machine, short enough that clients which
 // stall, or send their request a byte at a time, do not hold connections
 // for long.
@@ -168,7 +152,7 @@ func (r Request) clone() Request {
 	return r
 }
 
-// Response is a canned answer returned by Hook or Authorize.
+// Response is a canned answer returned by Hook.
 type Response struct {
 	// Status is the HTTP status; default 400 when Code is set, else 200.
 	Status int
@@ -181,23 +165,19 @@ type Response struct {
 	// Header is added to the response headers, replacing defaults.
 	Header http.Header
 	// Delay is slept before answering; it ends early, without an answer,
-	// if the client goes away or the server closes.
+	// if the client goes away or the handler closes.
 	Delay time.Duration
-	// Hang: never answer until the client goes away or the server closes.
+	// Hang: never answer until the client goes away or the handler closes.
 	Hang bool
 }
 
-// Server is a running loopback STS endpoint.
-type Server struct {
-	// URL is http://127.0.0.1:PORT, or https://... with TLSCert.
-	URL string
-
-	cfg      Config
-	http     *http.Server
-	done     chan struct{}
-	served   chan struct{}
-	closing  sync.Once
-	closeErr error
+// Handler is a fake STS: an http.Handler that answers STS requests as
+// its Config says, and records them. It does not listen: serve it, alone
+// or next to other routes, with the http.Server of [Handler.HTTPServer].
+type Handler struct {
+	cfg     Config
+	done    chan struct{}
+	closing sync.Once
 	// handlers counts running handlers; closed (under mu) stops new ones.
 	handlers sync.WaitGroup
 	closed   bool
@@ -228,111 +208,70 @@ const (
 	CutMarker = "...[cut]"
 )
 
-// NewServer starts a server on 127.0.0.1 at a free port.
-func NewServer(cfg Config) (*Server, error) {
-	return NewServerOn("127.0.0.1:0", cfg)
-}
-
-// NewServerOn starts a server on addr, which must be a loopback host:port
-// (127.0.0.0/8, ::1 or localhost, the last meaning 127.0.0.1).
-func NewServerOn(addr string, cfg Config) (*Server, error) {
-	host, port, err := net.SplitHostPort(addr)
+// New returns a Handler for cfg, or the first problem of cfg, a
+// [*ConfigError].
+func New(cfg Config) (*Handler, error) {
+	cfg, err := checkConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("ststest: bad address %q: %w", addr, err)
+		return nil, err
 	}
-	if host == "localhost" {
-		host = "127.0.0.1"
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return nil, fmt.Errorf("ststest: address %q is not a loopback address", addr)
-	}
-	s := &Server{
+	s := &Handler{
 		cfg:    cfg,
 		done:   make(chan struct{}),
-		served: make(chan struct{}),
 		users:  make(map[string]User),
+		roles:  make(map[string]Role),
 		idents: make(map[string]Identity),
 		issued: make(map[string]*Credentials),
 	}
-	if s.cfg.Now == nil {
-		s.cfg.Now = time.Now
-	}
-	if s.cfg.MaxSessionDuration <= 0 {
-		s.cfg.MaxSessionDuration = time.Hour
-	}
 	for _, u := range cfg.Users {
-		u, id, err := userIdentity(u)
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := s.users[u.AccessKeyID]; dup {
-			return nil, fmt.Errorf("ststest: access key id %q configured twice", u.AccessKeyID)
-		}
 		s.users[u.AccessKeyID] = u
-		s.idents[u.AccessKeyID] = id
+		s.idents[u.AccessKeyID] = userIdentityOf(u)
 	}
-	if s.roles, err = newRoles(cfg.Roles, s.cfg.MaxSessionDuration); err != nil {
-		return nil, err
+	for _, r := range cfg.Roles {
+		s.roles[r.ARN] = r
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		return nil, fmt.Errorf("ststest: listen: %w", err)
-	}
-	scheme := "http"
-	if cfg.TLSCert != nil {
-		scheme = "https"
-	}
-	s.URL = scheme + "://" + ln.Addr().String()
-	var handler http.Handler = http.HandlerFunc(s.serveHTTP)
-	if cfg.Wrap != nil {
-		handler = cfg.Wrap(s, handler)
-	}
-	s.cfg.Timeouts = cfg.Timeouts.withDefaults()
-	s.http = &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: s.cfg.Timeouts.ReadHeader,
-		ReadTimeout:       s.cfg.Timeouts.Read,
-		WriteTimeout:      s.cfg.Timeouts.Write,
-		IdleTimeout:       s.cfg.Timeouts.Idle,
-		// Clients that give up (TLS distrust, timeouts) are not news.
-		ErrorLog: log.New(io.Discard, "", 0),
-	}
-	if cfg.TLSCert != nil {
-		s.http.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cfg.TLSCert}, MinVersion: tls.VersionTLS12}
-	}
-	go func() {
-		defer close(s.served)
-		if cfg.TLSCert != nil {
-			_ = s.http.ServeTLS(ln, "", "")
-		} else {
-			_ = s.http.Serve(ln)
-		}
-	}()
 	return s, nil
 }
 
-// Close stops the server, ending pending Hang and Delay answers and open
-// connections, and returns once no request is being handled, so that
-// Config.Observe is not called after it. It is safe to call more than
-// once.
-func (s *Server) Close() error {
+// HTTPServer returns an http.Server that serves next (s itself, or a
+// handler that mounts s next to routes of its own) with the deadlines of
+// Config.Timeouts, over TLS with cert when cert is not nil (serve it with
+// ServeTLS(ln, "", "")), and without logging the errors of clients that
+// give up. The caller listens and serves; to stop, it closes the
+// http.Server first, then s, so that released answers cannot be sent.
+func (s *Handler) HTTPServer(next http.Handler, cert *tls.Certificate) *http.Server {
+	t := s.cfg.Timeouts
+	hs := &http.Server{
+		Handler:           next,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		// Clients that give up (TLS distrust, timeouts) are not news.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	if cert != nil {
+		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
+	}
+	return hs
+}
+
+// Close ends pending Hang and Delay answers, without answering them, and
+// returns once no request is being handled, so that Config.Observe is not
+// called after it; requests that come later are dropped unanswered. It is
+// safe to call more than once.
+func (s *Handler) Close() {
 	s.closing.Do(func() {
-		// Connections go first, so that released handlers cannot answer.
-		if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.closeErr = err
-		}
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()
 		close(s.done)
-		<-s.served
 		s.handlers.Wait()
 	})
-	return s.closeErr
 }
 
-// enter registers a running handler; false once the server is closing.
-func (s *Server) enter() bool {
+// enter registers a running handler; false once the handler is closing.
+func (s *Handler) enter() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -343,7 +282,7 @@ func (s *Server) enter() bool {
 }
 
 // Requests returns a copy of the recorded requests in arrival order.
-func (s *Server) Requests() []Request {
+func (s *Handler) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Request, len(s.requests))
@@ -355,28 +294,16 @@ func (s *Server) Requests() []Request {
 
 // Reset forgets the recorded requests, releasing them. Issued credentials
 // stay valid.
-func (s *Server) Reset() {
+func (s *Handler) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
 }
 
-// IssuedCredentials returns the temporary credentials the server has
-// issued, oldest first.
-func (s *Server) IssuedCredentials() []Credentials {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Credentials, len(s.order))
-	for i, id := range s.order {
-		out[i] = *s.issued[id]
-	}
-	return out
-}
-
 // record stores the metadata of r, its strings cut, forgetting the oldest
 // request when MaxRecords are stored, and returns the stored copy for
 // later updates.
-func (s *Server) record(r Request) *Request {
+func (s *Handler) record(r Request) *Request {
 	r.Method, r.Path = cut(r.Method), cut(r.Path)
 	r.AccessKeyID, r.Region, r.Service = cut(r.AccessKeyID), cut(r.Region), cut(r.Service)
 	r.Action, r.Params, r.SessionToken, r.UserAgent, r.Header = "", nil, "", "", nil
@@ -394,7 +321,7 @@ func (s *Server) record(r Request) *Request {
 
 // authenticated stores, in the recorded request p, the caller and what the
 // request asked for, cut to the log's bounds.
-func (s *Server) authenticated(p *Request, callerARN string, r *http.Request, params url.Values, action, sessionToken string) {
+func (s *Handler) authenticated(p *Request, callerARN string, r *http.Request, params url.Values, action, sessionToken string) {
 	recParams, cutParams := cutValues(params, MaxRecordedParams)
 	recHeader, cutHeader := cutValues(r.Header, MaxRecordedHeader)
 	action = cut(action)
@@ -444,14 +371,14 @@ func cutValues(v map[string][]string, budget int) (url.Values, bool) {
 }
 
 // finish stores the outcome of the recorded request p.
-func (s *Server) finish(p *Request, status int, errCode string) {
+func (s *Handler) finish(p *Request, status int, errCode string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p.Status, p.Err = status, errCode
 }
 
 // snapshot returns a copy of the recorded request p.
-func (s *Server) snapshot(p *Request) Request {
+func (s *Handler) snapshot(p *Request) Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return p.clone()

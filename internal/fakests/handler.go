@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"context"
@@ -24,7 +24,8 @@ type caller struct {
 	temp *Credentials
 }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers one STS request, on any path, and records it.
+func (s *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {
 		panic(http.ErrAbortHandler) // closing: no answer
 	}
@@ -120,13 +121,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.cfg.Authorize != nil {
-		req := s.snapshot(p)
-		if resp := s.cfg.Authorize(c.identity, &req); resp != nil {
-			s.finish(p, s.writeResponse(w, r, requestID, resp), resp.Code)
-			return
-		}
-	}
 	result := act.run(s, c, params, now)
 	writeXML(w, http.StatusOK, requestID, resultDocument(name, requestID, result...))
 	s.finish(p, http.StatusOK, "")
@@ -135,7 +129,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // refuseBody answers, for the recorded request p, that its body is over
 // maxBodySize, and closes the connection after the answer rather than read
 // the rest of the body.
-func (s *Server) refuseBody(w http.ResponseWriter, requestID string, p *Request) {
+func (s *Handler) refuseBody(w http.ResponseWriter, requestID string, p *Request) {
 	e := newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is too large")
 	w.Header().Set("Connection", "close")
 	writeError(w, requestID, e)
@@ -175,7 +169,7 @@ func isForm(contentType string) bool {
 // authenticate finds the credentials a claims, checks their session token
 // and expiration (both carried by the token on AWS, so checked first), then
 // the signature and the clock, and returns the caller.
-func (s *Server) authenticate(r *http.Request, body []byte, query url.Values, a sigV4, parseErr *apiError, now time.Time) (caller, *apiError) {
+func (s *Handler) authenticate(r *http.Request, body []byte, query url.Values, a sigV4, parseErr *apiError, now time.Time) (caller, *apiError) {
 	if parseErr != nil {
 		return caller{}, parseErr
 	}
@@ -228,9 +222,9 @@ func writeError(w http.ResponseWriter, requestID string, e *apiError) {
 }
 
 // writeResponse sends resp and returns the status sent. When a wait that
-// resp asks for ends because the client went away or the server closed, it
+// resp asks for ends because the client went away or the handler closed, it
 // aborts the handler so that no answer at all is sent.
-func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID string, resp *Response) int {
+func (s *Handler) writeResponse(w http.ResponseWriter, r *http.Request, requestID string, resp *Response) int {
 	switch {
 	case resp.Hang:
 		s.wait(r.Context(), nil)
@@ -269,8 +263,8 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, requestID
 }
 
 // delay waits for d, then gives the answer the write deadline; or aborts the handler so that no answer is sent if
-// the client goes away or the server closes first.
-func (s *Server) delay(ctx context.Context, rc *http.ResponseController, d time.Duration) {
+// the client goes away or the handler closes first.
+func (s *Handler) delay(ctx context.Context, rc *http.ResponseController, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	if !s.wait(ctx, t.C) {
@@ -282,8 +276,8 @@ func (s *Server) delay(ctx context.Context, rc *http.ResponseController, d time.
 }
 
 // wait blocks until ready fires (true), or the client goes away or the
-// server closes (false). A nil ready never fires.
-func (s *Server) wait(ctx context.Context, ready <-chan time.Time) bool {
+// handler closes (false). A nil ready never fires.
+func (s *Handler) wait(ctx context.Context, ready <-chan time.Time) bool {
 	select {
 	case <-ready:
 		return true

@@ -1,8 +1,10 @@
-package ststest
+package testenv
 
 import (
 	"regexp"
 	"strings"
+
+	"ansible-sts/internal/fakests"
 )
 
 var tempKey = regexp.MustCompile(`^ASIA[A-Z0-9]{16}$`)
@@ -11,7 +13,7 @@ var tempKey = regexp.MustCompile(`^ASIA[A-Z0-9]{16}$`)
 // the operation, the parameters sent (Action and Version left out), the
 // key, token and region that signed it and the status answered, with
 // temporary keys and tokens replaced by placeholders.
-func Summary(reqs []Request) []map[string]any {
+func Summary(reqs []fakests.Request) []map[string]any {
 	out := []map[string]any{}
 	for _, r := range reqs {
 		params := map[string]any{}

@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"net/url"
@@ -7,28 +7,28 @@ import (
 )
 
 // action is one STS operation: validate runs after authentication, then
-// authorize (if set) applies the configured roles and MFA settings, then
-// Config.Authorize; run only for valid, authorized calls.
+// authorize (if set) applies the configured roles and MFA settings; run
+// only for valid, authorized calls.
 type action struct {
-	validate  func(s *Server, c caller, p url.Values) *apiError
-	authorize func(s *Server, c caller, p url.Values) *apiError
-	run       func(s *Server, c caller, p url.Values, now time.Time) []node
+	validate  func(s *Handler, c caller, p url.Values) *apiError
+	authorize func(s *Handler, c caller, p url.Values) *apiError
+	run       func(s *Handler, c caller, p url.Values, now time.Time) []node
 }
 
 var actions = map[string]action{
 	"AssumeRole": {
-		validate:  (*Server).validateAssumeRole,
-		authorize: (*Server).authorizeAssumeRole,
-		run:       (*Server).assumeRole,
+		validate:  (*Handler).validateAssumeRole,
+		authorize: (*Handler).authorizeAssumeRole,
+		run:       (*Handler).assumeRole,
 	},
 	"GetSessionToken": {
-		validate:  (*Server).validateGetSessionToken,
-		authorize: (*Server).authorizeGetSessionToken,
-		run:       (*Server).getSessionToken,
+		validate:  (*Handler).validateGetSessionToken,
+		authorize: (*Handler).authorizeGetSessionToken,
+		run:       (*Handler).getSessionToken,
 	},
 	"GetCallerIdentity": {
-		validate: func(*Server, caller, url.Values) *apiError { return nil },
-		run:      (*Server).getCallerIdentity,
+		validate: func(*Handler, caller, url.Values) *apiError { return nil },
+		run:      (*Handler).getCallerIdentity,
 	},
 }
 
@@ -48,7 +48,7 @@ func durationParam(p url.Values, def time.Duration) time.Duration {
 // ValidationError "<arn> is invalid"), the policy, MFA parameters and the
 // one hour limit of role chaining. The role's MaxSessionDuration is
 // checked by authorizeAssumeRole.
-func (s *Server) validateAssumeRole(c caller, p url.Values) *apiError {
+func (s *Handler) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := validate(p, assumeRoleRules); e != nil {
 		return e
 	}
@@ -70,7 +70,7 @@ func (s *Server) validateAssumeRole(c caller, p url.Values) *apiError {
 	return nil
 }
 
-func (s *Server) assumeRole(c caller, p url.Values, now time.Time) []node {
+func (s *Handler) assumeRole(c caller, p url.Values, now time.Time) []node {
 	id, _ := roleSession(p.Get("RoleArn"), p.Get("RoleSessionName"))
 	cred := s.issue(c, id, "AssumeRole", durationParam(p, time.Hour), false, now)
 	result := []node{
@@ -92,7 +92,7 @@ func (s *Server) assumeRole(c caller, p url.Values, now time.Time) []node {
 
 // validateGetSessionToken refuses temporary callers, then applies the
 // model constraints and checks the MFA parameters.
-func (s *Server) validateGetSessionToken(c caller, p url.Values) *apiError {
+func (s *Handler) validateGetSessionToken(c caller, p url.Values) *apiError {
 	if c.temp != nil {
 		return errAccessDenied(MsgSessionTokenWithSession)
 	}
@@ -102,13 +102,13 @@ func (s *Server) validateGetSessionToken(c caller, p url.Values) *apiError {
 	return checkMFA(p)
 }
 
-func (s *Server) getSessionToken(c caller, p url.Values, now time.Time) []node {
+func (s *Handler) getSessionToken(c caller, p url.Values, now time.Time) []node {
 	mfa := p.Get("SerialNumber") != "" && p.Get("TokenCode") != ""
 	cred := s.issue(c, c.identity, "GetSessionToken", durationParam(p, 12*time.Hour), mfa, now)
 	return []node{credentialsNode(cred, s.cfg.FractionalExpiration)}
 }
 
-func (s *Server) getCallerIdentity(c caller, _ url.Values, _ time.Time) []node {
+func (s *Handler) getCallerIdentity(c caller, _ url.Values, _ time.Time) []node {
 	return []node{
 		leaf("Arn", c.identity.ARN),
 		leaf("UserId", c.identity.UserID),
@@ -118,7 +118,7 @@ func (s *Server) getCallerIdentity(c caller, _ url.Values, _ time.Time) []node {
 
 // issue creates, remembers and returns temporary credentials acting as id,
 // valid for d from now; mfa records that MFA was presented.
-func (s *Server) issue(c caller, id Identity, action string, d time.Duration, mfa bool, now time.Time) Credentials {
+func (s *Handler) issue(c caller, id Identity, action string, d time.Duration, mfa bool, now time.Time) Credentials {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cred := newCredentials()

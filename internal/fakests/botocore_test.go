@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
@@ -67,7 +68,7 @@ func TestBotocoreCompatibility(t *testing.T) {
 		t.Skip("/usr/bin/python3 with botocore (Debian's python3-boto3) not available")
 	}
 	testenv.Isolate(t)
-	srv := Start(t, Config{Users: []User{alice}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 
 	home := os.Getenv("HOME")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -95,7 +96,7 @@ func TestBotocoreCompatibility(t *testing.T) {
 	want := map[string]string{
 		"arn":    "arn:aws:sts::210987654321:assumed-role/deploy/boto-session",
 		"caller": "arn:aws:sts::210987654321:assumed-role/deploy/boto-session",
-		"error":  "SignatureDoesNotMatch 403 " + MsgSignatureDoesNotMatch,
+		"error":  "SignatureDoesNotMatch 403 " + fakests.MsgSignatureDoesNotMatch,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("botocore outcomes mismatch (-want +got):\n%s", diff)

@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"net/http"
@@ -21,7 +21,7 @@ type FaultSettings struct {
 	Delay time.Duration
 }
 
-// Faults injects failures into the answers of the server it is given to
+// Faults injects failures into the answers of the handler it is given to
 // as Config.Faults, after signature verification. The zero value injects
 // nothing; its methods may be called concurrently, while serving.
 type Faults struct {

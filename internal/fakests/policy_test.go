@@ -1,4 +1,4 @@
-package ststest
+package fakests_test
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 const (
@@ -26,19 +29,19 @@ const (
 )
 
 var (
-	ci = User{
+	ci = fakests.User{
 		AccessKeyID: "AKIACIEXAMPLE0000001", SecretAccessKey: "ciSecretKey/EXAMPLE+abcdefghijklmnopqrstu",
 		ARN: "arn:aws:iam::123456789012:user/ci", MFASerial: ciMFA,
 	}
-	carol = User{
+	carol = fakests.User{
 		AccessKeyID: "AKIACAROLEXAMPLE0001", SecretAccessKey: "carolSecretKey/EXAMPLE+abcdefghijklmnopq",
 		ARN: "arn:aws:iam::123456789012:user/carol", MFASerial: carolMFA, MFACode: "246810", RequireMFA: true,
 	}
-	partner = User{
+	partner = fakests.User{
 		AccessKeyID: "AKIAPARTNEREXAMPLE01", SecretAccessKey: "partnerSecretKey/EXAMPLE+abcdefghijklmn",
 		ARN: "arn:aws:iam::210987654321:user/partner",
 	}
-	policyRoles = []Role{
+	policyRoles = []fakests.Role{
 		{ARN: deployRole, Trust: []string{ci.ARN}, MaxSessionDuration: 2 * time.Hour},
 		{ARN: auditRole, Trust: []string{deployRole}},
 		{ARN: adminRole, Trust: []string{ci.ARN, carol.ARN}, RequireMFA: true},
@@ -100,14 +103,9 @@ func sessionARN(role string) string {
 }
 
 func TestRolePolicy(t *testing.T) {
-	var authorized []string
-	srv := Start(t, Config{
-		Users: []User{ci, carol, partner},
+	srv := testenv.StartSTS(t, fakests.Config{
+		Users: []fakests.User{ci, carol, partner},
 		Roles: policyRoles,
-		Authorize: func(_ Identity, r *Request) *Response {
-			authorized = append(authorized, r.Action+" "+r.Params.Get("RoleArn"))
-			return nil
-		},
 	})
 	ctx := context.Background()
 	deploy, err := newClient(t, srv, userKeys(ci)).AssumeRole(ctx, assumeRoleInput(deployRole, "policy"))
@@ -124,9 +122,9 @@ func TestRolePolicy(t *testing.T) {
 	}
 	deployKeys, mfaKeys, noMFAKeys := credKeys(deploy.Credentials), credKeys(withMFA.Credentials), credKeys(withoutMFA.Credentials)
 	deploySession := sessionARN(deployRole)
-	serialInvalid := outcome{Err: apiErr{403, "AccessDenied", MsgMFASerialInvalid}}
-	codeInvalid := outcome{Err: apiErr{403, "AccessDenied", MsgMFACodeInvalid}}
-	tooLong := outcome{Err: apiErr{400, "ValidationError", MsgMaxSessionDuration}}
+	serialInvalid := outcome{Err: apiErr{403, "AccessDenied", fakests.MsgMFASerialInvalid}}
+	codeInvalid := outcome{Err: apiErr{403, "AccessDenied", fakests.MsgMFACodeInvalid}}
+	tooLong := outcome{Err: apiErr{400, "ValidationError", fakests.MsgMaxSessionDuration}}
 
 	tests := []struct {
 		name string
@@ -192,30 +190,30 @@ func TestRolePolicy(t *testing.T) {
 		}
 	})
 
-	t.Run("Authorize only sees allowed calls", func(t *testing.T) {
+	t.Run("only allowed calls issue credentials", func(t *testing.T) {
 		n := 0
-		for _, a := range authorized {
-			if a == "AssumeRole "+deployRole {
+		for _, c := range srv.IssuedCredentials() {
+			if c.Action == "AssumeRole" && c.Identity.RoleARN == deployRole {
 				n++
 			}
 		}
 		// The setup call, "trusted user", "role maximum duration".
 		if n != 3 {
-			t.Errorf("Authorize saw AssumeRole of deploy %d times, want 3; calls: %q", n, authorized)
+			t.Errorf("%d credentials issued for deploy, want 3", n)
 		}
 	})
 }
 
 func TestMFAWithoutRoles(t *testing.T) {
-	srv := Start(t, Config{Users: []User{alice, ci}})
+	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice, ci}})
 	tests := []struct {
 		name string
-		user User
+		user fakests.User
 		role string
 		want outcome
 	}{
 		{name: "user without device keeps any MFA", user: alice, role: roleA, want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/policy"}},
-		{name: "user with device is checked", user: ci, role: roleA, want: outcome{Err: apiErr{403, "AccessDenied", MsgMFASerialInvalid}}},
+		{name: "user with device is checked", user: ci, role: roleA, want: outcome{Err: apiErr{403, "AccessDenied", fakests.MsgMFASerialInvalid}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,42 +221,6 @@ func TestMFAWithoutRoles(t *testing.T) {
 			got.Err = sdkError(t, err)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("outcome mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestPolicyConfigErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		cfg     Config
-		wantErr string
-	}{
-		{name: "bad role ARN", cfg: Config{Roles: []Role{{ARN: "arn:aws:iam::123456789012:user/x"}}},
-			wantErr: `ststest: role ARN "arn:aws:iam::123456789012:user/x" is not arn:aws:iam::<12 digits>:role/<name>`},
-		{name: "duplicate role", cfg: Config{Roles: []Role{{ARN: deployRole}, {ARN: deployRole}}},
-			wantErr: `ststest: role "arn:aws:iam::123456789012:role/deploy" configured twice`},
-		{name: "bad trust", cfg: Config{Roles: []Role{{ARN: deployRole, Trust: []string{"ci"}}}},
-			wantErr: `ststest: role "arn:aws:iam::123456789012:role/deploy" trusts "ci", which is not a user, role or account root ARN or "*"`},
-		{name: "negative duration", cfg: Config{Roles: []Role{{ARN: deployRole, MaxSessionDuration: -time.Second}}},
-			wantErr: `ststest: role "arn:aws:iam::123456789012:role/deploy" has a negative MaxSessionDuration`},
-		{name: "bad MFA serial", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", MFASerial: "mfa/ci"}}},
-			wantErr: `ststest: MFA serial "mfa/ci" of user "arn:aws:iam::123456789012:user/AKIA1" is not arn:aws:iam::<12 digits>:mfa/<name>`},
-		{name: "bad MFA code", cfg: Config{Users: []User{{AccessKeyID: "AKIA1", SecretAccessKey: "s", MFACode: "12345"}}},
-			wantErr: `ststest: MFA code of user "arn:aws:iam::123456789012:user/AKIA1" is not six digits`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv, err := NewServer(tt.cfg)
-			if err == nil {
-				srv.Close()
-			}
-			got := ""
-			if err != nil {
-				got = err.Error()
-			}
-			if diff := cmp.Diff(tt.wantErr, got); diff != "" {
-				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package ststest
+package fakests
 
 import (
 	"net/url"
@@ -8,7 +8,7 @@ import (
 // authorizeAssumeRole runs after validation: it checks the MFA device and
 // code sent, then, when roles are configured, the role's trust, external
 // id and MFA requirement, and last the role's MaxSessionDuration.
-func (s *Server) authorizeAssumeRole(c caller, p url.Values) *apiError {
+func (s *Handler) authorizeAssumeRole(c caller, p url.Values) *apiError {
 	roleARN := p.Get("RoleArn")
 	limit := s.cfg.MaxSessionDuration
 	if u, hasUser := s.callerUser(c); s.checksMFA(u) {
@@ -37,7 +37,7 @@ func (s *Server) authorizeAssumeRole(c caller, p url.Values) *apiError {
 
 // authorizeGetSessionToken runs after validation: it checks the MFA device
 // and code sent and the user's MFA requirement.
-func (s *Server) authorizeGetSessionToken(c caller, p url.Values) *apiError {
+func (s *Handler) authorizeGetSessionToken(c caller, p url.Values) *apiError {
 	u, hasUser := s.callerUser(c)
 	if !s.checksMFA(u) {
 		return nil

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"ansible-sts/internal/fakests"
+)
+
+// server serves the fake STS at "/" and the admin API under adminPrefix
+// on a loopback listener.
+type server struct {
+	*fakests.Handler
+	// URL is http://HOST:PORT, or https://... with TLS.
+	URL string
+
+	http     *http.Server
+	served   chan struct{}
+	closing  sync.Once
+	closeErr error
+}
+
+// listen serves sts, and the admin API with faults, on addr, a loopback
+// address (see listenAddr), over TLS with cert unless it is nil.
+func listen(addr string, sts *fakests.Handler, faults *fakests.Faults, cert *tls.Certificate) (*server, error) {
+	hostPort, err := listenAddr(addr)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", hostPort)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	scheme := "http"
+	if cert != nil {
+		scheme = "https"
+	}
+	s := &server{Handler: sts, URL: scheme + "://" + ln.Addr().String(), served: make(chan struct{})}
+	s.http = sts.HTTPServer(routes(sts, localOnly(&admin{sts: sts, faults: faults})), cert)
+	go func() {
+		defer close(s.served)
+		if cert != nil {
+			_ = s.http.ServeTLS(ln, "", "")
+		} else {
+			_ = s.http.Serve(ln)
+		}
+	}()
+	return s, nil
+}
+
+// routes sends every path under adminPrefix to api and all others to sts,
+// as they are: STS answers, and records, whatever path a client uses.
+func routes(sts, api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, adminPrefix) {
+			api.ServeHTTP(w, r)
+			return
+		}
+		sts.ServeHTTP(w, r)
+	})
+}
+
+// Close stops the server: its connections first, so that the answers the
+// STS handler then releases cannot be sent, then the handler. It is safe
+// to call more than once.
+func (s *server) Close() error {
+	s.closing.Do(func() {
+		if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.closeErr = err
+		}
+		<-s.served
+		s.Handler.Close()
+	})
+	return s.closeErr
+}
+
+// errNotLoopback refuses a -listen address beyond loopback.
+var errNotLoopback = errors.New("not a loopback address; local-sts listens on loopback only")
+
+// listenAddr returns the host:port to listen on for addr, which must be a
+// loopback host:port; localhost means 127.0.0.1, whatever the resolver
+// says.
+func listenAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", err
+	}
+	if !isLoopback(host) {
+		return "", errNotLoopback
+	}
+	if strings.EqualFold(host, "localhost") {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// isLoopback reports whether hostport, or a bare host, names a loopback
+// address: localhost, 127.0.0.0/8 or ::1.
+func isLoopback(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
