@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
@@ -21,12 +21,12 @@ import (
 // AWS_CA_BUNDLE and ca_bundle on its own unless it is stopped. Verifying,
 // the same bundle fails the run.
 func TestUnverifiedReadsNoCABundle(t *testing.T) {
-	cert, _, err := ststest.SelfSignedCert()
+	cert, _, err := fakests.SelfSignedCert()
 	if err != nil {
 		t.Fatal(err)
 	}
-	users := []ststest.User{{AccessKeyID: "AKIDFILEDEFAULT", SecretAccessKey: "secretfiledefault"}, {AccessKeyID: "AKIDFILEDEV", SecretAccessKey: "secretfiledev"}}
-	srv := ststest.Start(t, ststest.Config{Users: users, TLSCert: &cert})
+	users := []fakests.User{{AccessKeyID: "AKIDFILEDEFAULT", SecretAccessKey: "secretfiledefault"}, {AccessKeyID: "AKIDFILEDEV", SecretAccessKey: "secretfiledev"}}
+	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,8 @@ package e2e
 import (
 	"testing"
 
-	"ansible-sts/internal/ststest"
+	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 )
 
 // TestUnverifiedIgnoresCABundle: with validate_certs false the module
@@ -13,11 +14,11 @@ import (
 // names a file that does not exist: the call over TLS to an endpoint with
 // a self-signed certificate succeeds. Verifying, the same run fails.
 func TestUnverifiedIgnoresCABundle(t *testing.T) {
-	cert, _, err := ststest.SelfSignedCert()
+	cert, _, err := fakests.SelfSignedCert()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := ststest.Start(t, ststest.Config{Users: users, TLSCert: &cert})
+	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
 	for _, module := range []string{"sts_assume_role", "sts_session_token"} {
 		for verify, wantCode := range map[bool]int{false: 0, true: 1} {
 			args := merge(ansibleKeys(module), map[string]any{"region": "us-east-1", "ec2_url": srv.URL, "validate_certs": verify})
