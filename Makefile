@@ -141,7 +141,7 @@ fuzz:
 
 ## load: 500 module processes, 50 at a time, against a loopback endpoint that throttles a share of calls
 load:
-	STS_LOAD=1 $(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
+	$(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
 
 ## bench: ours against the Python reference and the floor; writes docs/BENCHMARKS.md and docs/benchmarks.svg
 bench: build ensure-ansible

@@ -80,6 +80,9 @@ func acceptedNames(t *testing.T, module string) ([]string, []string) {
 // ansible-doc and checks that it documents exactly the names the binary
 // accepts.
 func TestAnsibleDoc(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: ansible-doc renders the generated documentation")
+	}
 	dir := t.TempDir()
 	home := testenv.NewHome(t)
 	runIn(t, repoRoot, makeEnv(home), "go", "run", "./tools/gendocs", "-out", dir)
