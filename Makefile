@@ -153,11 +153,13 @@ bench: build ensure-ansible
 	  else echo "make bench compares with the Python reference: install Debian's ansible and python3-boto3" >&2; exit 1; fi; }
 	$(GO) run ./tools/bench -bin $(BIN) -out docs
 
-## lint: gofmt, go vet, staticcheck
+## lint: gofmt, go vet, staticcheck (go vet and staticcheck also over the files tagged packaging)
 lint:
 	@out=$$(gofmt -s -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt -s would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags packaging ./internal/e2e
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags packaging ./internal/e2e
 
 clean:
 	rm -rf $(BIN) $(DIST)
