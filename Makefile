@@ -22,7 +22,7 @@ COLLECTION_PLATFORMS := linux/amd64:linux_x86_64 linux/arm64:linux_aarch64 \
 
 FUZZTIME    ?= 30s
 
-.PHONY: build demo ensure-ansible ensure-test-tools install dist collection test gotest fuzz load bench lint clean
+.PHONY: build demo ensure-ansible ensure-test-tools install dist collection test gotest test-packaging fuzz load bench lint clean
 
 ## build: static binaries of both modules (and local-sts) in $(BIN)/, with their ansible-doc files
 build:
@@ -83,31 +83,55 @@ ensure-ansible:
 	  fi; }
 
 ## ensure-test-tools: what the tests run besides Go, installed from Debian when missing (as
-## root on Debian), else named: ansible-core; the reference modules (ansible, python3-boto3);
-## sshd, sudo and paramiko for the collection's SSH tests; qemu-user-static for its aarch64 binary;
-## xz-utils to compress the collection's binaries
-TEST_PACKAGES := ansible-core ansible python3-boto3 openssh-server sudo python3-paramiko qemu-user-static xz-utils
+## root on Debian); else the missing packages are named and it fails. make test must also run as
+## root: the collection's SSH tests start sshd and create users
+QEMU_FOREIGN := qemu-$(if $(filter aarch64 arm64,$(shell uname -m)),x86_64,aarch64)-static
+# Each command the tests run, then each Python module of /usr/bin/python3 they import, with
+# the Debian package that has it: ansible-core; the reference modules (ansible, python3-boto3);
+# sshd, ssh, sudo and paramiko for the collection's SSH tests; qemu-user-static to run the
+# collection's other Linux binary; xz-utils to compress the collection's binaries.
+TEST_COMMANDS := ansible-playbook:ansible-core ansible-galaxy:ansible-core ansible-doc:ansible-core \
+  sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo useradd:passwd \
+  $(QEMU_FOREIGN):qemu-user-static xz:xz-utils
+TEST_PYTHON := boto3:python3-boto3 paramiko:python3-paramiko ansible_collections.community.aws:ansible
 ensure-test-tools:
-	@missing=; \
-	command -v ansible-playbook >/dev/null 2>&1 || missing=1; \
-	for c in /usr/sbin/sshd sudo qemu-aarch64-static xz; do command -v $$c >/dev/null 2>&1 || missing=1; done; \
-	/usr/bin/python3 -c 'import boto3, paramiko, ansible_collections.community.aws' 2>/dev/null || missing=1; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
-	    echo "installing $(TEST_PACKAGES) (Debian packages)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
-	  else \
-	    echo "the tests need Debian's $(TEST_PACKAGES), and root for sshd and test users" >&2; \
-	    exit 1; \
-	  fi; \
+	@missing() { \
+	  for n in $(TEST_COMMANDS); do command -v $${n%%:*} >/dev/null 2>&1 || echo $${n#*:}; done; \
+	  for n in $(TEST_PYTHON); do /usr/bin/python3 -c "import $${n%%:*}" >/dev/null 2>&1 || echo $${n#*:}; done; }; \
+	m=$$(missing | sort -u | paste -sd ' ' -); \
+	if [ -n "$$m" ] && [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
+	  echo "installing $$m (Debian packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$m >/dev/null; \
+	  m=$$(missing | sort -u | paste -sd ' ' -); \
+	fi; \
+	if [ -n "$$m" ]; then echo "the tests need Debian's $$m: as root, apt-get install $$m" >&2; exit 1; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "the collection's SSH tests start sshd and create users: run make test as root (go test ./... needs no root)" >&2; exit 1; \
 	fi
 
-## test: every test (unit, precedence matrix, end to end, playbooks and ad-hoc
-## calls through ansible-core, the collection over SSH), with the race detector
-test: ensure-test-tools gotest
+## test: every test: unit, precedence matrix, differential, end to end, playbooks and ad-hoc
+## calls through ansible-core (go test ./...), then test-packaging; with the race detector
+test: ensure-test-tools gotest test-packaging
 
 gotest:
 	$(GO) test -race -count=1 ./...
+
+## test-packaging: the tests tagged packaging: make install, make dist, make collection and
+## the collection over SSH. Builds those into a temporary folder first, then runs the tests
+## on it (STSGO_PACKAGING_DIR), this machine's binaries among them
+PACKAGING_VERSION := v9.9.9-test
+# Every test in the files tagged packaging.
+PACKAGING_TESTS = ^($(shell sed -n 's/^func \(Test[[:alnum:]_]*\).*/\1/p' $$(grep -l '^//go:build packaging' internal/e2e/*_test.go) | paste -sd '|' -))$$
+# make install runs with another HOME: Go's caches and settings stay where they are.
+GO_ENV_KEPT = $(foreach k,GOPATH GOCACHE GOMODCACHE GOENV,$(k)=$(shell $(GO) env $(k)))
+test-packaging: ensure-test-tools
+	@set -e; dir=$$(mktemp -d "$${TMPDIR:-/tmp}/stsgo-packaging.XXXXXX"); trap 'rm -rf "$$dir"' EXIT; \
+	echo "make dist, make collection and make install in $$dir"; \
+	$(MAKE) --no-print-directory dist DIST="$$dir/dist" VERSION=$(PACKAGING_VERSION) >/dev/null; \
+	$(MAKE) --no-print-directory collection DIST="$$dir/collection" >/dev/null; \
+	env HOME="$$dir/home" $(GO_ENV_KEPT) $(MAKE) --no-print-directory install BIN="$$dir/bin" >/dev/null; \
+	echo "$(GO) test -race -count=1 -tags packaging -run '$(PACKAGING_TESTS)' ./internal/e2e"; \
+	STSGO_PACKAGING_DIR="$$dir" $(GO) test -race -count=1 -tags packaging -run '$(PACKAGING_TESTS)' ./internal/e2e
 
 ## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in make test)
 fuzz:
@@ -119,7 +143,7 @@ fuzz:
 
 ## load: 500 module processes, 50 at a time, against a loopback endpoint that throttles a share of calls
 load:
-	STS_LOAD=1 $(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
+	$(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
 
 ## bench: ours against the Python reference and the floor; writes docs/BENCHMARKS.md and docs/benchmarks.svg
 bench: build ensure-ansible
@@ -131,11 +155,13 @@ bench: build ensure-ansible
 	  else echo "make bench compares with the Python reference: install Debian's ansible and python3-boto3" >&2; exit 1; fi; }
 	$(GO) run ./tools/bench -bin $(BIN) -out docs
 
-## lint: gofmt, go vet, staticcheck
+## lint: gofmt, go vet, staticcheck (go vet and staticcheck also over the files tagged packaging)
 lint:
 	@out=$$(gofmt -s -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt -s would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags packaging ./internal/e2e
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags packaging ./internal/e2e
 
 clean:
 	rm -rf $(BIN) $(DIST)

@@ -113,6 +113,9 @@ type outcome struct {
 }
 
 func TestDifferential(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every case through both implementations (about a minute)")
+	}
 	py := referencePython(t)
 	cases := loadCases(t)
 	var identical, different atomic.Int64

@@ -88,6 +88,9 @@ func withLocalSTS(t *testing.T, dir string, extraEnv []string, command ...string
 }
 
 func TestSmokePlaybook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the smoke playbook through ansible-core")
+	}
 	dir := ansibleDir(t)
 	out, code := withLocalSTS(t, dir, nil, "ansible-playbook", "-v", "-i", "localhost,", "smoke.yml")
 	if code != 0 || !strings.Contains(out, "failed=0") {

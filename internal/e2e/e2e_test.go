@@ -176,6 +176,9 @@ var cases = map[string]tcase{
 }
 
 func TestModules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the whole case matrix against golden results")
+	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			cfg := fakests.Config{Users: users, MaxSessionDuration: 12 * 3600 * 1e9}

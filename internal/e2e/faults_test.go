@@ -229,6 +229,9 @@ func TestNoAnswer(t *testing.T) {
 // with nothing read: 3 × 10 s plus the backoff (under 2 s, then under
 // 4 s), 30 to 36 s, the figure the README states.
 func TestNoAnswerDefaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out the default timeouts (30 to 36 s)")
+	}
 	t.Parallel()
 	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
 		if readRequest(c) == nil {

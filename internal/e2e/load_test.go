@@ -22,12 +22,12 @@ import (
 // against one STS server that throttles every loadThrottleEvery-th request
 // (each process at most once, so that its retry gets through), and
 // expects every one to succeed. It reports the wall time per process
-// (p50, p99, max) and in total. It is optional: STS_LOAD=1 runs it.
+// (p50, p99, max) and in total; -short skips it.
 //
-//	STS_LOAD=1 go test -run '^TestLoad$' -v ./internal/e2e
+//	go test -run '^TestLoad$' -v ./internal/e2e
 func TestLoad(t *testing.T) {
-	if os.Getenv("STS_LOAD") != "1" {
-		t.Skip("set STS_LOAD=1 to run the load test")
+	if testing.Short() {
+		t.Skip("-short: 500 module processes")
 	}
 	const (
 		loadProcesses     = 500

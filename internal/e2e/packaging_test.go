@@ -1,143 +1,115 @@
+//go:build packaging
+
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"sort"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"ansible-sts/internal/testenv"
 )
 
-// repoRoot is the repository, from this package's directory.
-var repoRoot, _ = filepath.Abs(filepath.Join("..", ".."))
+// The packaging tests check what make install, make dist and make
+// collection produce, and the collection over SSH (ssh_test.go). They run
+// with -tags packaging: make test-packaging (part of make test) builds
+// those into the folder it names in STSGO_PACKAGING_DIR, then runs them;
+// without that variable each test runs make itself, in its own folder.
 
-// runIn runs a command in dir with env and returns its combined output,
-// failing the test if it fails.
-func runIn(t *testing.T, dir string, env []string, name string, args ...string) string {
+// testVersion is the version make test-packaging stamps into make dist.
+const testVersion = "v9.9.9-test"
+
+// built returns the folder holding what a make target produced: "dist"
+// (make dist, version testVersion), "collection" (make collection) or
+// "home" (a home that make install installed into).
+func built(t *testing.T, what string) string {
 	t.Helper()
-	testenv.RequireTool(t, name)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Env = dir, env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out.String())
-	}
-	return out.String()
-}
-
-// makeEnv is the environment for make: the isolated home, and Go's caches
-// kept where they are so builds stay fast.
-func makeEnv(home testenv.Home) []string {
-	env := home.Environ()
-	for _, k := range []string{"GOPATH", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPROXY"} {
-		if v := goEnv(k); v != "" {
-			env = append(env, k+"="+v)
+	if dir := os.Getenv("STSGO_PACKAGING_DIR"); dir != "" {
+		out := filepath.Join(dir, what)
+		if _, err := os.Stat(out); err != nil {
+			t.Fatalf("STSGO_PACKAGING_DIR has no %s (make test-packaging builds it): %v", what, err)
 		}
+		return out
 	}
-	return env
-}
-
-func goEnv(k string) string {
-	out, err := exec.Command("go", "env", k).Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
-}
-
-var supportedRE = regexp.MustCompile(`Supported parameters include: ([^(]*) \(([^)]*)\)\.`)
-
-// acceptedNames asks a module binary which names it accepts, from its
-// unsupported-parameter message: options, then aliases.
-func acceptedNames(t *testing.T, module string) ([]string, []string) {
-	t.Helper()
-	// Required options are given: a missing one is reported before unknown ones.
-	args := map[string]any{"no_such_option": 1, "role_arn": "arn:aws:iam::123456789012:role/r", "role_session_name": "s"}
-	if module == "sts_session_token" {
-		args = map[string]any{"no_such_option": 1}
-	}
-	r := runModule(t, module, args, newHome(t).Environ())
-	m := supportedRE.FindStringSubmatch(r.Result["msg"].(string))
-	if m == nil {
-		t.Fatalf("no supported list in %q", r.Result["msg"])
-	}
-	return strings.Split(m[1], ", "), strings.Split(m[2], ", ")
-}
-
-// TestAnsibleDoc renders the generated sidecar documentation with
-// ansible-doc and checks that it documents exactly the names the binary
-// accepts.
-func TestAnsibleDoc(t *testing.T) {
 	dir := t.TempDir()
-	home := testenv.NewHome(t)
-	runIn(t, repoRoot, makeEnv(home), "go", "run", "./tools/gendocs", "-out", dir)
-	copyModules(t, dir)
-	env := home.Environ("ANSIBLE_NOCOLOR=1")
-	for _, m := range []string{"sts_assume_role", "sts_session_token"} {
-		t.Run(m, func(t *testing.T) {
-			text := runIn(t, dir, env, "ansible-doc", "-M", dir, m)
-			if !strings.Contains(text, strings.ToUpper(m)) || !strings.Contains(text, "OPTIONS (= is mandatory)") || !strings.Contains(text, "RETURN VALUES") {
-				t.Errorf("ansible-doc %s:\n%s", m, text)
-			}
-			if snippet := runIn(t, dir, env, "ansible-doc", "-M", dir, "-s", m); !strings.Contains(snippet, "  "+m+":") {
-				t.Errorf("ansible-doc -s %s:\n%s", m, snippet)
-			}
-			var doc map[string]struct {
-				Doc struct {
-					Options map[string]struct {
-						Aliases []string `json:"aliases"`
-					} `json:"options"`
-				} `json:"doc"`
-				Examples string         `json:"examples"`
-				Return   map[string]any `json:"return"`
-			}
-			if err := json.Unmarshal([]byte(runIn(t, dir, env, "ansible-doc", "-M", dir, "--json", m)), &doc); err != nil {
-				t.Fatal(err)
-			}
-			var options, aliases []string
-			for name, o := range doc[m].Doc.Options {
-				options = append(options, name)
-				aliases = append(aliases, o.Aliases...)
-			}
-			sort.Strings(options)
-			sort.Strings(aliases)
-			wantOptions, wantAliases := acceptedNames(t, m)
-			if diff := cmp.Diff(wantOptions, options); diff != "" {
-				t.Errorf("documented options (-accepted +documented):\n%s", diff)
-			}
-			if diff := cmp.Diff(wantAliases, aliases); diff != "" {
-				t.Errorf("documented aliases (-accepted +documented):\n%s", diff)
-			}
-			if doc[m].Examples == "" || doc[m].Return["sts_creds"] == nil {
-				t.Errorf("examples or RETURN missing")
-			}
-		})
+	out := filepath.Join(dir, what)
+	switch what {
+	case "dist":
+		runIn(t, repoRoot, makeEnv(testenv.NewHome(t)), "make", "dist", "DIST="+out, "VERSION="+testVersion)
+	case "collection":
+		runIn(t, repoRoot, makeEnv(testenv.NewHome(t)), "make", "collection", "DIST="+out)
+	case "home":
+		runIn(t, repoRoot, makeEnv(homeAt(out)), "make", "install", "BIN="+filepath.Join(dir, "bin"))
+	default:
+		t.Fatalf("nothing builds %q", what)
 	}
+	return out
+}
+
+// homeAt is the home in dir, with its AWS and boto files.
+func homeAt(dir string) testenv.Home {
+	return testenv.Home{
+		Dir:         dir,
+		Config:      filepath.Join(dir, ".aws", "config"),
+		Credentials: filepath.Join(dir, ".aws", "credentials"),
+		Boto:        filepath.Join(dir, ".boto"),
+	}
+}
+
+// collectionTarball is the tarball make collection built.
+func collectionTarball(t *testing.T) string {
+	t.Helper()
+	testenv.RequireTool(t, "ansible-galaxy")
+	tarballs, _ := filepath.Glob(filepath.Join(built(t, "collection"), "stsgo-aws-*.tar.gz"))
+	if len(tarballs) != 1 {
+		t.Fatalf("collection tarballs: %v, want one", tarballs)
+	}
+	return tarballs[0]
+}
+
+// platforms names each GOOS/GOARCH as make dist and make collection name
+// its binaries (ansible_system and ansible_architecture, lower case).
+var platforms = map[string]string{
+	"linux/amd64": "linux_x86_64", "linux/arm64": "linux_aarch64",
+	"darwin/amd64": "darwin_x86_64", "darwin/arm64": "darwin_arm64",
+	"freebsd/amd64": "freebsd_amd64",
+}
+
+// hostPlatform is this machine's name in platforms, for the tests that
+// run its binary.
+func hostPlatform(t *testing.T) string {
+	t.Helper()
+	p := runtime.GOOS + "/" + runtime.GOARCH
+	name, ok := platforms[p]
+	if !ok {
+		unsupported(t, "no binary is built for this machine (%s)", p)
+	}
+	return name
+}
+
+// unsupported stops a test that cannot run on this machine: in CI
+// (CI=true) it fails, elsewhere it is skipped with the reason.
+func unsupported(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // TestInstall installs with make install into a home and runs a playbook
 // that finds the modules by their short names with no configuration.
 func TestInstall(t *testing.T) {
-	home := testenv.NewHome(t)
-	bin := t.TempDir()
-	out := runIn(t, repoRoot, makeEnv(home), "make", "install", "BIN="+bin)
+	home := homeAt(built(t, "home"))
 	installed := filepath.Join(home.Dir, ".ansible", "plugins", "modules")
 	for _, f := range []string{"sts_assume_role", "sts_assume_role.yml", "sts_session_token", "sts_session_token.yml"} {
 		if _, err := os.Stat(filepath.Join(installed, f)); err != nil {
-			t.Fatalf("make install: %v\n%s", err, out)
+			t.Fatalf("make install did not install %s in the home's default folder: %v", f, err)
 		}
 	}
 	dir := t.TempDir()
@@ -157,7 +129,7 @@ func TestInstall(t *testing.T) {
 // and checks what ansible-doc and Galaxy see.
 func TestCollection(t *testing.T) {
 	home := testenv.NewHome(t)
-	tarball := buildCollection(t)
+	tarball := collectionTarball(t)
 	// Galaxy refuses uploads over 20 MB.
 	if fi, err := os.Stat(tarball); err != nil || fi.Size() >= 20_000_000 {
 		t.Errorf("collection tarball: %v, size %d bytes, want under 20 MB", err, fi.Size())
@@ -208,12 +180,11 @@ func TestCollection(t *testing.T) {
 	}
 }
 
-// TestDist cross-builds every platform and checks the names, the
-// checksums and the stamped version.
+// TestDist checks what make dist cross-built for every platform: the
+// names, the checksums, and the version stamped into this machine's build.
 func TestDist(t *testing.T) {
 	home := testenv.NewHome(t)
-	dist := t.TempDir()
-	runIn(t, repoRoot, makeEnv(home), "make", "dist", "DIST="+dist, "VERSION=v9.9.9-test")
+	dist := built(t, "dist")
 	var names []string
 	entries, _ := os.ReadDir(dist)
 	for _, e := range entries {
@@ -227,7 +198,11 @@ func TestDist(t *testing.T) {
 		t.Errorf("dist files (-want +got):\n%s", diff)
 	}
 	runIn(t, dist, home.Environ(), "sha256sum", "--check", "--quiet", "SHA256SUMS")
-	if v := runIn(t, dist, home.Environ(), filepath.Join(dist, "sts_assume_role_linux_x86_64"), "--version"); v != "sts_assume_role v9.9.9-test\n" {
-		t.Errorf("--version printed %q", v)
+	host := "sts_assume_role_" + hostPlatform(t)
+	if !slices.Contains(want, host) {
+		unsupported(t, "make dist builds no %s for this machine", host)
+	}
+	if v := runIn(t, dist, home.Environ(), filepath.Join(dist, host), "--version"); v != "sts_assume_role "+testVersion+"\n" {
+		t.Errorf("%s --version printed %q", host, v)
 	}
 }

@@ -104,6 +104,9 @@ func liveInGroup(t *testing.T, pgid int) []string {
 // killed, with its process group, before the module's deadline, and the
 // module answers by then, directly or through a role_arn profile.
 func TestCredentialProcessHangs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out hanging credential processes")
+	}
 	const hang = "sh -c 'echo $$ > $DIR/pid; sleep 600 & sleep 600'"
 	tests := map[string]struct {
 		config string
@@ -222,6 +225,9 @@ func TestCredentialProcessSucceeds(t *testing.T) {
 // stdout and stderr to close, so a leftover process holding them would
 // hold the task; a hanging credential_process must not.
 func TestCredentialProcessUnderAnsible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out a hanging credential process under ansible-core")
+	}
 	dir := t.TempDir()
 	config := filepath.Join(dir, "config")
 	pidFile := filepath.Join(dir, "pid")

@@ -1,3 +1,5 @@
+//go:build packaging
+
 package e2e
 
 import (
@@ -11,8 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,45 +27,10 @@ import (
 // managed host), asserting what crossed the connection and what landed on
 // the hosts.
 
-var (
-	collectionOnce    sync.Once
-	collectionTarball string
-	collectionErr     error
-)
-
-// buildCollection builds the collection tarball once for the package.
-func buildCollection(t *testing.T) string {
-	t.Helper()
-	testenv.RequireTool(t, "ansible-galaxy")
-	collectionOnce.Do(func() {
-		dist, err := os.MkdirTemp("", "stsgo-dist-")
-		if err != nil {
-			collectionErr = err
-			return
-		}
-		cmd := exec.Command("make", "collection", "DIST="+dist)
-		cmd.Dir, cmd.Env = repoRoot, makeEnv(testenv.NewHome(t))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			collectionErr = fmt.Errorf("make collection: %v\n%s", err, out)
-			return
-		}
-		tarballs, _ := filepath.Glob(filepath.Join(dist, "stsgo-aws-*.tar.gz"))
-		if len(tarballs) != 1 {
-			collectionErr = fmt.Errorf("collection tarballs: %v", tarballs)
-			return
-		}
-		collectionTarball = tarballs[0]
-	})
-	if collectionErr != nil {
-		t.Fatal(collectionErr)
-	}
-	return collectionTarball
-}
-
 // installCollection installs the tarball into a new collections path.
 func installCollection(t *testing.T) (collections string) {
 	t.Helper()
-	tarball := buildCollection(t)
+	tarball := collectionTarball(t)
 	collections = t.TempDir()
 	home := testenv.NewHome(t)
 	runIn(t, t.TempDir(), home.Environ(), "ansible-galaxy", "collection", "install", "-p", collections, tarball)
@@ -264,8 +231,12 @@ func scanForSecret(ctx context.Context, users []testenv.SSHUser, secret string) 
 }
 
 func TestCollectionSSH(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
+	}
 	f := newFleet(t, 3)
-	sum := f.binarySum(t, "linux_x86_64")
+	host := hostPlatform(t)
+	sum := f.binarySum(t, host)
 
 	t.Run("the binary crosses once per host, the arguments never land", func(t *testing.T) {
 		ctx, stop := context.WithCancel(context.Background())
@@ -283,7 +254,7 @@ func TestCollectionSSH(t *testing.T) {
 			}
 			ids[u.Name] = fileID(t, cached(u, sum))
 		}
-		if n := strings.Count(first, "stsgo-aws: sending the linux_x86_64 binary"); n != len(f.users) || n != strings.Count(first, "bytes, xz) into") {
+		if n := strings.Count(first, "stsgo-aws: sending the "+host+" binary"); n != len(f.users) || n != strings.Count(first, "bytes, xz) into") {
 			t.Errorf("first play: want the compressed binary sent to each of %d hosts once, the host having xz:\n%s", len(f.users), first)
 		}
 		if got := uploads(first); len(got) != 0 {
@@ -364,7 +335,7 @@ func TestCollectionSSH(t *testing.T) {
 					t.Errorf("log lacks %q:\n%s", tc.want, out)
 				}
 				if strings.Contains(name, "paramiko") || name == "async" {
-					if !regexp.MustCompile(`Using module file /\S+/stsgo-aws_linux_x86_64_` + sum + "\n").MatchString(out) {
+					if !regexp.MustCompile(`Using module file /\S+/stsgo-aws_` + host + `_` + sum + "\n").MatchString(out) {
 						t.Errorf("the host's binary was not used:\n%s", out)
 					}
 				}
@@ -388,6 +359,10 @@ func TestCollectionSSH(t *testing.T) {
 // that it gets that platform's binary, run for real under qemu-user-static,
 // or a clear failure when the collection has none.
 func TestCollectionSSHPlatforms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
+	}
+	other := foreignLinux(t)
 	f := newFleet(t, 1)
 	u := f.users[0]
 	fakeUname := func(t *testing.T, text string) string {
@@ -401,15 +376,15 @@ func TestCollectionSSHPlatforms(t *testing.T) {
 		return fmt.Sprintf(`{"task_env": {"PATH": "%s:/usr/bin:/bin"}}`, bin)
 	}
 
-	t.Run("Linux aarch64 gets the aarch64 binary", func(t *testing.T) {
-		registerQemuAarch64(t)
-		sum := f.binarySum(t, "linux_aarch64")
-		out := f.play(t, 0, "-e", fakeUname(t, "Linux aarch64"), "one.yml")
-		if !strings.Contains(out, "stsgo-aws: cache absent (linux_aarch64)") {
-			t.Errorf("the aarch64 binary was not chosen:\n%s", out)
+	t.Run(other.uname+" gets the "+other.platform+" binary", func(t *testing.T) {
+		registerQemu(t, other)
+		sum := f.binarySum(t, other.platform)
+		out := f.play(t, 0, "-e", fakeUname(t, other.uname), "one.yml")
+		if !strings.Contains(out, "stsgo-aws: cache absent ("+other.platform+")") {
+			t.Errorf("the %s binary was not chosen:\n%s", other.platform, out)
 		}
 		if got := sumOf(t, cached(u, sum)); got != sum {
-			t.Errorf("cached aarch64 binary: SHA-256 %s, want %s", got, sum)
+			t.Errorf("cached %s binary: SHA-256 %s, want %s", other.platform, got, sum)
 		}
 	})
 
@@ -428,9 +403,9 @@ func TestCollectionSSHPlatforms(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		sum := f.binarySum(t, "linux_x86_64")
+		sum := f.binarySum(t, hostPlatform(t))
 		out := f.play(t, 0, "-e", fmt.Sprintf(`{"task_env": {"PATH": "%s"}}`, bin), "one.yml")
-		if !regexp.MustCompile(`stsgo-aws: sending the linux_x86_64 binary \([0-9]+ bytes\) into`).MatchString(out) {
+		if !regexp.MustCompile(`stsgo-aws: sending the ` + hostPlatform(t) + ` binary \([0-9]+ bytes\) into`).MatchString(out) {
 			t.Errorf("the binary was not sent uncompressed:\n%s", out)
 		}
 		if got := sumOf(t, cached(u, sum)); got != sum {
@@ -447,24 +422,48 @@ func TestCollectionSSHPlatforms(t *testing.T) {
 	})
 }
 
-// registerQemuAarch64 makes the kernel run aarch64 ELF binaries under
-// qemu-aarch64-static, unless it already does, and undoes it at the end.
-func registerQemuAarch64(t *testing.T) {
+// foreign is a Linux platform other than the host's that the collection
+// has a binary for, and what runs that binary here.
+type foreign struct {
+	uname    string // what uname -sm prints there
+	platform string // the collection's name for it
+	arch     string // qemu's name for it
+	machine  string // its ELF e_machine, as a binfmt_misc magic
+}
+
+// foreignLinux is the other Linux architecture of the collection: aarch64
+// on an x86_64 host, x86_64 on an aarch64 one.
+func foreignLinux(t *testing.T) foreign {
 	t.Helper()
-	qemu := testenv.RequireTool(t, "qemu-aarch64-static")
+	switch p := runtime.GOOS + "/" + runtime.GOARCH; p {
+	case "linux/amd64":
+		return foreign{"Linux aarch64", "linux_aarch64", "aarch64", `\xb7\x00`}
+	case "linux/arm64":
+		return foreign{"Linux x86_64", "linux_x86_64", "x86_64", `\x3e\x00`}
+	default:
+		unsupported(t, "the collection's SSH tests run on Linux x86_64 or aarch64, not %s", p)
+		return foreign{}
+	}
+}
+
+// registerQemu makes the kernel run the foreign platform's ELF binaries
+// under qemu-user-static, unless it already does, and undoes it at the end.
+func registerQemu(t *testing.T, f foreign) {
+	t.Helper()
+	qemu := testenv.RequireTool(t, "qemu-"+f.arch+"-static")
 	const dir = "/proc/sys/fs/binfmt_misc"
-	if _, err := os.Stat(filepath.Join(dir, "qemu-aarch64")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "qemu-"+f.arch)); err == nil {
 		return
 	}
 	if _, err := os.Stat(filepath.Join(dir, "register")); err != nil {
 		if err := exec.Command("mount", "-t", "binfmt_misc", "binfmt_misc", dir).Run(); err != nil {
-			t.Fatalf("binfmt_misc is not available to run aarch64 binaries: %v", err)
+			t.Fatalf("binfmt_misc is not available to run %s binaries: %v", f.arch, err)
 		}
 	}
-	name := fmt.Sprintf("stsgo-test-aarch64-%d", os.Getpid())
-	rule := ":" + name + `:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:` + qemu + ":F"
+	name := fmt.Sprintf("stsgo-test-%s-%d", f.arch, os.Getpid())
+	rule := ":" + name + `:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00` + f.machine + `:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:` + qemu + ":F"
 	if err := os.WriteFile(filepath.Join(dir, "register"), []byte(rule), 0o200); err != nil {
-		t.Fatalf("register qemu-aarch64-static with binfmt_misc: %v", err)
+		t.Fatalf("register %s with binfmt_misc: %v", qemu, err)
 	}
 	t.Cleanup(func() { os.WriteFile(filepath.Join(dir, name), []byte("-1"), 0o200) })
 }
@@ -472,6 +471,9 @@ func registerQemuAarch64(t *testing.T) {
 // TestCollectionSSHBecome logs in as one user and becomes another with
 // sudo: the binary runs as the become user, from a cache in its home.
 func TestCollectionSSHBecome(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
+	}
 	testenv.RequireTool(t, "sudo")
 	f := newFleet(t, 1)
 	login, target := f.users[0], f.sshd.AddUser(t, "stsgob")
@@ -481,7 +483,7 @@ func TestCollectionSSHBecome(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Remove(sudoers) })
-	sum := f.binarySum(t, "linux_x86_64")
+	sum := f.binarySum(t, hostPlatform(t))
 	for _, round := range []string{"cold", "warm"} {
 		var out string
 		sent := f.traffic(func() { out = f.play(t, 0, "-e", "become_to="+target.Name, "become.yml") })
@@ -525,7 +527,7 @@ func TestCollectionSSHBecome(t *testing.T) {
 		if !strings.Contains(out, "stsgo-aws: become with su cannot pass standard input; using ansible-core's binary module path") {
 			t.Errorf("su did not take the fallback:\n%s", out)
 		}
-		if !regexp.MustCompile(`Using module file /\S+/stsgo-aws_linux_x86_64_` + sum + "\n").MatchString(out) {
+		if !regexp.MustCompile(`Using module file /\S+/stsgo-aws_` + hostPlatform(t) + `_` + sum + "\n").MatchString(out) {
 			t.Errorf("the host's binary was not used:\n%s", out)
 		}
 		if !regexp.MustCompile(`su +-s /bin/sh -c|su +`+target.Name).MatchString(out) || strings.Contains(out, password) {
