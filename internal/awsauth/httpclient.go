@@ -1,10 +1,12 @@
 package awsauth
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -74,6 +76,30 @@ func newHTTPClient(c ClientSettings, verify bool, roots *x509.CertPool) (*awshtt
 			}
 			tr.TLSClientConfig.InsecureSkipVerify = !verify
 		}, trustOnly(roots)), nil
+}
+
+// wholeBody is the HTTP client that sends each request from its own
+// in-memory copy of the body. The SDK closes the body it built as soon as
+// the answer's headers arrive, while Go's transport may still be finishing
+// the request (its last read of the body, to see the end); the transport
+// then tears the connection down and cuts the answer's body short, which
+// the retryer takes for a broken connection and sends the request again.
+// A copy that only the transport holds is not closed under it.
+type wholeBody struct{ *awshttp.BuildableClient }
+
+func (c wholeBody) Do(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return c.BuildableClient.Do(req)
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	sent := req.Clone(req.Context())
+	sent.ContentLength = int64(len(body))
+	sent.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	sent.Body, _ = sent.GetBody()
+	return c.BuildableClient.Do(sent)
 }
 
 // trustOnly makes a transport trust roots instead of the system's; nil

@@ -324,7 +324,7 @@ func (l *loader) direct() error {
 		l.cfg = aws.Config{
 			Region:      l.s.Region.Value,
 			Credentials: l.creds,
-			HTTPClient:  l.hc,
+			HTTPClient:  wholeBody{l.hc},
 			Retryer:     retryer(l.s.Client),
 		}
 		return nil
@@ -433,7 +433,7 @@ func (l *loader) loadSDK() error {
 		return fmt.Errorf("cannot load the AWS configuration: %w", err)
 	}
 	swap.apply(&cfg)
-	cfg.HTTPClient = l.hc
+	cfg.HTTPClient = wholeBody{l.hc}
 	l.cfg = cfg
 	return nil
 }
