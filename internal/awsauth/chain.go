@@ -61,18 +61,20 @@ const (
 // the boto config file slotted in where botocore has it (see load.go).
 // AWS_SESSION_TOKEN comes before AWS_SECURITY_TOKEN as in amazon.aws 5 and
 // botocore (Ansible 2.9 had them the other way round).
+//
+// Each chain begins with its option's value, which the options' table
+// puts in Connection's field (options.go).
 type chain struct {
-	option string   // the option's canonical name
-	env    []string // environment variables, in order
+	env []string // environment variables, in order
 }
 
 var (
-	accessKeyChain = chain{"aws_access_key", accessKeyEnv}
-	secretKeyChain = chain{"aws_secret_key", secretKeyEnv}
-	tokenChain     = chain{"security_token", tokenEnv}
-	regionChain    = chain{"region", regionEnv}
-	endpointChain  = chain{"ec2_url", concat(ansibleURLEnv, sdkEndpointEnv)}
-	profileChain   = chain{"profile", profileEnv}
+	accessKeyChain = chain{accessKeyEnv}
+	secretKeyChain = chain{secretKeyEnv}
+	tokenChain     = chain{tokenEnv}
+	regionChain    = chain{regionEnv}
+	endpointChain  = chain{concat(ansibleURLEnv, sdkEndpointEnv)}
+	profileChain   = chain{profileEnv}
 )
 
 // Value is a resolved setting and where it came from, e.g.

@@ -32,7 +32,7 @@ var (
 
 // InputSecrets returns the secrets a run holds before anything is resolved: the
 // secret variables of the environment, and the userinfo passwords of the
-// endpoint and proxy URLs, from the options (ec2_url and its aliases,
+// endpoint and proxy URLs, from the options (Connection.URLs,
 // aws_config.proxies) and from the environment. The module masks them from
 // the moment its arguments are read, so that even an argument failure,
 // whose invocation shows ec2_url as AWS_URL set it, does not show them.
@@ -44,13 +44,12 @@ func InputSecrets(args *moduleargs.Args) []string {
 	for _, k := range urlEnv {
 		out = append(out, urlPasswords(os.Getenv(k))...)
 	}
-	for _, name := range endpointOptions() {
-		if s, ok := args.Str(name); ok {
-			out = append(out, urlPasswords(s)...)
-		}
+	c := ConnectionOptions(args)
+	for _, s := range c.URLs {
+		out = append(out, urlPasswords(s)...)
 	}
-	if cfg := args.Dict("aws_config"); cfg != nil {
-		if v, _ := cfg.Get("proxies"); v != nil {
+	if c.AWSConfig != nil {
+		if v, _ := c.AWSConfig.Get("proxies"); v != nil {
 			if p, ok := v.(*moduleargs.Object); ok {
 				for _, scheme := range p.Keys() {
 					u, _ := p.Get(scheme)
@@ -60,17 +59,6 @@ func InputSecrets(args *moduleargs.Args) []string {
 		}
 	}
 	return nonEmpty(out)
-}
-
-// endpointOptions are ec2_url and its aliases: an alias that lost to
-// another still shows in the invocation.
-func endpointOptions() []string {
-	for _, o := range Options {
-		if o.Name == endpointChain.option {
-			return append([]string{o.Name}, o.Aliases...)
-		}
-	}
-	return nil
 }
 
 // secrets returns the secrets the steps found (see Settings.Secrets), from

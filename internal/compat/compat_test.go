@@ -27,6 +27,7 @@ import (
 
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/golden"
+	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
 )
 
@@ -260,14 +261,20 @@ func canonical(v any) any {
 	return r
 }
 
-// optionGroups maps every accepted name to one name per option.
-var optionGroups = map[string]string{
-	"aws_access_key": "access_key", "aws_access_key_id": "access_key", "ec2_access_key": "access_key",
-	"aws_secret_key": "secret_key", "aws_secret_access_key": "secret_key", "ec2_secret_key": "secret_key",
-	"security_token": "session_token", "aws_session_token": "session_token", "access_token": "session_token", "aws_security_token": "session_token",
-	"ec2_url": "endpoint_url", "aws_endpoint_url": "endpoint_url", "s3_url": "endpoint_url",
-	"aws_region": "region", "ec2_region": "region", "aws_profile": "profile",
-}
+// optionGroups maps every name of an option with aliases, from the
+// modules' tables, to one name, so that both implementations show one
+// name per option: its first alias, which for the keys and the token is
+// the name the collections use (access_key, secret_key, session_token)
+// and golden.Normalise recognises.
+var optionGroups = func() map[string]string {
+	m := map[string]string{}
+	for name, aliases := range modules.Aliases() {
+		for _, n := range append([]string{name}, aliases...) {
+			m[n] = aliases[0]
+		}
+	}
+	return m
+}()
 
 func canonicalArgs(args map[string]any) map[string]any {
 	out := map[string]any{}

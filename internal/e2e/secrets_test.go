@@ -13,32 +13,26 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/boundedfile"
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modulefuzz"
 )
 
-// secretEnv are the environment variables that hold secrets the modules
-// read, or the SDK sends for them.
-var secretEnv = []string{
-	"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY",
-	"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "EC2_SECURITY_TOKEN",
-	"AWS_CONTAINER_AUTHORIZATION_TOKEN",
-}
+// The environment variables that hold secrets the modules read or the SDK
+// sends for them (secretEnv), those holding a URL whose userinfo password
+// is a secret (urlEnv) and those naming a file whose contents are a secret
+// token (tokenFileEnv): awsauth's lists.
+var (
+	authEnv      = awsauth.Environment()
+	secretEnv    = authEnv.Secret
+	urlEnv       = authEnv.URL
+	tokenFileEnv = authEnv.TokenFile
+)
 
-// urlEnv are the environment variables holding a URL whose userinfo
-// password is a secret.
-var urlEnv = []string{
-	"AWS_URL", "EC2_URL", "S3_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
-	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-}
-
-// tokenFileEnv are the environment variables naming a file whose contents
-// are a secret token.
-var tokenFileEnv = []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE"}
-
-// urlOptions are the options holding a URL with a possible password.
-var urlOptions = []string{"ec2_url", "endpoint_url", "aws_endpoint_url", "s3_url"}
+// urlOptions are the options holding a URL with a possible password, from
+// the connection options' table.
+var urlOptions = awsauth.URLOptions()
 
 // assertNoSecretLeak fails if an input secret shows in a run's output: the
 // strings given to a no_log option or alias (modulefuzz.SecretOptions, in

@@ -168,7 +168,7 @@ func within(ctx context.Context, d time.Duration, call func() (result.Result, er
 // withActions adds resource_actions when debug_botocore_endpoint_logs is
 // on: the operation when a request was sent, else an empty list.
 func (inv *invocation) withActions(r result.Result, called bool) result.Result {
-	if inv.args.Bool("debug_botocore_endpoint_logs") {
+	if awsauth.ConnectionOptions(inv.args).DebugLogs {
 		actions := []string{}
 		if called {
 			actions = append(actions, "sts:"+inv.Action)

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/modules"
 )
 
 // The seeds are in testdata/fuzz/FuzzDecode and testdata/fuzz/FuzzParse;
@@ -85,15 +85,7 @@ func checkDecoded(t testing.TB, v any) {
 
 // fuzzSpec is the spec of sts_assume_role: the AWS options, then the
 // module's own.
-var fuzzSpec = append(append(moduleargs.Spec{}, awsauth.Options...),
-	moduleargs.Option{Name: "role_arn", Required: true},
-	moduleargs.Option{Name: "role_session_name", Required: true},
-	moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int},
-	moduleargs.Option{Name: "external_id"},
-	moduleargs.Option{Name: "policy"},
-	moduleargs.Option{Name: "mfa_serial_number"},
-	moduleargs.Option{Name: "mfa_token", NoLog: true},
-)
+var fuzzSpec = modules.AssumeRole.Spec()
 
 // fuzzEnv is the environment the fallbacks see.
 var fuzzEnv = map[string]string{"AWS_REGION": "eu-west-1", "EC2_URL": "http://127.0.0.1:1"}

@@ -42,16 +42,14 @@ import (
 
 	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
 )
 
-// SecretOptions are the no_log options of both modules and their aliases:
-// a string given to one of them must never show in the output.
-var SecretOptions = []string{
-	"aws_secret_key", "secret_key", "aws_secret_access_key", "ec2_secret_key",
-	"security_token", "session_token", "aws_session_token", "access_token", "aws_security_token",
-	"mfa_token",
-}
+// SecretOptions are the no_log options of both modules and their aliases,
+// from the modules' tables: a string given to one of them must never show
+// in the output.
+var SecretOptions = modules.SecretOptions()
 
 // MinSecretLen is the shortest secret looked for in the output; shorter
 // ones are masked too, but also match text that merely resembles them.

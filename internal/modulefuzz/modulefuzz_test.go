@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/modules"
 )
 
 // recorder counts the errors a check reports instead of failing the test.
@@ -202,25 +200,5 @@ func TestCheckOtherSecrets(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
 			}
 		})
-	}
-}
-
-// TestSecretOptions keeps SecretOptions what it says: every name, aliases
-// included, of every no_log option of both modules.
-func TestSecretOptions(t *testing.T) {
-	var want []string
-	for _, m := range modules.All {
-		for _, o := range m.Spec() {
-			if o.NoLog {
-				want = append(want, o.Name)
-				want = append(want, o.Aliases...)
-			}
-		}
-	}
-	slices.Sort(want)
-	got := slices.Clone(SecretOptions)
-	slices.Sort(got)
-	if diff := cmp.Diff(slices.Compact(want), got); diff != "" {
-		t.Errorf("SecretOptions (-no_log names of the modules +listed):\n%s", diff)
 	}
 }

@@ -11,27 +11,29 @@ import (
 	"ansible-sts/internal/stscall"
 )
 
+// sessionTokenOptions are sts_session_token's own options.
+var sessionTokenOptions = table{
+	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to 129600 (36 hours) for IAM users, 3600 for the root user; STS defaults to 43200."},
+		Param: "DurationSeconds", Min: 900, Order: 1},
+	{Option: moduleargs.Option{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."},
+		Param: "SerialNumber", Min: 9, Order: 2},
+	{Option: moduleargs.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the user's policy requires MFA."},
+		Param: "TokenCode", Min: 6, Order: 3},
+}
+
+var sessionTokenParams = sessionTokenOptions.params()
+
 // SessionToken is the sts_session_token module.
 var SessionToken = module.Module{
-	Name:   "sts_session_token",
-	Action: "GetSessionToken",
-	Options: moduleargs.Spec{
-		{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to 129600 (36 hours) for IAM users, 3600 for the root user; STS defaults to 43200."},
-		{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."},
-		{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the user's policy requires MFA."},
-	},
-	Params: []stscall.Param{
-		{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Int: true},
-		{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9},
-		{Name: "TokenCode", Option: "mfa_token", Min: 6},
-	},
-	Doc: sessionTokenDoc,
+	Name:    "sts_session_token",
+	Action:  "GetSessionToken",
+	Options: sessionTokenOptions.spec(),
+	Params:  sessionTokenParams,
+	Doc:     sessionTokenDoc,
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
-		out, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{
-			DurationSeconds: stscall.Int32(args, "duration_seconds"),
-			SerialNumber:    stscall.String(args, "mfa_serial_number"),
-			TokenCode:       stscall.String(args, "mfa_token"),
-		})
+		in := &sts.GetSessionTokenInput{}
+		stscall.Fill(in, args, sessionTokenParams)
+		out, err := c.GetSessionToken(ctx, in)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -86,9 +87,26 @@ func intValue(v any) (int64, string) {
 	return 0, moduleargs.PyStr(v)
 }
 
-// Int32 returns an int option as the SDK wants it, nil when unset. Call it
-// only after Check.
-func Int32(args *moduleargs.Args, option string) *int32 {
+// Fill sets the members of in, a pointer to the SDK's input of the
+// operation (such as *sts.AssumeRoleInput), that params name, each from its
+// option: the field named after the STS member, a *int32 for an int option
+// and a *string otherwise, left nil when the option is unset (an empty
+// string is sent, as botocore sends it). Call it only after Check. A
+// parameter naming no such field panics: the modules' tests fill every one.
+func Fill(in any, args *moduleargs.Args, params []Param) {
+	v := reflect.ValueOf(in).Elem()
+	for _, p := range params {
+		f := v.FieldByName(p.Name)
+		if p.Int {
+			f.Set(reflect.ValueOf(int32Value(args, p.Option)))
+		} else {
+			f.Set(reflect.ValueOf(stringValue(args, p.Option)))
+		}
+	}
+}
+
+// int32Value returns an int option as the SDK wants it, nil when unset.
+func int32Value(args *moduleargs.Args, option string) *int32 {
 	v := args.Value(option)
 	if v == nil {
 		return nil
@@ -98,9 +116,8 @@ func Int32(args *moduleargs.Args, option string) *int32 {
 	return &i
 }
 
-// String returns a str option as the SDK wants it, nil when unset (an
-// empty string is sent, as botocore sends it).
-func String(args *moduleargs.Args, option string) *string {
+// stringValue returns a str option as the SDK wants it, nil when unset.
+func stringValue(args *moduleargs.Args, option string) *string {
 	s, ok := args.Str(option)
 	if !ok {
 		return nil

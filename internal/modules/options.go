@@ -1,0 +1,102 @@
+package modules
+
+import (
+	"slices"
+
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/stscall"
+)
+
+// An option is one of a module's own options, declared once: its entry in
+// the argument spec (type, aliases, default, required, no_log, the
+// documentation) and the STS request parameter it fills. The module's
+// spec, its request, botocore's checks of that request and its
+// ansible-doc file are all read from its table.
+type option struct {
+	moduleargs.Option
+	// Param is the request parameter the option fills, the STS member
+	// name, which is also the field of the SDK's input (e.g. "RoleArn").
+	Param string
+	// Min is the minimum botocore checks before sending: a length for a
+	// str option, a value for an int one (see stscall.Param).
+	Min int
+	// Order is the parameter's place in the request: the Python module's
+	// order, which is botocore's report order.
+	Order int
+}
+
+// table is a module's options, in declaration order: the order of the
+// spec, which decides which type error is reported first, and of the
+// documentation.
+type table []option
+
+// spec returns the table's argument spec, in declaration order.
+func (t table) spec() moduleargs.Spec {
+	out := make(moduleargs.Spec, len(t))
+	for i, o := range t {
+		out[i] = o.Option
+	}
+	return out
+}
+
+// params returns the request parameters, in request order.
+func (t table) params() []stscall.Param {
+	var out []stscall.Param
+	for _, o := range slices.SortedStableFunc(slices.Values(t), func(a, b option) int { return a.Order - b.Order }) {
+		if o.Param == "" {
+			continue
+		}
+		out = append(out, stscall.Param{
+			Name:     o.Param,
+			Option:   o.Name,
+			Min:      o.Min,
+			Int:      o.Type == moduleargs.Int,
+			Required: o.Required,
+		})
+	}
+	return out
+}
+
+// specs returns the full argument spec of every module.
+func specs() []moduleargs.Spec {
+	var out []moduleargs.Spec
+	for _, m := range All {
+		out = append(out, m.Spec())
+	}
+	return out
+}
+
+// SecretOptions returns every name, aliases included, of the no_log
+// options of the modules, the connection options included, each once, in
+// declaration order: a string given to one of them must never show in the
+// output.
+func SecretOptions() []string {
+	var out []string
+	for _, spec := range specs() {
+		for _, o := range spec {
+			if !o.NoLog {
+				continue
+			}
+			for _, name := range append([]string{o.Name}, o.Aliases...) {
+				if !slices.Contains(out, name) {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Aliases returns, for every option of the modules (the connection options
+// included) that has aliases, its aliases by its name.
+func Aliases() map[string][]string {
+	out := map[string][]string{}
+	for _, spec := range specs() {
+		for _, o := range spec {
+			if len(o.Aliases) > 0 {
+				out[o.Name] = slices.Clone(o.Aliases)
+			}
+		}
+	}
+	return out
+}

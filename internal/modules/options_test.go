@@ -1,0 +1,128 @@
+package modules
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/stscall"
+)
+
+// TestFill checks that every request parameter of the tables names a field
+// of the SDK's input of its operation, of the option's type, and that Fill
+// sets each from its option, the others left unset.
+func TestFill(t *testing.T) {
+	inputs := map[string]any{
+		AssumeRole.Name:   &sts.AssumeRoleInput{},
+		SessionToken.Name: &sts.GetSessionTokenInput{},
+	}
+	for _, m := range All {
+		t.Run(m.Name, func(t *testing.T) {
+			in, ok := inputs[m.Name]
+			if !ok {
+				t.Fatalf("no SDK input for %s", m.Name)
+			}
+			given := map[string]any{}
+			for _, p := range m.Params {
+				if p.Int {
+					given[p.Option] = 900
+				} else {
+					given[p.Option] = "value-of-" + p.Option
+				}
+			}
+			data, _ := json.Marshal(given)
+			args, err := moduleargs.Parse(data, m.Spec(), m.Name, func(string) (string, bool) { return "", false })
+			if err != nil {
+				t.Fatal(err)
+			}
+			stscall.Fill(in, args, m.Params)
+			v := reflect.ValueOf(in).Elem()
+			var set []string
+			for i := range v.NumField() {
+				if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
+					set = append(set, v.Type().Field(i).Name)
+				}
+			}
+			var want []string
+			for _, p := range m.Params {
+				want = append(want, p.Name)
+				switch f := v.FieldByName(p.Name).Interface().(type) {
+				case *int32:
+					if !p.Int || *f != 900 {
+						t.Errorf("%s = %d, from option %s", p.Name, *f, p.Option)
+					}
+				case *string:
+					if p.Int || *f != "value-of-"+p.Option {
+						t.Errorf("%s = %q, from option %s", p.Name, *f, p.Option)
+					}
+				default:
+					t.Errorf("%s is a %T", p.Name, f)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(set)
+			if diff := cmp.Diff(want, set); diff != "" {
+				t.Errorf("fields set (-params +set):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestParams checks the request parameters derived from the tables: every
+// option is sent, in the Python module's order.
+func TestParams(t *testing.T) {
+	names := func(ps []stscall.Param) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	want := map[string][]string{
+		AssumeRole.Name:   {"RoleArn", "RoleSessionName", "Policy", "DurationSeconds", "ExternalId", "SerialNumber", "TokenCode"},
+		SessionToken.Name: {"DurationSeconds", "SerialNumber", "TokenCode"},
+	}
+	for _, m := range All {
+		if diff := cmp.Diff(want[m.Name], names(m.Params)); diff != "" {
+			t.Errorf("%s request order (-want +got):\n%s", m.Name, diff)
+		}
+		if len(m.Params) != len(m.Options) {
+			t.Errorf("%s: %d options, %d request parameters", m.Name, len(m.Options), len(m.Params))
+		}
+	}
+}
+
+// TestSecretOptions checks the no_log names the tests read: the
+// connection options' with their aliases, and the modules' own.
+func TestSecretOptions(t *testing.T) {
+	got := SecretOptions()
+	for _, name := range []string{"aws_secret_key", "ec2_secret_key", "security_token", "aws_security_token", "mfa_token"} {
+		if !slices.Contains(got, name) {
+			t.Errorf("SecretOptions() = %q, without %s", got, name)
+		}
+	}
+	for _, name := range []string{"aws_access_key", "role_arn", "mfa_serial_number"} {
+		if slices.Contains(got, name) {
+			t.Errorf("SecretOptions() = %q, with %s", got, name)
+		}
+	}
+	if c := slices.Compact(slices.Sorted(slices.Values(got))); len(c) != len(got) {
+		t.Errorf("SecretOptions() = %q repeats a name", got)
+	}
+}
+
+// TestAliases checks the alias groups the tests read.
+func TestAliases(t *testing.T) {
+	got := Aliases()
+	if diff := cmp.Diff([]string{"endpoint_url", "aws_endpoint_url", "s3_url"}, got["ec2_url"]); diff != "" {
+		t.Errorf("Aliases()[ec2_url] (-want +got):\n%s", diff)
+	}
+	if _, ok := got["role_arn"]; ok {
+		t.Errorf("Aliases() has role_arn, which has none")
+	}
+}

@@ -1,0 +1,112 @@
+package modules
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/moduleargs"
+)
+
+// readmeRow is what the README's option tables say of one option.
+type readmeRow struct {
+	Name    string
+	Aliases string
+	Type    string
+	NoLog   bool
+}
+
+// readmeTables returns the rows of the option tables of the README's
+// Options section, one slice per table, in order.
+func readmeTables(t *testing.T) [][]readmeRow {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Options\n")
+	if !ok {
+		t.Fatal("README.md has no Options section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var tables [][]readmeRow
+	var header []string
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			header = nil
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		switch {
+		case header == nil:
+			header = cells
+			tables = append(tables, nil)
+			continue
+		case strings.HasPrefix(cells[0], "---"):
+			continue
+		}
+		cell := map[string]string{}
+		for i, h := range header {
+			cell[h] = cells[i]
+		}
+		row := readmeRow{
+			Name:    strings.Trim(cell["option"], "`"),
+			Aliases: strings.ReplaceAll(cell["aliases"], "`", ""),
+			Type:    cell["type"],
+			NoLog:   strings.Contains(cell["notes"], "no_log"),
+		}
+		tables[len(tables)-1] = append(tables[len(tables)-1], row)
+	}
+	return tables
+}
+
+// rowsOf returns the rows the README should show for spec.
+func rowsOf(spec moduleargs.Spec, aliases bool) []readmeRow {
+	var out []readmeRow
+	for _, o := range spec {
+		typ := o.Type.String()
+		if o.Required {
+			typ += ", required"
+		}
+		if o.Default != nil {
+			typ += ", default " + "`" + strings.ToLower(moduleargs.PyStr(o.Default)) + "`"
+		}
+		r := readmeRow{Name: o.Name, Type: typ, NoLog: o.NoLog}
+		if aliases {
+			r.Aliases = strings.Join(o.Aliases, ", ")
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestReadmeOptions checks the README's option tables against the
+// tables: the connection options (names, aliases, types, defaults,
+// no_log) in any order, and sts_assume_role's own in declaration order.
+func TestReadmeOptions(t *testing.T) {
+	tables := readmeTables(t)
+	if len(tables) < 2 {
+		t.Fatalf("README.md's Options section has %d tables, want the connection options' and sts_assume_role's", len(tables))
+	}
+	conn := AssumeRole.Spec()[:len(AssumeRole.Spec())-len(AssumeRole.Options)]
+	byName := map[string]readmeRow{}
+	for _, r := range tables[0] {
+		byName[r.Name] = r
+	}
+	for _, want := range rowsOf(conn, true) {
+		if diff := cmp.Diff(want, byName[want.Name]); diff != "" {
+			t.Errorf("README's row of %s (-table +README):\n%s", want.Name, diff)
+		}
+	}
+	if len(tables[0]) != len(conn) {
+		t.Errorf("README lists %d connection options, the table has %d", len(tables[0]), len(conn))
+	}
+	if diff := cmp.Diff(rowsOf(AssumeRole.Options, false), tables[1]); diff != "" {
+		t.Errorf("README's sts_assume_role options (-table +README):\n%s", diff)
+	}
+}
