@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"ansible-sts/internal/testenv"
@@ -64,10 +63,11 @@ func TestSettledNotResolvedAgain(t *testing.T) {
 			args: `{"region": "eu-west-1", "aws_config": {"connect_timeout": 7}}`,
 			env:  map[string]string{"AWS_DEFAULTS_MODE": "standard"},
 			check: func(t *testing.T, _ Settings, o sts.Options) {
-				hc, ok := o.HTTPClient.(*awshttp.BuildableClient)
+				whole, ok := o.HTTPClient.(wholeBody)
 				if !ok {
 					t.Fatalf("HTTP client %T", o.HTTPClient)
 				}
+				hc := whole.BuildableClient
 				if d := hc.GetDialer().Timeout; d != 7*time.Second {
 					t.Errorf("connect timeout %v, want 7s", d)
 				}
