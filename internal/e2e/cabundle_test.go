@@ -26,7 +26,7 @@ func TestUnverifiedIgnoresCABundle(t *testing.T) {
 				args = merge(args, role(nil))
 			}
 			home := newHome(t)
-			home.Write(t, home.Credentials, "[default]\naws_access_key_id = "+aliceKey+"\naws_secret_access_key = "+aliceSecret+"\n")
+			home.Write(t, home.Credentials, "[default]\naws_access_key_id = "+testenv.AliceKey+"\naws_secret_access_key = "+testenv.AliceSecret+"\n")
 			r := runModule(t, module, args, home.Environ("AWS_CA_BUNDLE=/nonexistent.pem"))
 			msg, _ := r.Result["msg"].(string)
 			if r.Code != wantCode {

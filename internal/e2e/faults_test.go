@@ -102,7 +102,7 @@ func assertFailed(t *testing.T, r run, prefix string, contains ...string) {
 // the worst case is the backoff alone: under 2 s + 4 s with the defaults
 // (51 s if the port dropped packets instead).
 func TestConnectionRefused(t *testing.T) {
-	closed := closedURL(t)
+	closed := testenv.ClosedURL(t)
 	r := faultRun(t, closed, nil, worstCase(0, 0, 3))
 	assertFailed(t, r, `Could not connect to the endpoint URL: "`+closed+`/": connect: connection refused (3 attempts)`)
 }
@@ -407,7 +407,7 @@ func TestSessionTokens(t *testing.T) {
 		{name: "valid", key: key, token: token},
 		{name: "wrong token", key: key, token: token + "A",
 			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID},
-		{name: "token with long-term keys", key: aliceKey, token: token,
+		{name: "token with long-term keys", key: testenv.AliceKey, token: token,
 			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID},
 		{name: "expired", key: key, token: token, advance: time.Hour,
 			want: "An error occurred (ExpiredToken) when calling the AssumeRole operation: " + fakests.MsgExpiredToken},
@@ -416,8 +416,8 @@ func TestSessionTokens(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			offset.Add(int64(tc.advance))
 			s := secret
-			if tc.key == aliceKey {
-				s = aliceSecret
+			if tc.key == testenv.AliceKey {
+				s = testenv.AliceSecret
 			}
 			srv.Reset()
 			args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{
@@ -569,7 +569,7 @@ func TestSwitchingProtocols(t *testing.T) {
 		t.Run("proxy, "+name, func(t *testing.T) {
 			t.Parallel()
 			proxy := startRaw(t, answer101(after))
-			endpoint := closedURL(t)
+			endpoint := testenv.ClosedURL(t)
 			r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"http": proxy.URL}}}, worstCase(5*time.Second, 10*time.Second, 1))
 			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+endpoint+`/" (HTTP 101): `+refused)
 			if n := proxy.conns.Load(); n != 1 {
@@ -582,7 +582,7 @@ func TestSwitchingProtocols(t *testing.T) {
 	t.Run("proxy CONNECT, then a byte every 5 s", func(t *testing.T) {
 		t.Parallel()
 		proxy := startRaw(t, answer101(dripping))
-		endpoint := "https" + strings.TrimPrefix(closedURL(t), "http")
+		endpoint := "https" + strings.TrimPrefix(testenv.ClosedURL(t), "http")
 		r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"https": proxy.URL}}}, defaultWorstCase)
 		assertFailed(t, r, `Could not connect to the endpoint URL: "`+endpoint+`/": the proxy `+proxy.URL+` answered the tunnel request (CONNECT) with 101 Switching Protocols (3 attempts)`)
 	})
