@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"ansible-sts/internal/boundedfile"
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modulefuzz"
+	"ansible-sts/internal/testenv"
 )
 
 // secretEnv are the environment variables that hold secrets the modules
@@ -54,7 +54,7 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 	t.Helper()
 	var secrets []string
 	for _, name := range modulefuzz.SecretOptions {
-		secrets = append(secrets, stringsOf(input[name])...)
+		secrets = append(secrets, testenv.StringValues(input[name])...)
 	}
 	for _, name := range urlOptions {
 		if u, ok := input[name].(string); ok {
@@ -89,10 +89,11 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 	// as it is, not escaped once more.
 	var doc any
 	_ = json.Unmarshal(stdout, &doc) // runRaw reports stdout that is not JSON
-	decoded := strings.Join(modulefuzz.StringValues(doc), "\n")
+	decoded := strings.Join(testenv.StringValues(doc), "\n")
 	for _, s := range secrets {
-		// Masking writes these, so such a secret may show without leaking.
-		if len(s) < modulefuzz.MinSecretLen || strings.Contains(s, "*") || strings.Contains(moduleargs.NoLogPlaceholder, s) {
+		// A short secret matches other text, and masking itself writes some
+		// (testenv.Checkable): such a secret may show without leaking.
+		if len(s) < modulefuzz.MinSecretLen || !testenv.Checkable(s) {
 			continue
 		}
 		shown := s[:min(3, len(s))] + "…"
@@ -178,30 +179,6 @@ func urlPassword(raw string) string {
 	return p
 }
 
-// stringsOf returns the strings of an input value, looking into lists and
-// dict values, as AnsibleModule collects no_log values.
-func stringsOf(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []string:
-		return x
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringsOf(e)...)
-		}
-		return out
-	case map[string]any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringsOf(e)...)
-		}
-		return out
-	}
-	return nil
-}
-
 func TestAssertNoSecretLeak(t *testing.T) {
 	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	tokenFile := filepath.Join(t.TempDir(), "token")
@@ -239,25 +216,11 @@ func TestAssertNoSecretLeak(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			rec := &recorder{TB: t}
+			rec := &testenv.Recorder{TB: t}
 			assertNoSecretLeak(rec, tc.input, tc.env, []byte(tc.stdout), []byte(tc.stderr))
-			if diff := cmp.Diff(tc.wantErrors, rec.errors); diff != "" {
-				t.Errorf("errors reported (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
+			if diff := cmp.Diff(tc.wantErrors, len(rec.Msgs)); diff != "" {
+				t.Errorf("errors reported (-want +got):\n%s\n%s", diff, strings.Join(rec.Msgs, "\n"))
 			}
 		})
 	}
-}
-
-// recorder counts the errors a helper reports instead of failing the test.
-type recorder struct {
-	testing.TB
-	errors int
-	msgs   []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errors++
-	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
 }
