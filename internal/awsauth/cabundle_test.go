@@ -48,10 +48,7 @@ func TestUnverifiedReadsNoCABundle(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			home := testenv.Isolate(t)
-			home.Write(t, home.Credentials, credsFile)
-			if tc.config != "" {
-				home.Write(t, home.Config, tc.config)
-			}
+			home.WriteFiles(t, testenv.Files{Credentials: credsFile, Config: tc.config})
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}

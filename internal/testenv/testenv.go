@@ -44,6 +44,20 @@ func (h Home) Write(t testing.TB, path, content string) {
 	}
 }
 
+// Files are the contents of a home's AWS and boto files; an empty one is
+// not written.
+type Files struct{ Config, Credentials, Boto string }
+
+// WriteFiles writes the files of f that are not empty.
+func (h Home) WriteFiles(t testing.TB, f Files) {
+	t.Helper()
+	for path, content := range map[string]string{h.Config: f.Config, h.Credentials: f.Credentials, h.Boto: f.Boto} {
+		if content != "" {
+			h.Write(t, path, content)
+		}
+	}
+}
+
 // cleared reports whether an inherited variable must not reach a test.
 func cleared(name string) bool {
 	for _, p := range []string{"AWS_", "EC2_", "BOTO_", "S3_", "ANSIBLE_DEBUG_BOTOCORE"} {
