@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,15 +30,7 @@ func adminCall(t *testing.T, e *endpoint, method, path, contentType, body string
 	if prepare != nil {
 		prepare(req)
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := testenv.Do(t, nil, req)
 	return resp.StatusCode, string(b)
 }
 

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -89,18 +88,7 @@ func signedRequest(t *testing.T, srv *testenv.STS, method string, params url.Val
 // do sends req and decodes the answer.
 func do(t *testing.T, client *http.Client, req *http.Request) rawResponse {
 	t.Helper()
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := testenv.Do(t, client, req)
 	out := rawResponse{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
 	if strings.HasPrefix(out.Body, "<ErrorResponse") {
 		if err := xml.Unmarshal(b, &out); err != nil {

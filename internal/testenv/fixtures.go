@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -61,6 +62,26 @@ func SDKError(t testing.TB, err error) APIError {
 		t.Fatalf("not an AWS API error: %v", err)
 	}
 	return APIError{Status: re.HTTPStatusCode(), Code: ae.ErrorCode(), Message: ae.ErrorMessage()}
+}
+
+// Do sends req with client (nil: one with a 10 s timeout) and returns the
+// answer with its body, read and closed. It stops the test if the request
+// fails.
+func Do(t testing.TB, client *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
 }
 
 // ClosedURL returns the http URL of a loopback port nothing listens on.
