@@ -556,11 +556,7 @@ func TestRequestsRecorded(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	cert, certPEM, err := fakests.SelfSignedCert()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: []fakests.User{alice}}, cert)
+	srv, certPEM := testenv.StartSelfSignedSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
 		t.Fatalf("URL = %q, want https://127.0.0.1:PORT", srv.URL)
 	}
