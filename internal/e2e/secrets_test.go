@@ -85,31 +85,7 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 			}
 		}
 	}
-	// The result's strings as decoded, where an escaped form is written
-	// as it is, not escaped once more.
-	var doc any
-	_ = json.Unmarshal(stdout, &doc) // runRaw reports stdout that is not JSON
-	decoded := strings.Join(testenv.StringValues(doc), "\n")
-	for _, s := range secrets {
-		// A short secret matches other text, and masking itself writes some
-		// (testenv.Checkable): such a secret may show without leaking.
-		if len(s) < modulefuzz.MinSecretLen || !testenv.Checkable(s) {
-			continue
-		}
-		shown := s[:min(3, len(s))] + "…"
-		for _, form := range encodedForms(s) {
-			if bytes.Contains(stdout, []byte(form)) || strings.Contains(decoded, form) {
-				t.Errorf("input secret %q shows on stdout", shown)
-				break
-			}
-		}
-		for _, form := range encodedForms(s) {
-			if bytes.Contains(stderr, []byte(form)) {
-				t.Errorf("input secret %q shows on stderr", shown)
-				break
-			}
-		}
-	}
+	assertNotShown(t, secrets, stdout, stderr)
 
 	var result struct {
 		Invocation struct {
@@ -126,6 +102,38 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 		}
 		if got, shown := result.Invocation.ModuleArgs[name]; shown && got != moduleargs.NoLogPlaceholder {
 			t.Errorf("invocation.module_args.%s = %#v, want %s", name, got, moduleargs.NoLogPlaceholder)
+		}
+	}
+}
+
+// assertNotShown fails for each of secrets that shows on stdout or stderr,
+// as written or encoded (encodedForms), or in stdout's JSON string values
+// as decoded. A secret under modulefuzz.MinSecretLen characters, which
+// matches other text, or one masking itself writes (testenv.Checkable)
+// is not looked for: it may show without leaking.
+func assertNotShown(t testing.TB, secrets []string, stdout, stderr []byte) {
+	t.Helper()
+	// The result's strings as decoded, where an escaped form is written
+	// as it is, not escaped once more.
+	var doc any
+	_ = json.Unmarshal(stdout, &doc) // runRaw reports stdout that is not JSON
+	decoded := strings.Join(testenv.StringValues(doc), "\n")
+	for _, s := range secrets {
+		if len(s) < modulefuzz.MinSecretLen || !testenv.Checkable(s) {
+			continue
+		}
+		shown := s[:min(3, len(s))] + "…"
+		for _, form := range encodedForms(s) {
+			if bytes.Contains(stdout, []byte(form)) || strings.Contains(decoded, form) {
+				t.Errorf("input secret %q shows on stdout", shown)
+				break
+			}
+		}
+		for _, form := range encodedForms(s) {
+			if bytes.Contains(stderr, []byte(form)) {
+				t.Errorf("input secret %q shows on stderr", shown)
+				break
+			}
 		}
 	}
 }
