@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -30,15 +30,7 @@ func adminCall(t *testing.T, e *endpoint, method, path, contentType, body string
 	if prepare != nil {
 		prepare(req)
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := testenv.Do(t, nil, req)
 	return resp.StatusCode, string(b)
 }
 
@@ -50,12 +42,12 @@ func TestAdminRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessionKeys := tempKeys(session.Credentials)
+	sessionKeys := testenv.TempKeys(session.Credentials)
 	if _, err := newClient(e, sessionKeys).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = newClient(e, partnerKeys).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/deploy"), RoleSessionName: aws.String("nope")})
-	if sdkError(t, err).Code != "AccessDenied" {
+	if testenv.SDKError(t, err).Code != "AccessDenied" {
 		t.Fatalf("AssumeRole err = %v, want AccessDenied", err)
 	}
 
@@ -63,7 +55,7 @@ func TestAdminRequests(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("GET requests: %d %s", status, body)
 	}
-	for _, secret := range []string{ciKeys.secret, partnerKeys.secret, sessionKeys.secret, sessionKeys.token, "314159"} {
+	for _, secret := range []string{ciKeys.Secret, partnerKeys.Secret, sessionKeys.Secret, sessionKeys.Token, "314159"} {
 		if strings.Contains(body, secret) {
 			t.Errorf("GET requests shows a secret: %s", body)
 		}
@@ -79,13 +71,13 @@ func TestAdminRequests(t *testing.T) {
 		got[i].Time, got[i].Size = time.Time{}, 0
 	}
 	want := []requestRecord{
-		{Method: "POST", Path: "/", Action: "GetSessionToken", AccessKeyID: ciKeys.id, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
+		{Method: "POST", Path: "/", Action: "GetSessionToken", AccessKeyID: ciKeys.ID, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
 			"Action": "GetSessionToken", "Version": "2011-06-15", "SerialNumber": "arn:aws:iam::123456789012:mfa/ci", "TokenCode": "******",
 		}},
-		{Method: "POST", Path: "/", Action: "GetCallerIdentity", AccessKeyID: sessionKeys.id, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
+		{Method: "POST", Path: "/", Action: "GetCallerIdentity", AccessKeyID: sessionKeys.ID, Caller: ciARN, Region: "us-east-1", Status: 200, Params: map[string]string{
 			"Action": "GetCallerIdentity", "Version": "2011-06-15",
 		}},
-		{Method: "POST", Path: "/", Action: "AssumeRole", AccessKeyID: partnerKeys.id, Caller: partnerARN, Region: "us-east-1", Status: 403, Error: "AccessDenied", Params: map[string]string{
+		{Method: "POST", Path: "/", Action: "AssumeRole", AccessKeyID: partnerKeys.ID, Caller: partnerARN, Region: "us-east-1", Status: 403, Error: "AccessDenied", Params: map[string]string{
 			"Action": "AssumeRole", "Version": "2011-06-15", "RoleArn": "arn:aws:iam::123456789012:role/deploy", "RoleSessionName": "nope",
 		}},
 	}
@@ -150,7 +142,7 @@ func TestAdminFaults(t *testing.T) {
 		var codes []string
 		for range 2 {
 			_, err := client.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
-			codes = append(codes, sdkError(t, err).Code)
+			codes = append(codes, testenv.SDKError(t, err).Code)
 		}
 		if diff := cmp.Diff([]string{"Throttling", ""}, codes); diff != "" {
 			t.Errorf("codes mismatch (-want +got):\n%s", diff)

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/testenv"
 )
 
 // TestDemoIdentities walks the default configuration with the SDK, each
@@ -15,7 +17,7 @@ import (
 func TestDemoIdentities(t *testing.T) {
 	e := startEndpoint(t, defaultOptions())
 	ctx := context.Background()
-	saved := map[string]keys{"ci": ciKeys, "partner": partnerKeys}
+	saved := map[string]testenv.Keys{"ci": ciKeys, "partner": partnerKeys}
 	assume := func(role, session, externalID, serial, code string) func(*sts.Client) (string, *types.Credentials, error) {
 		return func(c *sts.Client) (string, *types.Credentials, error) {
 			in := &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String(session)}
@@ -45,12 +47,12 @@ func TestDemoIdentities(t *testing.T) {
 		account = "arn:aws:iam::123456789012:"
 		mfa     = account + "mfa/ci"
 	)
-	denied := func(caller, role string) apiErr {
-		return apiErr{403, "AccessDenied", "User: " + caller + " is not authorized to perform: sts:AssumeRole on resource: " + account + "role/" + role}
+	denied := func(caller, role string) testenv.APIError {
+		return testenv.APIError{Status: 403, Code: "AccessDenied", Message: "User: " + caller + " is not authorized to perform: sts:AssumeRole on resource: " + account + "role/" + role}
 	}
 	type result struct {
 		Arn string
-		Err apiErr
+		Err testenv.APIError
 	}
 	steps := []struct {
 		name string
@@ -74,7 +76,7 @@ func TestDemoIdentities(t *testing.T) {
 		{name: "admin with MFA", as: "ci", call: assume(account+"role/admin", "admin", "", mfa, "123456"),
 			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/admin/admin"}},
 		{name: "admin with a device not the caller's", as: "partner", call: assume(account+"role/admin", "admin", "", mfa, "123456"),
-			want: result{Err: apiErr{403, "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."}}},
+			want: result{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."}}},
 		{name: "session token with MFA", as: "ci", call: sessionToken(mfa, "654321"), save: "mfa-session"},
 		{name: "admin with MFA session credentials", as: "mfa-session", call: assume(account+"role/admin", "admin-session", "", "", ""),
 			want: result{Arn: "arn:aws:sts::123456789012:assumed-role/admin/admin-session"}},
@@ -90,12 +92,12 @@ func TestDemoIdentities(t *testing.T) {
 				t.Fatalf("no keys %q saved by an earlier step", st.as)
 			}
 			arn, creds, err := st.call(newClient(e, k))
-			got := result{Arn: arn, Err: sdkError(t, err)}
+			got := result{Arn: arn, Err: testenv.SDKError(t, err)}
 			if diff := cmp.Diff(st.want, got); diff != "" {
 				t.Errorf("result mismatch (-want +got):\n%s", diff)
 			}
 			if st.save != "" && creds != nil {
-				saved[st.save] = tempKeys(creds)
+				saved[st.save] = testenv.TempKeys(creds)
 			}
 		})
 	}
@@ -105,12 +107,12 @@ func TestDemoIdentities(t *testing.T) {
 // by default an hour, and no longer.
 func TestSessionDurations(t *testing.T) {
 	e := startEndpoint(t, defaultOptions())
-	tooLong := apiErr{400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."}
+	tooLong := testenv.APIError{Status: 400, Code: "ValidationError", Message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."}
 	tests := []struct {
 		name     string
 		role     string
 		duration int32
-		want     apiErr
+		want     testenv.APIError
 	}{
 		{name: "default, an hour", role: "readonly", duration: 3600},
 		{name: "beyond the default", role: "readonly", duration: 3601, want: tooLong},
@@ -122,7 +124,7 @@ func TestSessionDurations(t *testing.T) {
 			_, err := newClient(e, ciKeys).AssumeRole(context.Background(), &sts.AssumeRoleInput{
 				RoleArn: aws.String("arn:aws:iam::123456789012:role/" + tt.role), RoleSessionName: aws.String("duration"), DurationSeconds: aws.Int32(tt.duration),
 			})
-			if diff := cmp.Diff(tt.want, sdkError(t, err)); diff != "" {
+			if diff := cmp.Diff(tt.want, testenv.SDKError(t, err)); diff != "" {
 				t.Errorf("outcome mismatch (-want +got):\n%s", diff)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -93,12 +94,12 @@ func TestRequestLogPresignedURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := tempKeys(session.Credentials)
+	k := testenv.TempKeys(session.Credentials)
 	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=300", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds := aws.Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: k.token}
+	creds := aws.Credentials{AccessKeyID: k.ID, SecretAccessKey: k.Secret, SessionToken: k.Token}
 	const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, emptySHA256, "sts", "us-east-1", time.Now())
 	if err != nil {
@@ -119,7 +120,7 @@ func TestRequestLogPresignedURL(t *testing.T) {
 	}
 
 	_, out := adminCall(t, e, http.MethodGet, "/local-sts/requests", "", "", nil)
-	for _, secret := range []string{signature, k.token, k.secret} {
+	for _, secret := range []string{signature, k.Token, k.Secret} {
 		if strings.Contains(out, secret) {
 			t.Errorf("GET requests shows a secret of the presigned URL: %s", out)
 		}
@@ -133,7 +134,7 @@ func TestRequestLogPresignedURL(t *testing.T) {
 	}
 	p := got[1].Params
 	if got[1].Action != "GetCallerIdentity" || p["X-Amz-Signature"] != redacted || p["X-Amz-Security-Token"] != redacted ||
-		!strings.HasPrefix(p["X-Amz-Credential"], k.id+"/") {
+		!strings.HasPrefix(p["X-Amz-Credential"], k.ID+"/") {
 		t.Errorf("presigned GET listed as %s %v, want its signature and token redacted, its credential shown", got[1].Action, p)
 	}
 }

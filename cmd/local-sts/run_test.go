@@ -153,7 +153,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("exported names mismatch (-want +got):\n%s", diff)
 	}
 	url := exports["AWS_URL"]
-	if !urlRE.MatchString(url) || exports["LOCAL_STS_URL"] != url || exports["AWS_REGION"] != "eu-west-1" || exports["AWS_ACCESS_KEY_ID"] != partnerKeys.id {
+	if !urlRE.MatchString(url) || exports["LOCAL_STS_URL"] != url || exports["AWS_REGION"] != "eu-west-1" || exports["AWS_ACCESS_KEY_ID"] != partnerKeys.ID {
 		t.Errorf("exports = %v", exports)
 	}
 	client := sts.New(sts.Options{

@@ -49,7 +49,7 @@ func TestWrapEnvironment(t *testing.T) {
 	url := env["AWS_URL"]
 	want := map[string]string{
 		"AWS_URL": url, "AWS_ENDPOINT_URL_STS": url, "LOCAL_STS_URL": url,
-		"AWS_ACCESS_KEY_ID": ciKeys.id, "AWS_SECRET_ACCESS_KEY": ciKeys.secret,
+		"AWS_ACCESS_KEY_ID": ciKeys.ID, "AWS_SECRET_ACCESS_KEY": ciKeys.Secret,
 		"AWS_REGION": "eu-west-1", "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_CONFIG_FILE": home.Config, "AWS_SHARED_CREDENTIALS_FILE": home.Credentials,
 		"KEEP_ME": "kept",
@@ -96,7 +96,7 @@ func TestWrap(t *testing.T) {
 			if !regexp.MustCompile(tt.wantStderr).MatchString(stderr.String()) {
 				t.Errorf("stderr = %q, want a match for %s", stderr.String(), tt.wantStderr)
 			}
-			if strings.Contains(stderr.String(), ciKeys.secret) {
+			if strings.Contains(stderr.String(), ciKeys.Secret) {
 				t.Errorf("stderr shows the secret key")
 			}
 		})

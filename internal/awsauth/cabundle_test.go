@@ -21,12 +21,8 @@ import (
 // AWS_CA_BUNDLE and ca_bundle on its own unless it is stopped. Verifying,
 // the same bundle fails the run.
 func TestUnverifiedReadsNoCABundle(t *testing.T) {
-	cert, _, err := fakests.SelfSignedCert()
-	if err != nil {
-		t.Fatal(err)
-	}
 	users := []fakests.User{{AccessKeyID: "AKIDFILEDEFAULT", SecretAccessKey: "secretfiledefault"}, {AccessKeyID: "AKIDFILEDEV", SecretAccessKey: "secretfiledev"}}
-	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
+	srv, _ := testenv.StartSelfSignedSTS(t, fakests.Config{Users: users})
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -48,10 +44,7 @@ func TestUnverifiedReadsNoCABundle(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			home := testenv.Isolate(t)
-			home.Write(t, home.Credentials, credsFile)
-			if tc.config != "" {
-				home.Write(t, home.Config, tc.config)
-			}
+			home.WriteFiles(t, testenv.Files{Credentials: credsFile, Config: tc.config})
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}

@@ -11,9 +11,6 @@ import (
 	"ansible-sts/internal/testenv"
 )
 
-// files are written into the test's temporary home before resolving.
-type files struct{ credentials, config, boto string }
-
 const (
 	credsFile = "[default]\naws_access_key_id = AKIDFILEDEFAULT\naws_secret_access_key = secretfiledefault\n\n" +
 		"[dev]\naws_access_key_id = AKIDFILEDEV\naws_secret_access_key = secretfiledev\n\n" +
@@ -47,7 +44,7 @@ func TestPrecedence(t *testing.T) {
 	tests := map[string]struct {
 		args  string
 		env   map[string]string
-		files files
+		files testenv.Files // written into the test's home before resolving
 		want  want
 	}{
 		// Access key, secret key, token.
@@ -80,19 +77,19 @@ func TestPrecedence(t *testing.T) {
 			want: want{AccessKey: Value{"AKIDENV3", "env EC2_ACCESS_KEY"}, Token: Value{"tokenenv3", "env EC2_SECURITY_TOKEN"}, Region: regionWant},
 		},
 		"env keys beat the boto file": {
-			args: region, env: keyEnv, files: files{boto: botoFile},
+			args: region, env: keyEnv, files: testenv.Files{Boto: botoFile},
 			want: want{AccessKey: Value{"AKIDENV1", "env AWS_ACCESS_KEY_ID"}, Region: regionWant},
 		},
 		"shared credentials beat the boto file, as in botocore's chain": {
-			args: region, files: files{boto: botoFile, credentials: credsFile},
+			args: region, files: testenv.Files{Boto: botoFile, Credentials: credsFile},
 			want: want{Region: regionWant, ChainKey: "AKIDFILEDEFAULT"},
 		},
 		"boto file [Credentials]": {
-			args: region, files: files{boto: botoFile, config: configFile},
+			args: region, files: testenv.Files{Boto: botoFile, Config: configFile},
 			want: want{AccessKey: Value{"AKIDBOTO", "boto config BOTO [Credentials]"}, Token: Value{"tokenboto", "boto config BOTO [Credentials]"}, Region: regionWant},
 		},
 		"boto file [default]": {
-			args: region, files: files{boto: "[default]\naws_access_key_id: AKIDBOTODEF\naws_secret_access_key: secretbotodef\n"},
+			args: region, files: testenv.Files{Boto: "[default]\naws_access_key_id: AKIDBOTODEF\naws_secret_access_key: secretbotodef\n"},
 			want: want{AccessKey: Value{"AKIDBOTODEF", "boto config BOTO [default]"}, Region: regionWant},
 		},
 		"token option": {
@@ -108,7 +105,7 @@ func TestPrecedence(t *testing.T) {
 			want: want{AccessKey: Value{"AKIDENV1", "env AWS_ACCESS_KEY_ID"}, Token: Value{"tokenenv2", "env AWS_SECURITY_TOKEN"}, Region: regionWant},
 		},
 		"token without keys is not sent": {
-			args: region + `"security_token": "tokenopt"`, files: files{credentials: credsFile},
+			args: region + `"security_token": "tokenopt"`, files: testenv.Files{Credentials: credsFile},
 			want: want{Region: regionWant, ChainKey: "AKIDFILEDEFAULT"},
 		},
 		"half a key pair: secret missing": {
@@ -122,27 +119,27 @@ func TestPrecedence(t *testing.T) {
 
 		// Profiles and the SDK chain.
 		"no keys: shared credentials file default": {
-			args: region, files: files{credentials: credsFile},
+			args: region, files: testenv.Files{Credentials: credsFile},
 			want: want{Region: regionWant, ChainKey: "AKIDFILEDEFAULT"},
 		},
 		"profile option": {
-			args: region + `"profile": "dev"`, env: keyEnv, files: files{credentials: credsFile},
+			args: region + `"profile": "dev"`, env: keyEnv, files: testenv.Files{Credentials: credsFile},
 			want: want{Region: regionWant, Profile: Value{"dev", "option profile"}, ChainKey: "AKIDFILEDEV"},
 		},
 		"profile alias": {
-			args: region + `"aws_profile": "dev"`, files: files{credentials: credsFile},
+			args: region + `"aws_profile": "dev"`, files: testenv.Files{Credentials: credsFile},
 			want: want{Region: regionWant, Profile: Value{"dev", "option aws_profile"}, ChainKey: "AKIDFILEDEV"},
 		},
 		"AWS_PROFILE beats env keys": {
-			args: region, env: with(keyEnv, "AWS_PROFILE", "dev"), files: files{credentials: credsFile},
+			args: region, env: with(keyEnv, "AWS_PROFILE", "dev"), files: testenv.Files{Credentials: credsFile},
 			want: want{Region: regionWant, Profile: Value{"dev", "env AWS_PROFILE"}, ChainKey: "AKIDFILEDEV"},
 		},
 		"AWS_DEFAULT_PROFILE beats AWS_PROFILE": {
-			args: region, env: map[string]string{"AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "ops"}, files: files{credentials: credsFile},
+			args: region, env: map[string]string{"AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "ops"}, files: testenv.Files{Credentials: credsFile},
 			want: want{Region: regionWant, Profile: Value{"ops", "env AWS_DEFAULT_PROFILE"}, ChainKey: "AKIDFILEOPS"},
 		},
 		"key options ignore AWS_PROFILE": {
-			args: region + `"aws_access_key": "AKIDOPT", "aws_secret_key": "secretopt"`, env: map[string]string{"AWS_PROFILE": "dev"}, files: files{credentials: credsFile},
+			args: region + `"aws_access_key": "AKIDOPT", "aws_secret_key": "secretopt"`, env: map[string]string{"AWS_PROFILE": "dev"}, files: testenv.Files{Credentials: credsFile},
 			want: want{AccessKey: Value{"AKIDOPT", "option aws_access_key"}, Region: regionWant},
 		},
 		"profile with key options": {
@@ -154,7 +151,7 @@ func TestPrecedence(t *testing.T) {
 			want: want{Err: "Passing both a profile and access tokens is not supported."},
 		},
 		"unknown profile": {
-			args: region + `"profile": "nope"`, files: files{credentials: credsFile},
+			args: region + `"profile": "nope"`, files: testenv.Files{Credentials: credsFile},
 			want: want{Err: "The config profile (nope) could not be found"},
 		},
 
@@ -180,11 +177,11 @@ func TestPrecedence(t *testing.T) {
 			want: want{AccessKey: Value{"AKIDENV1", "env AWS_ACCESS_KEY_ID"}, Region: Value{"eu-west-2", "env AWS_DEFAULT_REGION"}},
 		},
 		"region from the shared config file": {
-			env: keyEnv, files: files{config: configFile},
+			env: keyEnv, files: testenv.Files{Config: configFile},
 			want: want{AccessKey: Value{"AKIDENV1", "env AWS_ACCESS_KEY_ID"}, Region: Value{"ap-northeast-1", "shared config [default]"}},
 		},
 		"region from the profile's config": {
-			args: `"profile": "dev"`, files: files{config: configFile, credentials: credsFile},
+			args: `"profile": "dev"`, files: testenv.Files{Config: configFile, Credentials: credsFile},
 			want: want{Profile: Value{"dev", "option profile"}, Region: Value{"eu-central-1", "shared config [profile dev]"}, ChainKey: "AKIDFILEDEV"},
 		},
 		"no region anywhere: global endpoint": {
@@ -232,7 +229,7 @@ func TestPrecedence(t *testing.T) {
 			want: want{Err: "Couldn't connect to AWS: Provided region_name 'eu-west-1/x' doesn't match a supported format."},
 		},
 		"region from the shared config": {
-			env: keyEnv, files: files{config: "[default]\nregion = ap-south-1.example.com\n"},
+			env: keyEnv, files: testenv.Files{Config: "[default]\nregion = ap-south-1.example.com\n"},
 			want: want{Err: "Couldn't connect to AWS: Provided region_name 'ap-south-1.example.com' doesn't match a supported format."},
 		},
 	}
@@ -242,15 +239,7 @@ func TestPrecedence(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			if tc.files.credentials != "" {
-				home.Write(t, home.Credentials, tc.files.credentials)
-			}
-			if tc.files.config != "" {
-				home.Write(t, home.Config, tc.files.config)
-			}
-			if tc.files.boto != "" {
-				home.Write(t, home.Boto, tc.files.boto)
-			}
+			home.WriteFiles(t, tc.files)
 			got, err := resolveAll(t, "{"+trimComma(tc.args)+"}")
 			if tc.want.Err != "" || err != nil {
 				gotErr := ""

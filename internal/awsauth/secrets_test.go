@@ -70,25 +70,25 @@ func TestLoadSecrets(t *testing.T) {
 	tests := map[string]struct {
 		args  string
 		env   map[string]string
-		files files
+		files testenv.Files
 		want  []string
 	}{
 		"profile chaining through source_profile": {
 			args: `{"profile": "deploy", "region": "eu-west-1"}`,
-			files: files{
-				credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = secret-base\naws_session_token = token-base\n",
-				config:      "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = base\n",
+			files: testenv.Files{
+				Credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = secret-base\naws_session_token = token-base\n",
+				Config:      "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = base\n",
 			},
 			want: []string{"secret-base", "token-base"},
 		},
 		"profile keys": {
 			args:  `{"profile": "dev", "region": "eu-west-1"}`,
-			files: files{credentials: credsFile},
+			files: testenv.Files{Credentials: credsFile},
 			want:  []string{"secretfiledev"},
 		},
 		"boto config": {
 			args:  `{"region": "eu-west-1"}`,
-			files: files{boto: botoFile},
+			files: testenv.Files{Boto: botoFile},
 			want:  []string{"secretboto", "tokenboto"},
 		},
 		"token files of the chain": {
@@ -112,11 +112,7 @@ func TestLoadSecrets(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, strings.ReplaceAll(v, "TOKEN", token))
 			}
-			for path, content := range map[string]string{home.Credentials: tc.files.credentials, home.Config: tc.files.config, home.Boto: tc.files.boto} {
-				if content != "" {
-					home.Write(t, path, content)
-				}
-			}
+			home.WriteFiles(t, tc.files)
 			s, _, err := Load(connection(t, tc.args))
 			if err != nil {
 				t.Fatal(err)

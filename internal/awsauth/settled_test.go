@@ -90,10 +90,7 @@ func TestSettledNotResolvedAgain(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			home := testenv.Isolate(t)
-			home.Write(t, home.Credentials, credsFile)
-			if tc.config != "" {
-				home.Write(t, home.Config, tc.config)
-			}
+			home.WriteFiles(t, testenv.Files{Credentials: credsFile, Config: tc.config})
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
@@ -125,10 +122,7 @@ func TestBotoConfigAfterTheSDKChain(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			home := testenv.Isolate(t)
-			home.Write(t, home.Boto, botoFile)
-			if tc.config != "" {
-				home.Write(t, home.Config, tc.config)
-			}
+			home.WriteFiles(t, testenv.Files{Boto: botoFile, Config: tc.config})
 			s, _, err := Load(connection(t, `{"region": "eu-west-1"}`))
 			if err != nil {
 				t.Fatal(err)

@@ -169,18 +169,18 @@ func checkReadme(t *testing.T, identical, total int) {
 // against a fresh server, and returns its normalised outcome.
 func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) outcome {
 	t.Helper()
-	clock := &clock{}
-	cfg := fakests.Config{Users: users, Roles: roles, MaxSessionDuration: 12 * time.Hour, Now: clock.now}
+	clock := &testenv.Clock{} // the server's clock, moved on to expire credentials
+	cfg := fakests.Config{Users: users, Roles: roles, MaxSessionDuration: 12 * time.Hour, Now: clock.Now}
 	var armed atomic.Bool
 	scenarios[c.Server](&cfg, &armed)
 	srv := testenv.StartSTS(t, cfg)
 	home := testenv.NewHome(t)
-	closed := closedURL(t)
+	closed := testenv.ClosedURL(t)
 	temp := issueTemporary(t, srv)
 	srv.Reset()
 	armed.Store(true)
 	if c.Server == "expired" {
-		clock.advance(13 * time.Hour)
+		clock.Add(13 * time.Hour)
 	}
 	subst := strings.NewReplacer("$URL", srv.URL, "$CLOSED", closed, "$HOME", home.Dir,
 		"$TEMP_KEY", temp[0], "$TEMP_SECRET", temp[1], "$TEMP_TOKEN", temp[2])
@@ -191,7 +191,7 @@ func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) ou
 		args["role_arn"], args["role_session_name"] = "arn:aws:iam::123456789012:role/deploy", "compat"
 	}
 	if c.Conn {
-		args["access_key"], args["secret_key"], args["region"], args["endpoint_url"] = aliceKey, aliceSecret, "us-east-1", srv.URL
+		args["access_key"], args["secret_key"], args["region"], args["endpoint_url"] = testenv.AliceKey, testenv.AliceSecret, "us-east-1", srv.URL
 	}
 	for k, v := range c.Args {
 		if s, ok := v.(string); ok {

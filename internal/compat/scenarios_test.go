@@ -2,31 +2,24 @@ package compat
 
 import (
 	"context"
-	"net"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/testenv"
 )
 
-const (
-	aliceKey    = "AKIAIOSFODNN7EXAMPLE"
-	aliceSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	bobKey      = "AKIAI44QH8DHBEXAMPLE"
-	bobSecret   = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
-)
+// users: alice has an MFA device.
+var users = []fakests.User{aliceWithMFA(), testenv.Bob()}
 
-var users = []fakests.User{
-	{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice", MFASerial: "arn:aws:iam::123456789012:mfa/alice"},
-	{AccessKeyID: bobKey, SecretAccessKey: bobSecret, ARN: "arn:aws:iam::123456789012:user/bob"},
+func aliceWithMFA() fakests.User {
+	u := testenv.Alice()
+	u.MFASerial = "arn:aws:iam::123456789012:mfa/alice"
+	return u
 }
 
 // roles: alice and bob may assume deploy; audit needs an external id;
@@ -75,50 +68,15 @@ var scenarios = map[string]func(*fakests.Config, *atomic.Bool){
 		`<Message>bad</Message><Detail/></Error></Errors><RequestID>ec2-request-1</RequestID></Response>`)}),
 }
 
-// clock is the server's clock, movable to expire credentials.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
-
 // issueTemporary gets session credentials for alice from srv, for the
 // cases that pass a session token ($TEMP_KEY, $TEMP_SECRET, $TEMP_TOKEN).
 func issueTemporary(t *testing.T, srv *testenv.STS) [3]string {
 	t.Helper()
-	client := sts.New(sts.Options{
-		Region:           "us-east-1",
-		BaseEndpoint:     aws.String(srv.URL),
-		Credentials:      credentials.NewStaticCredentialsProvider(aliceKey, aliceSecret, ""),
-		RetryMaxAttempts: 1,
-	})
+	client := testenv.NewClient(srv.URL, testenv.UserKeys(testenv.Alice()))
 	out, err := client.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{})
 	if err != nil {
 		t.Fatalf("issue temporary credentials: %v", err)
 	}
 	c := out.Credentials
 	return [3]string{aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken)}
-}
-
-// closedURL returns the URL of a loopback port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + strings.TrimSpace(addr)
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"ansible-sts/internal/testenv"
 )
 
 // badInputDir holds arguments files that must fail, and expected.json, which
@@ -162,7 +164,7 @@ func TestBadInvocation(t *testing.T) {
 // AWS.
 func badInputEnv(t *testing.T) []string {
 	t.Helper()
-	closed := closedURL(t)
+	closed := testenv.ClosedURL(t)
 	return newHome(t).Environ("HTTPS_PROXY="+closed, "HTTP_PROXY="+closed, "AWS_MAX_ATTEMPTS=1")
 }
 

@@ -14,11 +14,7 @@ import (
 // names a file that does not exist: the call over TLS to an endpoint with
 // a self-signed certificate succeeds. Verifying, the same run fails.
 func TestUnverifiedIgnoresCABundle(t *testing.T) {
-	cert, _, err := fakests.SelfSignedCert()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
+	srv, _ := testenv.StartSelfSignedSTS(t, fakests.Config{Users: users})
 	for _, module := range []string{"sts_assume_role", "sts_session_token"} {
 		for verify, wantCode := range map[bool]int{false: 0, true: 1} {
 			args := merge(ansibleKeys(module), map[string]any{"region": "us-east-1", "ec2_url": srv.URL, "validate_certs": verify})
@@ -26,7 +22,7 @@ func TestUnverifiedIgnoresCABundle(t *testing.T) {
 				args = merge(args, role(nil))
 			}
 			home := newHome(t)
-			home.Write(t, home.Credentials, "[default]\naws_access_key_id = "+aliceKey+"\naws_secret_access_key = "+aliceSecret+"\n")
+			home.Write(t, home.Credentials, "[default]\naws_access_key_id = "+testenv.AliceKey+"\naws_secret_access_key = "+testenv.AliceSecret+"\n")
 			r := runModule(t, module, args, home.Environ("AWS_CA_BUNDLE=/nonexistent.pem"))
 			msg, _ := r.Result["msg"].(string)
 			if r.Code != wantCode {

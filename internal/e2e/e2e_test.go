@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,18 +11,11 @@ import (
 )
 
 const (
-	aliceKey    = "AKIAIOSFODNN7EXAMPLE"
-	aliceSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	bobKey      = "AKIAI44QH8DHBEXAMPLE"
-	bobSecret   = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
-	roleARN     = "arn:aws:iam::123456789012:role/demo"
-	mfaSerial   = "arn:aws:iam::123456789012:mfa/alice"
+	roleARN   = "arn:aws:iam::123456789012:role/demo"
+	mfaSerial = "arn:aws:iam::123456789012:mfa/alice"
 )
 
-var users = []fakests.User{
-	{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"},
-	{AccessKeyID: bobKey, SecretAccessKey: bobSecret, ARN: "arn:aws:iam::123456789012:user/bob"},
-}
+var users = []fakests.User{testenv.Alice(), testenv.Bob()}
 
 // tcase is one module run. "$URL" in args and env is the server's URL.
 type tcase struct {
@@ -39,7 +31,7 @@ type tcase struct {
 
 // conn is the usual connection: alice's keys, a region, the local endpoint.
 func conn(extra map[string]any) map[string]any {
-	m := map[string]any{"aws_access_key": aliceKey, "aws_secret_key": aliceSecret, "region": "us-east-1", "ec2_url": "$URL"}
+	m := map[string]any{"aws_access_key": testenv.AliceKey, "aws_secret_key": testenv.AliceSecret, "region": "us-east-1", "ec2_url": "$URL"}
 	for k, v := range extra {
 		m[k] = v
 	}
@@ -87,39 +79,39 @@ var cases = map[string]tcase{
 		"duration_seconds": 900, "external_id": "ext-123",
 		"policy":            `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}`,
 		"mfa_serial_number": mfaSerial, "mfa_token": "654321",
-	}), conn(nil)), secrets: []string{aliceSecret, "654321"}},
+	}), conn(nil)), secrets: []string{testenv.AliceSecret, "654321"}},
 	"assume_role_collection_names": {module: "sts_assume_role", args: role(map[string]any{
-		"access_key": aliceKey, "secret_key": aliceSecret, "endpoint_url": "$URL", "aws_region": "eu-west-1",
+		"access_key": testenv.AliceKey, "secret_key": testenv.AliceSecret, "endpoint_url": "$URL", "aws_region": "eu-west-1",
 	})},
 	"assume_role_other_aliases": {module: "sts_assume_role", args: role(map[string]any{
-		"aws_access_key_id": aliceKey, "aws_secret_access_key": aliceSecret, "aws_endpoint_url": "$URL", "ec2_region": "eu-west-2",
+		"aws_access_key_id": testenv.AliceKey, "aws_secret_access_key": testenv.AliceSecret, "aws_endpoint_url": "$URL", "ec2_region": "eu-west-2",
 	})},
 	"assume_role_ec2_aliases": {module: "sts_assume_role", args: role(map[string]any{
-		"ec2_access_key": aliceKey, "ec2_secret_key": aliceSecret, "s3_url": "$URL", "region": "eu-west-3",
+		"ec2_access_key": testenv.AliceKey, "ec2_secret_key": testenv.AliceSecret, "s3_url": "$URL", "region": "eu-west-3",
 	})},
-	"assume_role_alias_and_option": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"access_key": bobKey, "aws_secret_access_key": bobSecret}))},
+	"assume_role_alias_and_option": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"access_key": testenv.BobKey, "aws_secret_access_key": testenv.BobSecret}))},
 	"assume_role_env": {module: "sts_assume_role", args: role(nil), env: map[string]string{
-		"AWS_ACCESS_KEY_ID": aliceKey, "AWS_SECRET_ACCESS_KEY": aliceSecret, "AWS_REGION": "ap-southeast-2", "AWS_URL": "$URL",
+		"AWS_ACCESS_KEY_ID": testenv.AliceKey, "AWS_SECRET_ACCESS_KEY": testenv.AliceSecret, "AWS_REGION": "ap-southeast-2", "AWS_URL": "$URL",
 	}},
 	"assume_role_ec2_env": {module: "sts_assume_role", args: role(nil), env: map[string]string{
-		"EC2_ACCESS_KEY": aliceKey, "EC2_SECRET_KEY": aliceSecret, "EC2_REGION": "ca-central-1", "EC2_URL": "$URL",
+		"EC2_ACCESS_KEY": testenv.AliceKey, "EC2_SECRET_KEY": testenv.AliceSecret, "EC2_REGION": "ca-central-1", "EC2_URL": "$URL",
 	}},
 	"assume_role_profile": {module: "sts_assume_role", args: role(map[string]any{"profile": "deploy", "ec2_url": "$URL"}),
 		files: map[string]string{
-			"credentials": "[default]\naws_access_key_id = " + aliceKey + "\naws_secret_access_key = " + aliceSecret + "\n[deploy]\naws_access_key_id = " + bobKey + "\naws_secret_access_key = " + bobSecret + "\n",
+			"credentials": "[default]\naws_access_key_id = " + testenv.AliceKey + "\naws_secret_access_key = " + testenv.AliceSecret + "\n[deploy]\naws_access_key_id = " + testenv.BobKey + "\naws_secret_access_key = " + testenv.BobSecret + "\n",
 			"config":      "[profile deploy]\nregion = eu-north-1\n",
 		}},
 	"assume_role_aws_profile_env": {module: "sts_assume_role", args: role(map[string]any{"ec2_url": "$URL", "region": "us-east-2"}),
-		env:   map[string]string{"AWS_PROFILE": "deploy", "AWS_ACCESS_KEY_ID": aliceKey, "AWS_SECRET_ACCESS_KEY": aliceSecret},
-		files: map[string]string{"credentials": "[deploy]\naws_access_key_id = " + bobKey + "\naws_secret_access_key = " + bobSecret + "\n"}},
+		env:   map[string]string{"AWS_PROFILE": "deploy", "AWS_ACCESS_KEY_ID": testenv.AliceKey, "AWS_SECRET_ACCESS_KEY": testenv.AliceSecret},
+		files: map[string]string{"credentials": "[deploy]\naws_access_key_id = " + testenv.BobKey + "\naws_secret_access_key = " + testenv.BobSecret + "\n"}},
 	"assume_role_boto_config": {module: "sts_assume_role", args: role(map[string]any{"ec2_url": "$URL", "region": "us-east-1"}),
-		files: map[string]string{"boto": "[Credentials]\naws_access_key_id = " + bobKey + "\naws_secret_access_key = " + bobSecret + "\n"}},
+		files: map[string]string{"boto": "[Credentials]\naws_access_key_id = " + testenv.BobKey + "\naws_secret_access_key = " + testenv.BobSecret + "\n"}},
 	"assume_role_fractional_expiration": {module: "sts_assume_role", args: merge(role(nil), conn(nil)),
 		server: func(c *fakests.Config) { c.FractionalExpiration = true }},
 	"assume_role_debug_endpoint_logs": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"debug_botocore_endpoint_logs": true}))},
 	"assume_role_debug_env":           {module: "sts_assume_role", args: merge(role(nil), conn(nil)), env: map[string]string{"ANSIBLE_DEBUG_BOTOCORE_LOGS": "1"}},
 	"assume_role_no_log_masking": {module: "sts_assume_role", args: merge(role(map[string]any{"mfa_serial_number": mfaSerial, "mfa_token": "123456"}), conn(nil)),
-		secrets: []string{aliceSecret}},
+		secrets: []string{testenv.AliceSecret}},
 	"assume_role_conversions": {module: "sts_assume_role", args: merge(role(map[string]any{"role_session_name": 12345, "duration_seconds": " 1_800 ", "external_id": 123}), conn(map[string]any{"validate_certs": "yes"}))},
 	"assume_role_aws_config": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"aws_config": map[string]any{
 		"connect_timeout": 3, "read_timeout": 4.5, "user_agent_extra": "smoke/1", "retries": map[string]any{"mode": "standard", "total_max_attempts": 2},
@@ -139,9 +131,9 @@ var cases = map[string]tcase{
 	"assume_role_null_role_arn":          {module: "sts_assume_role", args: merge(role(map[string]any{"role_arn": nil}), conn(nil))},
 	"assume_role_bool_duration":          {module: "sts_assume_role", args: merge(role(map[string]any{"duration_seconds": true}), conn(nil))},
 	"assume_role_profile_and_keys":       {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"profile": "deploy"}))},
-	"assume_role_partial_keys":           {module: "sts_assume_role", args: role(map[string]any{"aws_access_key": aliceKey, "region": "us-east-1", "ec2_url": "$URL"})},
+	"assume_role_partial_keys":           {module: "sts_assume_role", args: role(map[string]any{"aws_access_key": testenv.AliceKey, "region": "us-east-1", "ec2_url": "$URL"})},
 	"assume_role_no_credentials":         {module: "sts_assume_role", args: role(map[string]any{"region": "us-east-1", "ec2_url": "$URL"})},
-	"assume_role_endpoint_no_region":     {module: "sts_assume_role", args: role(map[string]any{"ec2_url": "$URL", "aws_access_key": aliceKey, "aws_secret_key": aliceSecret})},
+	"assume_role_endpoint_no_region":     {module: "sts_assume_role", args: role(map[string]any{"ec2_url": "$URL", "aws_access_key": testenv.AliceKey, "aws_secret_key": testenv.AliceSecret})},
 	"assume_role_unknown_profile":        {module: "sts_assume_role", args: role(map[string]any{"profile": "nope", "ec2_url": "$URL", "region": "us-east-1"})},
 	"assume_role_aws_config_unknown_key": {module: "sts_assume_role", args: merge(role(nil), conn(map[string]any{"aws_config": map[string]any{"max_pool_connections": 5}}))},
 
@@ -166,7 +158,7 @@ var cases = map[string]tcase{
 	// sts_session_token.
 	"session_token_minimal":       {module: "sts_session_token", args: conn(nil)},
 	"session_token_mfa":           {module: "sts_session_token", args: conn(map[string]any{"duration_seconds": 3600, "mfa_serial_number": mfaSerial, "mfa_token": "246810"}), secrets: []string{"246810"}},
-	"session_token_env":           {module: "sts_session_token", args: map[string]any{}, env: map[string]string{"AWS_ACCESS_KEY": aliceKey, "AWS_SECRET_KEY": aliceSecret, "AWS_DEFAULT_REGION": "eu-west-1", "AWS_URL": "$URL"}},
+	"session_token_env":           {module: "sts_session_token", args: map[string]any{}, env: map[string]string{"AWS_ACCESS_KEY": testenv.AliceKey, "AWS_SECRET_KEY": testenv.AliceSecret, "AWS_DEFAULT_REGION": "eu-west-1", "AWS_URL": "$URL"}},
 	"session_token_check_mode":    {module: "sts_session_token", args: conn(nil), check: true},
 	"session_token_unsupported":   {module: "sts_session_token", args: conn(map[string]any{"role_arn": roleARN})},
 	"session_token_client_checks": {module: "sts_session_token", args: conn(map[string]any{"duration_seconds": 10, "mfa_serial_number": "short", "mfa_token": "98765"})},
@@ -191,7 +183,7 @@ func TestModules(t *testing.T) {
 				path := map[string]string{"credentials": home.Credentials, "config": home.Config, "boto": home.Boto}[kind]
 				home.Write(t, path, content)
 			}
-			closed := closedURL(t)
+			closed := testenv.ClosedURL(t)
 			subst := func(s string) string {
 				return strings.NewReplacer("$URL", srv.URL, "$CLOSED", closed).Replace(s)
 			}
@@ -208,7 +200,7 @@ func TestModules(t *testing.T) {
 				env = append(env, k+"="+subst(tc.env[k]))
 			}
 			r := runModule(t, tc.module, args, home.Environ(env...))
-			assertNoSecrets(t, r, append(tc.secrets, aliceSecret, bobSecret))
+			assertNoSecrets(t, r, append(tc.secrets, testenv.AliceSecret, testenv.BobSecret))
 
 			result := golden.Normalise(t, r.Result, strings.NewReplacer(srv.URL, "http://127.0.0.1:PORT", closed, "http://127.0.0.1:CLOSED"))
 			goldenFile(t, name, map[string]any{
@@ -218,16 +210,4 @@ func TestModules(t *testing.T) {
 			})
 		})
 	}
-}
-
-// closedURL returns the URL of a loopback port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
 }

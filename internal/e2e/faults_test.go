@@ -24,34 +24,37 @@ import (
 // before retry n, at most 20 s). With the defaults (5 s, 10 s, 3 attempts)
 // that is 3 × 15 s + 2 s + 4 s = 51 s. Each test below states its own.
 
-// worstCase is the longest a module run may take with these settings.
+// worstCase is the longest a module run may take with these settings: the
+// deadline the modules give a call (awsauth.ClientSettings.Deadline).
 func worstCase(connect, read time.Duration, attempts int) time.Duration {
-	d := time.Duration(attempts) * (connect + read)
-	for n := 1; n < attempts; n++ {
-		d += min(time.Duration(1<<min(n, 5))*time.Second, 20*time.Second)
-	}
-	return d
+	return awsauth.ClientSettings{ConnectTimeout: connect, ReadTimeout: read, MaxAttempts: attempts}.Deadline()
 }
 
 // slack covers starting the process and a loaded machine; the bounds are
 // correctness checks (the run gave up when its settings say), not speed.
 const slack = 15 * time.Second
 
-var defaultWorstCase = worstCase(5*time.Second, 10*time.Second, 3)
+var defaultWorstCase = worstCase(awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts)
 
-// TestWorstCase checks the stated worst case against the README's 51 s
-// and against the deadline the modules give a call.
+// TestWorstCase checks the modules' deadline against the worst cases
+// worked out by hand from the rule above, the README's 51 s with the
+// defaults among them.
 func TestWorstCase(t *testing.T) {
-	if defaultWorstCase != 51*time.Second {
-		t.Errorf("worst case with the defaults %v, the README says 51s", defaultWorstCase)
+	tests := map[string]struct {
+		connect, read time.Duration
+		attempts      int
+		want          time.Duration
+	}{
+		"defaults, as the README says": {awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts, 51 * time.Second},
+		"short settings":               {time.Second, time.Second, 2, 6 * time.Second}, // 2 × 2 s + 2 s
+		"backoff alone":                {0, 0, 3, 6 * time.Second},                     // 2 s + 4 s
+		"one attempt":                  {5 * time.Second, 10 * time.Second, 1, 15 * time.Second},
+		"backoff capped at 20 s":       {0, 0, 7, 70 * time.Second}, // 2 + 4 + 8 + 16 + 20 + 20 s
 	}
-	defaults := awsauth.ClientSettings{ConnectTimeout: awsauth.DefaultConnectTimeout, ReadTimeout: awsauth.DefaultReadTimeout, MaxAttempts: awsauth.DefaultMaxAttempts}
-	if d := defaults.Deadline(); d != defaultWorstCase {
-		t.Errorf("the modules' deadline with the defaults is %v, the worst case %v", d, defaultWorstCase)
-	}
-	settings := awsauth.ClientSettings{ConnectTimeout: time.Second, ReadTimeout: time.Second, MaxAttempts: 2}
-	if d := settings.Deadline(); d != shortWorstCase {
-		t.Errorf("the modules' deadline with the short settings is %v, the worst case %v", d, shortWorstCase)
+	for name, tc := range tests {
+		if got := worstCase(tc.connect, tc.read, tc.attempts); got != tc.want {
+			t.Errorf("%s: the deadline of %v, %v, %d attempts is %v, want %v", name, tc.connect, tc.read, tc.attempts, got, tc.want)
+		}
 	}
 }
 
@@ -99,7 +102,7 @@ func assertFailed(t *testing.T, r run, prefix string, contains ...string) {
 // the worst case is the backoff alone: under 2 s + 4 s with the defaults
 // (51 s if the port dropped packets instead).
 func TestConnectionRefused(t *testing.T) {
-	closed := closedURL(t)
+	closed := testenv.ClosedURL(t)
 	r := faultRun(t, closed, nil, worstCase(0, 0, 3))
 	assertFailed(t, r, `Could not connect to the endpoint URL: "`+closed+`/": connect: connection refused (3 attempts)`)
 }
@@ -407,7 +410,7 @@ func TestSessionTokens(t *testing.T) {
 		{name: "valid", key: key, token: token},
 		{name: "wrong token", key: key, token: token + "A",
 			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID},
-		{name: "token with long-term keys", key: aliceKey, token: token,
+		{name: "token with long-term keys", key: testenv.AliceKey, token: token,
 			want: "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: " + fakests.MsgInvalidClientTokenID},
 		{name: "expired", key: key, token: token, advance: time.Hour,
 			want: "An error occurred (ExpiredToken) when calling the AssumeRole operation: " + fakests.MsgExpiredToken},
@@ -416,8 +419,8 @@ func TestSessionTokens(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			offset.Add(int64(tc.advance))
 			s := secret
-			if tc.key == aliceKey {
-				s = aliceSecret
+			if tc.key == testenv.AliceKey {
+				s = testenv.AliceSecret
 			}
 			srv.Reset()
 			args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{
@@ -569,7 +572,7 @@ func TestSwitchingProtocols(t *testing.T) {
 		t.Run("proxy, "+name, func(t *testing.T) {
 			t.Parallel()
 			proxy := startRaw(t, answer101(after))
-			endpoint := closedURL(t)
+			endpoint := testenv.ClosedURL(t)
 			r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"http": proxy.URL}}}, worstCase(5*time.Second, 10*time.Second, 1))
 			assertFailed(t, r, `Unable to parse the AssumeRole response from "`+endpoint+`/" (HTTP 101): `+refused)
 			if n := proxy.conns.Load(); n != 1 {
@@ -582,7 +585,7 @@ func TestSwitchingProtocols(t *testing.T) {
 	t.Run("proxy CONNECT, then a byte every 5 s", func(t *testing.T) {
 		t.Parallel()
 		proxy := startRaw(t, answer101(dripping))
-		endpoint := "https" + strings.TrimPrefix(closedURL(t), "http")
+		endpoint := "https" + strings.TrimPrefix(testenv.ClosedURL(t), "http")
 		r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"https": proxy.URL}}}, defaultWorstCase)
 		assertFailed(t, r, `Could not connect to the endpoint URL: "`+endpoint+`/": the proxy `+proxy.URL+` answered the tunnel request (CONNECT) with 101 Switching Protocols (3 attempts)`)
 	})

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"ansible-sts/internal/testenv"
 )
 
 // fileBound is how long a run that is given a file it must refuse may
@@ -59,7 +61,7 @@ func TestFilesNotRegular(t *testing.T) {
 		args map[string]any             // beyond a role and a closed endpoint
 		msg  string                     // with PATH and CAUSE
 	}
-	https := "https" + strings.TrimPrefix(closedURL(t), "http")
+	https := "https" + strings.TrimPrefix(testenv.ClosedURL(t), "http")
 	configDir := t.TempDir()
 	wheres := map[string]where{
 		"AWS_CONFIG_FILE": {env: func(p string) []string { return []string{"AWS_CONFIG_FILE=" + p} },
@@ -72,10 +74,10 @@ func TestFilesNotRegular(t *testing.T) {
 		"BOTO_CONFIG": {env: func(p string) []string { return []string{"BOTO_CONFIG=" + p} },
 			msg: "cannot read the boto config file PATH: read PATH: CAUSE"},
 		"AWS_CA_BUNDLE": {env: func(p string) []string { return []string{"AWS_CA_BUNDLE=" + p} },
-			args: map[string]any{"aws_access_key": aliceKey, "aws_secret_key": aliceSecret, "ec2_url": https},
+			args: map[string]any{"aws_access_key": testenv.AliceKey, "aws_secret_key": testenv.AliceSecret, "ec2_url": https},
 			msg:  "cannot read the CA bundle PATH (from env AWS_CA_BUNDLE): read PATH: CAUSE"},
 		"aws_ca_bundle": {env: func(string) []string { return nil },
-			args: map[string]any{"aws_access_key": aliceKey, "aws_secret_key": aliceSecret, "ec2_url": https, "aws_ca_bundle": "PATH"},
+			args: map[string]any{"aws_access_key": testenv.AliceKey, "aws_secret_key": testenv.AliceSecret, "ec2_url": https, "aws_ca_bundle": "PATH"},
 			msg:  "cannot read the CA bundle PATH (from option aws_ca_bundle): read PATH: CAUSE"},
 		"ca_bundle in the shared config": {env: func(p string) []string {
 			config := filepath.Join(configDir, filepath.Base(p))
@@ -98,7 +100,7 @@ func TestFilesNotRegular(t *testing.T) {
 	for name, w := range wheres {
 		for kind, path := range badFiles(t, 8<<20) {
 			t.Run(name+"/"+kind, func(t *testing.T) {
-				args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{"region": "us-east-1", "ec2_url": closedURL(t)})
+				args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{"region": "us-east-1", "ec2_url": testenv.ClosedURL(t)})
 				for k, v := range w.args {
 					if v == "PATH" {
 						v = path
@@ -113,7 +115,7 @@ func TestFilesNotRegular(t *testing.T) {
 				}
 				want := strings.NewReplacer("PATH", path, "CAUSE", refusal(kind, "8 MiB")).Replace(w.msg)
 				assertMsg(t, r, badInput{Msg: want})
-				assertNoSecrets(t, r, []string{aliceSecret})
+				assertNoSecrets(t, r, []string{testenv.AliceSecret})
 			})
 		}
 	}

@@ -54,17 +54,17 @@ func TestEncodedSecretsMasked(t *testing.T) {
 	}
 	t.Run("secret key in the endpoint's userinfo", func(t *testing.T) {
 		srv := testenv.StartSTS(t, fakests.Config{Users: users})
-		endpoint := userinfoURL(srv.URL, aliceKey, aliceSecret)
+		endpoint := userinfoURL(srv.URL, testenv.AliceKey, testenv.AliceSecret)
 		args := merge(ansibleKeys("sts_assume_role"), role(nil), conn(map[string]any{"ec2_url": endpoint}))
 		r := runModule(t, "sts_assume_role", args, newHome(t).Environ())
 		if r.Code != 0 {
 			t.Fatalf("failed: %s", r.Stdout)
 		}
-		want := strings.Replace(srv.URL, "://", "://"+aliceKey+":********@", 1)
+		want := strings.Replace(srv.URL, "://", "://"+testenv.AliceKey+":********@", 1)
 		if got := moduleArgs(t, r)["ec2_url"]; got != want {
 			t.Errorf("invocation.module_args.ec2_url = %v, want %s", got, want)
 		}
-		assertAbsent(t, r, url.QueryEscape(aliceSecret), url.PathEscape(aliceSecret))
+		assertAbsent(t, r, url.QueryEscape(testenv.AliceSecret), url.PathEscape(testenv.AliceSecret))
 	})
 	t.Run("MFA code echoed by the server", func(t *testing.T) {
 		cfg := fakests.Config{Users: users}
@@ -113,8 +113,8 @@ func TestEnvironmentSecretsMasked(t *testing.T) {
 		assertAbsent(t, r, token, token[:4], token[10:])
 	})
 	t.Run("AWS_SECRET_ACCESS_KEY in AWS_URL's userinfo", func(t *testing.T) {
-		closed := userinfoURL(closedURL(t), aliceKey, aliceSecret)
-		invalid := userinfoURL("ftp://127.0.0.1:1", aliceKey, aliceSecret)
+		closed := userinfoURL(testenv.ClosedURL(t), testenv.AliceKey, testenv.AliceSecret)
+		invalid := userinfoURL("ftp://127.0.0.1:1", testenv.AliceKey, testenv.AliceSecret)
 		tests := map[string]struct {
 			endpoint string
 			args     map[string]any
@@ -124,20 +124,20 @@ func TestEnvironmentSecretsMasked(t *testing.T) {
 			"argument failure":   {endpoint: closed, args: role(map[string]any{"role_session_name": nil, "duration_seconds": "1h"})},
 			"check mode":         {endpoint: closed, args: role(map[string]any{"_ansible_check_mode": true})},
 			"invalid endpoint": {endpoint: invalid, args: role(nil),
-				wantMsg: "Couldn't connect to AWS: Invalid endpoint: ftp://" + aliceKey + ":********@127.0.0.1:1"},
+				wantMsg: "Couldn't connect to AWS: Invalid endpoint: ftp://" + testenv.AliceKey + ":********@127.0.0.1:1"},
 		}
 		for name, tc := range tests {
 			t.Run(name, func(t *testing.T) {
-				env := newHome(t).Environ("AWS_ACCESS_KEY_ID="+aliceKey, "AWS_SECRET_ACCESS_KEY="+aliceSecret, "AWS_REGION=us-east-1", "AWS_URL="+tc.endpoint)
+				env := newHome(t).Environ("AWS_ACCESS_KEY_ID="+testenv.AliceKey, "AWS_SECRET_ACCESS_KEY="+testenv.AliceSecret, "AWS_REGION=us-east-1", "AWS_URL="+tc.endpoint)
 				r := runModule(t, "sts_assume_role", merge(ansibleKeys("sts_assume_role"), tc.args), env)
-				want := strings.Replace(tc.endpoint, url.QueryEscape(aliceSecret), "********", 1)
+				want := strings.Replace(tc.endpoint, url.QueryEscape(testenv.AliceSecret), "********", 1)
 				if got := moduleArgs(t, r)["ec2_url"]; got != want {
 					t.Errorf("invocation.module_args.ec2_url = %v, want %s", got, want)
 				}
 				if msg, _ := r.Result["msg"].(string); tc.wantMsg != "" && msg != tc.wantMsg {
 					t.Errorf("msg = %q, want %q", msg, tc.wantMsg)
 				}
-				assertAbsent(t, r, url.QueryEscape(aliceSecret), url.PathEscape(aliceSecret))
+				assertAbsent(t, r, url.QueryEscape(testenv.AliceSecret), url.PathEscape(testenv.AliceSecret))
 			})
 		}
 	})

@@ -41,7 +41,7 @@ func TestInvalidRegion(t *testing.T) {
 			if tc.config != "" {
 				home.Write(t, home.Config, tc.config)
 			}
-			args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{"aws_access_key": aliceKey, "aws_secret_key": aliceSecret, "ec2_url": srv.URL})
+			args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{"aws_access_key": testenv.AliceKey, "aws_secret_key": testenv.AliceSecret, "ec2_url": srv.URL})
 			if name == "without an URL" {
 				delete(args, "ec2_url")
 			}
@@ -49,7 +49,7 @@ func TestInvalidRegion(t *testing.T) {
 				args["region"] = tc.region
 			}
 			// A dead proxy: were the region accepted, nothing could reach AWS.
-			dead := closedURL(t)
+			dead := testenv.ClosedURL(t)
 			env := append([]string{"HTTPS_PROXY=" + dead, "HTTP_PROXY=" + dead}, tc.env...)
 			r := runModule(t, "sts_assume_role", args, home.Environ(env...))
 			assertFailed(t, r, strings.Replace(msg, "%s", tc.bad, 1))
@@ -76,7 +76,7 @@ func TestUnsendableCredentials(t *testing.T) {
 			want: "the session token from option aws_session_token holds a control character"},
 		"token variable": {env: []string{"AWS_SESSION_TOKEN=FwoGZXIvYXdzE\nPASTED"},
 			want: "the session token from env AWS_SESSION_TOKEN holds a control character"},
-		"access key option": {args: map[string]any{"aws_access_key": aliceKey + "\n"},
+		"access key option": {args: map[string]any{"aws_access_key": testenv.AliceKey + "\n"},
 			want: "the access key id from option aws_access_key holds a control character"},
 	}
 	for name, tc := range tests {

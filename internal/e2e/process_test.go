@@ -41,7 +41,7 @@ func processRun(t *testing.T, config, url string, extra map[string]any, files ma
 	}
 	home.Write(t, home.Config, strings.NewReplacer("$DIR", dir, "$URL", url).Replace(config))
 	args := merge(ansibleKeys("sts_assume_role"), role(nil), map[string]any{"region": "us-east-1", "ec2_url": url, "aws_config": short}, extra)
-	closed := closedURL(t)
+	closed := testenv.ClosedURL(t)
 	env := home.Environ("HTTPS_PROXY="+closed, "HTTP_PROXY="+closed, "AWS_ENDPOINT_URL_STS="+url)
 	start := time.Now()
 	r := runModule(t, "sts_assume_role", args, env)
@@ -122,7 +122,7 @@ func TestCredentialProcessHangs(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			r, dir, took := processRun(t, tc.config, closedURL(t), tc.extra, nil)
+			r, dir, took := processRun(t, tc.config, testenv.ClosedURL(t), tc.extra, nil)
 			// The deadline is 6 s, less 1.5 s, from the module's start.
 			assertMsg(t, r, badInput{MsgPrefix: tc.want})
 			msg, _ := r.Result["msg"].(string)
@@ -167,7 +167,7 @@ func TestCredentialProcessOutput(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			config := "[default]\ncredential_process = " + tc.command + "\n"
-			r, _, took := processRun(t, config, closedURL(t), nil, map[string]string{"answer.json": tc.answer})
+			r, _, took := processRun(t, config, testenv.ClosedURL(t), nil, map[string]string{"answer.json": tc.answer})
 			assertMsg(t, r, badInput{Msg: tc.want})
 			if len(r.Stdout) > 64<<10 {
 				t.Errorf("the result is %d bytes", len(r.Stdout))
@@ -183,7 +183,7 @@ func TestCredentialProcessOutput(t *testing.T) {
 // as the source of a role_arn profile, and what the command left running
 // in its group is killed once it has answered.
 func TestCredentialProcessSucceeds(t *testing.T) {
-	answer, err := json.Marshal(map[string]any{"Version": 1, "AccessKeyId": aliceKey, "SecretAccessKey": aliceSecret})
+	answer, err := json.Marshal(map[string]any{"Version": 1, "AccessKeyId": testenv.AliceKey, "SecretAccessKey": testenv.AliceSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,11 +193,11 @@ func TestCredentialProcessSucceeds(t *testing.T) {
 		extra  map[string]any
 		calls  []string // the access key of each AssumeRole call
 	}{
-		"default profile": {config: "[default]\ncredential_process = " + command + "\n", calls: []string{aliceKey}},
+		"default profile": {config: "[default]\ncredential_process = " + command + "\n", calls: []string{testenv.AliceKey}},
 		"source of a role_arn profile": {
 			config: "[profile chain]\nrole_arn = " + roleARN + "\nsource_profile = proc\n[profile proc]\ncredential_process = " + command + "\n",
 			extra:  map[string]any{"profile": "chain"},
-			calls:  []string{aliceKey, "<temporary access key>"}},
+			calls:  []string{testenv.AliceKey, "<temporary access key>"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

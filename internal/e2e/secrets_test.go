@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"ansible-sts/internal/boundedfile"
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modulefuzz"
+	"ansible-sts/internal/testenv"
 )
 
 // The environment variables that hold secrets the modules read or the SDK
@@ -48,7 +48,7 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 	t.Helper()
 	var secrets []string
 	for _, name := range modulefuzz.SecretOptions {
-		secrets = append(secrets, stringsOf(input[name])...)
+		secrets = append(secrets, testenv.StringValues(input[name])...)
 	}
 	for _, name := range urlOptions {
 		if u, ok := input[name].(string); ok {
@@ -79,30 +79,7 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 			}
 		}
 	}
-	// The result's strings as decoded, where an escaped form is written
-	// as it is, not escaped once more.
-	var doc any
-	_ = json.Unmarshal(stdout, &doc) // runRaw reports stdout that is not JSON
-	decoded := strings.Join(modulefuzz.StringValues(doc), "\n")
-	for _, s := range secrets {
-		// Masking writes these, so such a secret may show without leaking.
-		if len(s) < modulefuzz.MinSecretLen || strings.Contains(s, "*") || strings.Contains(moduleargs.NoLogPlaceholder, s) {
-			continue
-		}
-		shown := s[:min(3, len(s))] + "…"
-		for _, form := range encodedForms(s) {
-			if bytes.Contains(stdout, []byte(form)) || strings.Contains(decoded, form) {
-				t.Errorf("input secret %q shows on stdout", shown)
-				break
-			}
-		}
-		for _, form := range encodedForms(s) {
-			if bytes.Contains(stderr, []byte(form)) {
-				t.Errorf("input secret %q shows on stderr", shown)
-				break
-			}
-		}
-	}
+	assertNotShown(t, secrets, stdout, stderr)
 
 	var result struct {
 		Invocation struct {
@@ -119,6 +96,38 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 		}
 		if got, shown := result.Invocation.ModuleArgs[name]; shown && got != moduleargs.NoLogPlaceholder {
 			t.Errorf("invocation.module_args.%s = %#v, want %s", name, got, moduleargs.NoLogPlaceholder)
+		}
+	}
+}
+
+// assertNotShown fails for each of secrets that shows on stdout or stderr,
+// as written or encoded (encodedForms), or in stdout's JSON string values
+// as decoded. A secret under modulefuzz.MinSecretLen characters, which
+// matches other text, or one masking itself writes (testenv.Checkable)
+// is not looked for: it may show without leaking.
+func assertNotShown(t testing.TB, secrets []string, stdout, stderr []byte) {
+	t.Helper()
+	// The result's strings as decoded, where an escaped form is written
+	// as it is, not escaped once more.
+	var doc any
+	_ = json.Unmarshal(stdout, &doc) // runRaw reports stdout that is not JSON
+	decoded := strings.Join(testenv.StringValues(doc), "\n")
+	for _, s := range secrets {
+		if len(s) < modulefuzz.MinSecretLen || !testenv.Checkable(s) {
+			continue
+		}
+		shown := s[:min(3, len(s))] + "…"
+		for _, form := range encodedForms(s) {
+			if bytes.Contains(stdout, []byte(form)) || strings.Contains(decoded, form) {
+				t.Errorf("input secret %q shows on stdout", shown)
+				break
+			}
+		}
+		for _, form := range encodedForms(s) {
+			if bytes.Contains(stderr, []byte(form)) {
+				t.Errorf("input secret %q shows on stderr", shown)
+				break
+			}
 		}
 	}
 }
@@ -172,30 +181,6 @@ func urlPassword(raw string) string {
 	return p
 }
 
-// stringsOf returns the strings of an input value, looking into lists and
-// dict values, as AnsibleModule collects no_log values.
-func stringsOf(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []string:
-		return x
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringsOf(e)...)
-		}
-		return out
-	case map[string]any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringsOf(e)...)
-		}
-		return out
-	}
-	return nil
-}
-
 func TestAssertNoSecretLeak(t *testing.T) {
 	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	tokenFile := filepath.Join(t.TempDir(), "token")
@@ -233,25 +218,11 @@ func TestAssertNoSecretLeak(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			rec := &recorder{TB: t}
+			rec := &testenv.Recorder{TB: t}
 			assertNoSecretLeak(rec, tc.input, tc.env, []byte(tc.stdout), []byte(tc.stderr))
-			if diff := cmp.Diff(tc.wantErrors, rec.errors); diff != "" {
-				t.Errorf("errors reported (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
+			if diff := cmp.Diff(tc.wantErrors, len(rec.Msgs)); diff != "" {
+				t.Errorf("errors reported (-want +got):\n%s\n%s", diff, strings.Join(rec.Msgs, "\n"))
 			}
 		})
 	}
-}
-
-// recorder counts the errors a helper reports instead of failing the test.
-type recorder struct {
-	testing.TB
-	errors int
-	msgs   []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errors++
-	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
 }

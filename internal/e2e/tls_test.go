@@ -15,11 +15,7 @@ import (
 // null), accepted with verification off or with the certificate trusted
 // through aws_ca_bundle or AWS_CA_BUNDLE.
 func TestTLS(t *testing.T) {
-	cert, pem, err := fakests.SelfSignedCert()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: users}, cert)
+	srv, pem := testenv.StartSelfSignedSTS(t, fakests.Config{Users: users})
 	bundle := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(bundle, pem, 0o600); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func TestFaults(t *testing.T) {
 			var got []rawResponse
 			start := time.Now()
 			for range tt.calls {
-				r := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+				r := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), time.Now(), nil))
 				got = append(got, rawResponse{Status: r.Status, Type: r.Type, Code: r.Code, Message: r.Message})
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -76,15 +76,15 @@ func TestFaultsSpareRejectedRequests(t *testing.T) {
 	faults.Set(fakests.FaultSettings{Throttle: 1})
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Faults: &faults})
 	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
-	bad := keys{alice.AccessKeyID, "wrong", ""}
+	bad := testenv.Keys{ID: alice.AccessKeyID, Secret: "wrong"}
 	tests := []struct {
 		name     string
-		keys     keys
+		keys     testenv.Keys
 		wantCode string
 	}{
 		{name: "bad signature", keys: bad, wantCode: "SignatureDoesNotMatch"},
-		{name: "first signed call", keys: userKeys(alice), wantCode: "Throttling"},
-		{name: "second signed call", keys: userKeys(alice)},
+		{name: "first signed call", keys: testenv.UserKeys(alice), wantCode: "Throttling"},
+		{name: "second signed call", keys: testenv.UserKeys(alice)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +103,7 @@ func TestFaultsConcurrent(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	var wg sync.WaitGroup
 	for i := range 8 {
-		req := signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil)
+		req := signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), time.Now(), nil)
 		wg.Go(func() {
 			faults.Set(fakests.FaultSettings{Throttle: i % 2})
 			_ = faults.Get()

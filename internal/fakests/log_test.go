@@ -107,7 +107,7 @@ func TestLogCutsValues(t *testing.T) {
 	for i := range 2000 {
 		params.Set(fmt.Sprintf("P%04d", i), "v")
 	}
-	req := signedRequest(t, srv, http.MethodPost, params, userKeys(alice), time.Now(), func(r *http.Request) {
+	req := signedRequest(t, srv, http.MethodPost, params, testenv.UserKeys(alice), time.Now(), func(r *http.Request) {
 		r.Header.Set("X-Long", strings.Repeat("h", 10000))
 	})
 	if got := do(t, nil, req); got.Status != 200 {
@@ -250,7 +250,7 @@ func TestFaultsOutlastTimeouts(t *testing.T) {
 		faults.Set(fakests.FaultSettings{Delay: time.Second})
 		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Faults: faults, Timeouts: short})
 		start := time.Now()
-		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), time.Now(), nil))
 		if took := time.Since(start); got.Status != 200 || took < time.Second {
 			t.Errorf("status %d %s after %v, want 200 after 1s", got.Status, got.Code, took)
 		}
@@ -260,7 +260,7 @@ func TestFaultsOutlastTimeouts(t *testing.T) {
 		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Timeouts: short, Hook: func(*fakests.Request) *fakests.Response {
 			return &fakests.Response{Delay: time.Second, Status: 500, Code: "InternalFailure"}
 		}})
-		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+		got := do(t, nil, signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), time.Now(), nil))
 		if got.Status != 500 || got.Code != "InternalFailure" {
 			t.Errorf("got %d %s, want the delayed 500", got.Status, got.Code)
 		}
@@ -269,7 +269,7 @@ func TestFaultsOutlastTimeouts(t *testing.T) {
 		t.Parallel()
 		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Timeouts: short, Hook: func(*fakests.Request) *fakests.Response { return &fakests.Response{Hang: true} }})
 		client := &http.Client{Timeout: 1500 * time.Millisecond}
-		_, err := client.Do(signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), time.Now(), nil))
+		_, err := client.Do(signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), time.Now(), nil))
 		var ne net.Error
 		if !errors.As(err, &ne) || !ne.Timeout() {
 			t.Errorf("err = %v, want the client's own timeout: the server must not end a hang", err)

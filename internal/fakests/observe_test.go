@@ -26,10 +26,10 @@ func TestObserve(t *testing.T) {
 		defer mu.Unlock()
 		seen = append(seen, r)
 	}})
-	if _, err := callerIdentity(newClient(t, srv, userKeys(alice))); err != nil {
+	if _, err := callerIdentity(newClient(t, srv, testenv.UserKeys(alice))); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = callerIdentity(newClient(t, srv, keys{alice.AccessKeyID, "wrong", ""}))
+	_, _ = callerIdentity(newClient(t, srv, testenv.Keys{ID: alice.AccessKeyID, Secret: "wrong"}))
 
 	type summary struct {
 		Action, Caller, Err string
@@ -67,7 +67,7 @@ func TestObserveAbandoned(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if _, err := newClient(t, srv, userKeys(alice)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
+	if _, err := newClient(t, srv, testenv.UserKeys(alice)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
 		t.Fatal("call against a hanging server succeeded")
 	}
 	select {

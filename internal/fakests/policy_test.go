@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
 
 	"ansible-sts/internal/fakests"
@@ -52,11 +51,6 @@ var (
 	}
 )
 
-// credKeys returns the keys of temporary credentials.
-func credKeys(c *types.Credentials) keys {
-	return keys{aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken)}
-}
-
 // assumeOpts are the optional AssumeRole members a case sets.
 type assumeOpts struct {
 	externalID, serial, code string
@@ -95,7 +89,7 @@ func sessionTokenCall(serial, code string) func(*sts.Client) (outcome, error) {
 }
 
 func denied(callerARN, roleARN string) outcome {
-	return outcome{Err: apiErr{403, "AccessDenied", "User: " + callerARN + " is not authorized to perform: sts:AssumeRole on resource: " + roleARN}}
+	return outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: "User: " + callerARN + " is not authorized to perform: sts:AssumeRole on resource: " + roleARN}}
 }
 
 func sessionARN(role string) string {
@@ -108,68 +102,67 @@ func TestRolePolicy(t *testing.T) {
 		Roles: policyRoles,
 	})
 	ctx := context.Background()
-	deploy, err := newClient(t, srv, userKeys(ci)).AssumeRole(ctx, assumeRoleInput(deployRole, "policy"))
+	deploy, err := newClient(t, srv, testenv.UserKeys(ci)).AssumeRole(ctx, assumeRoleInput(deployRole, "policy"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	withMFA, err := newClient(t, srv, userKeys(ci)).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(ciMFA), TokenCode: aws.String("123456")})
+	withMFA, err := newClient(t, srv, testenv.UserKeys(ci)).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(ciMFA), TokenCode: aws.String("123456")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	withoutMFA, err := newClient(t, srv, userKeys(ci)).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	withoutMFA, err := newClient(t, srv, testenv.UserKeys(ci)).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	deployKeys, mfaKeys, noMFAKeys := credKeys(deploy.Credentials), credKeys(withMFA.Credentials), credKeys(withoutMFA.Credentials)
+	deployKeys, mfaKeys, noMFAKeys := testenv.TempKeys(deploy.Credentials), testenv.TempKeys(withMFA.Credentials), testenv.TempKeys(withoutMFA.Credentials)
 	deploySession := sessionARN(deployRole)
-	serialInvalid := outcome{Err: apiErr{403, "AccessDenied", fakests.MsgMFASerialInvalid}}
-	codeInvalid := outcome{Err: apiErr{403, "AccessDenied", fakests.MsgMFACodeInvalid}}
-	tooLong := outcome{Err: apiErr{400, "ValidationError", fakests.MsgMaxSessionDuration}}
+	serialInvalid := outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: fakests.MsgMFASerialInvalid}}
+	codeInvalid := outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: fakests.MsgMFACodeInvalid}}
+	tooLong := outcome{Err: testenv.APIError{Status: 400, Code: "ValidationError", Message: fakests.MsgMaxSessionDuration}}
 
 	tests := []struct {
 		name string
-		keys keys
+		keys testenv.Keys
 		call func(*sts.Client) (outcome, error)
 		want outcome
 	}{
-		{name: "trusted user", keys: userKeys(ci), call: assumeCall(deployRole, assumeOpts{}), want: outcome{Arn: sessionARN(deployRole)}},
-		{name: "user not trusted", keys: userKeys(partner), call: assumeCall(deployRole, assumeOpts{}), want: denied(partner.ARN, deployRole)},
-		{name: "unknown role", keys: userKeys(ci), call: assumeCall("arn:aws:iam::123456789012:role/nobody", assumeOpts{}), want: denied(ci.ARN, "arn:aws:iam::123456789012:role/nobody")},
-		{name: "user where only a role is trusted", keys: userKeys(ci), call: assumeCall(auditRole, assumeOpts{}), want: denied(ci.ARN, auditRole)},
+		{name: "trusted user", keys: testenv.UserKeys(ci), call: assumeCall(deployRole, assumeOpts{}), want: outcome{Arn: sessionARN(deployRole)}},
+		{name: "user not trusted", keys: testenv.UserKeys(partner), call: assumeCall(deployRole, assumeOpts{}), want: denied(partner.ARN, deployRole)},
+		{name: "unknown role", keys: testenv.UserKeys(ci), call: assumeCall("arn:aws:iam::123456789012:role/nobody", assumeOpts{}), want: denied(ci.ARN, "arn:aws:iam::123456789012:role/nobody")},
+		{name: "user where only a role is trusted", keys: testenv.UserKeys(ci), call: assumeCall(auditRole, assumeOpts{}), want: denied(ci.ARN, auditRole)},
 		{name: "chain from trusted role", keys: deployKeys, call: assumeCall(auditRole, assumeOpts{}), want: outcome{Arn: sessionARN(auditRole)}},
 		{name: "role session not trusted", keys: deployKeys, call: assumeCall(deployRole, assumeOpts{}), want: denied(deploySession, deployRole)},
-		{name: "external id missing", keys: userKeys(partner), call: assumeCall(vendorRole, assumeOpts{}), want: denied(partner.ARN, vendorRole)},
-		{name: "external id wrong", keys: userKeys(partner), call: assumeCall(vendorRole, assumeOpts{externalID: "vendor-43"}), want: denied(partner.ARN, vendorRole)},
-		{name: "external id right", keys: userKeys(partner), call: assumeCall(vendorRole, assumeOpts{externalID: "vendor-42"}), want: outcome{Arn: sessionARN(vendorRole)}},
-		{name: "account root trusts its user", keys: userKeys(ci), call: assumeCall(readonlyRole, assumeOpts{}), want: outcome{Arn: sessionARN(readonlyRole)}},
+		{name: "external id missing", keys: testenv.UserKeys(partner), call: assumeCall(vendorRole, assumeOpts{}), want: denied(partner.ARN, vendorRole)},
+		{name: "external id wrong", keys: testenv.UserKeys(partner), call: assumeCall(vendorRole, assumeOpts{externalID: "vendor-43"}), want: denied(partner.ARN, vendorRole)},
+		{name: "external id right", keys: testenv.UserKeys(partner), call: assumeCall(vendorRole, assumeOpts{externalID: "vendor-42"}), want: outcome{Arn: sessionARN(vendorRole)}},
+		{name: "account root trusts its user", keys: testenv.UserKeys(ci), call: assumeCall(readonlyRole, assumeOpts{}), want: outcome{Arn: sessionARN(readonlyRole)}},
 		{name: "account root trusts its role session", keys: deployKeys, call: assumeCall(readonlyRole, assumeOpts{}), want: outcome{Arn: sessionARN(readonlyRole)}},
-		{name: "account root does not trust other accounts", keys: userKeys(partner), call: assumeCall(readonlyRole, assumeOpts{}), want: denied(partner.ARN, readonlyRole)},
-		{name: "anyone trusted", keys: userKeys(partner), call: assumeCall(publicRole, assumeOpts{}), want: outcome{Arn: sessionARN(publicRole)}},
-		{name: "MFA role without MFA", keys: userKeys(ci), call: assumeCall(adminRole, assumeOpts{}), want: denied(ci.ARN, adminRole)},
-		{name: "MFA role with any code", keys: userKeys(ci), call: assumeCall(adminRole, assumeOpts{serial: ciMFA, code: "000000"}), want: outcome{Arn: sessionARN(adminRole)}},
-		{name: "MFA role with another user's device", keys: userKeys(ci), call: assumeCall(adminRole, assumeOpts{serial: carolMFA, code: "246810"}), want: serialInvalid},
-		{name: "MFA role with the configured code", keys: userKeys(carol), call: assumeCall(adminRole, assumeOpts{serial: carolMFA, code: "246810"}), want: outcome{Arn: sessionARN(adminRole)}},
-		{name: "MFA role with a wrong code", keys: userKeys(carol), call: assumeCall(adminRole, assumeOpts{serial: carolMFA, code: "111111"}), want: codeInvalid},
+		{name: "account root does not trust other accounts", keys: testenv.UserKeys(partner), call: assumeCall(readonlyRole, assumeOpts{}), want: denied(partner.ARN, readonlyRole)},
+		{name: "anyone trusted", keys: testenv.UserKeys(partner), call: assumeCall(publicRole, assumeOpts{}), want: outcome{Arn: sessionARN(publicRole)}},
+		{name: "MFA role without MFA", keys: testenv.UserKeys(ci), call: assumeCall(adminRole, assumeOpts{}), want: denied(ci.ARN, adminRole)},
+		{name: "MFA role with any code", keys: testenv.UserKeys(ci), call: assumeCall(adminRole, assumeOpts{serial: ciMFA, code: "000000"}), want: outcome{Arn: sessionARN(adminRole)}},
+		{name: "MFA role with another user's device", keys: testenv.UserKeys(ci), call: assumeCall(adminRole, assumeOpts{serial: carolMFA, code: "246810"}), want: serialInvalid},
+		{name: "MFA role with the configured code", keys: testenv.UserKeys(carol), call: assumeCall(adminRole, assumeOpts{serial: carolMFA, code: "246810"}), want: outcome{Arn: sessionARN(adminRole)}},
+		{name: "MFA role with a wrong code", keys: testenv.UserKeys(carol), call: assumeCall(adminRole, assumeOpts{serial: carolMFA, code: "111111"}), want: codeInvalid},
 		{name: "MFA role with MFA session credentials", keys: mfaKeys, call: assumeCall(adminRole, assumeOpts{}), want: outcome{Arn: sessionARN(adminRole)}},
 		{name: "MFA role with session credentials without MFA", keys: noMFAKeys, call: assumeCall(adminRole, assumeOpts{}), want: denied(ci.ARN, adminRole)},
 		{name: "MFA from a role session", keys: deployKeys, call: assumeCall(readonlyRole, assumeOpts{serial: ciMFA, code: "123456"}), want: serialInvalid},
-		{name: "MFA checked before trust", keys: userKeys(partner), call: assumeCall(deployRole, assumeOpts{serial: ciMFA, code: "123456"}), want: serialInvalid},
-		{name: "role maximum duration", keys: userKeys(ci), call: assumeCall(deployRole, assumeOpts{duration: 7200}), want: outcome{Arn: sessionARN(deployRole)}},
-		{name: "above role maximum duration", keys: userKeys(ci), call: assumeCall(deployRole, assumeOpts{duration: 7201}), want: tooLong},
-		{name: "above default maximum duration", keys: userKeys(ci), call: assumeCall(boundedRole, assumeOpts{duration: 3601}), want: tooLong},
-		{name: "trust checked before duration", keys: userKeys(partner), call: assumeCall(deployRole, assumeOpts{duration: 7201}), want: denied(partner.ARN, deployRole)},
-		{name: "session token without MFA", keys: userKeys(ci), call: sessionTokenCall("", "")},
-		{name: "session token MFA required", keys: userKeys(carol), call: sessionTokenCall("", ""), want: outcome{Err: apiErr{403, "AccessDenied",
-			"User: arn:aws:iam::123456789012:user/carol is not authorized to perform: sts:GetSessionToken because no MFA was presented"}}},
-		{name: "session token with required MFA", keys: userKeys(carol), call: sessionTokenCall(carolMFA, "246810")},
-		{name: "session token with a wrong code", keys: userKeys(carol), call: sessionTokenCall(carolMFA, "135790"), want: codeInvalid},
-		{name: "session token with another user's device", keys: userKeys(ci), call: sessionTokenCall(carolMFA, "246810"), want: serialInvalid},
-		{name: "session token with MFA by a user without device", keys: userKeys(partner), call: sessionTokenCall(ciMFA, "123456"), want: serialInvalid},
+		{name: "MFA checked before trust", keys: testenv.UserKeys(partner), call: assumeCall(deployRole, assumeOpts{serial: ciMFA, code: "123456"}), want: serialInvalid},
+		{name: "role maximum duration", keys: testenv.UserKeys(ci), call: assumeCall(deployRole, assumeOpts{duration: 7200}), want: outcome{Arn: sessionARN(deployRole)}},
+		{name: "above role maximum duration", keys: testenv.UserKeys(ci), call: assumeCall(deployRole, assumeOpts{duration: 7201}), want: tooLong},
+		{name: "above default maximum duration", keys: testenv.UserKeys(ci), call: assumeCall(boundedRole, assumeOpts{duration: 3601}), want: tooLong},
+		{name: "trust checked before duration", keys: testenv.UserKeys(partner), call: assumeCall(deployRole, assumeOpts{duration: 7201}), want: denied(partner.ARN, deployRole)},
+		{name: "session token without MFA", keys: testenv.UserKeys(ci), call: sessionTokenCall("", "")},
+		{name: "session token MFA required", keys: testenv.UserKeys(carol), call: sessionTokenCall("", ""), want: outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: "User: arn:aws:iam::123456789012:user/carol is not authorized to perform: sts:GetSessionToken because no MFA was presented"}}},
+		{name: "session token with required MFA", keys: testenv.UserKeys(carol), call: sessionTokenCall(carolMFA, "246810")},
+		{name: "session token with a wrong code", keys: testenv.UserKeys(carol), call: sessionTokenCall(carolMFA, "135790"), want: codeInvalid},
+		{name: "session token with another user's device", keys: testenv.UserKeys(ci), call: sessionTokenCall(carolMFA, "246810"), want: serialInvalid},
+		{name: "session token with MFA by a user without device", keys: testenv.UserKeys(partner), call: sessionTokenCall(ciMFA, "123456"), want: serialInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.call(newClient(t, srv, tt.keys))
-			got.Err = sdkError(t, err)
+			got.Err = testenv.SDKError(t, err)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("outcome mismatch (-want +got):\n%s", diff)
 			}
@@ -180,11 +173,11 @@ func TestRolePolicy(t *testing.T) {
 		got := map[string]bool{}
 		for _, c := range srv.IssuedCredentials() {
 			switch c.AccessKeyID {
-			case mfaKeys.id, noMFAKeys.id, deployKeys.id:
+			case mfaKeys.ID, noMFAKeys.ID, deployKeys.ID:
 				got[c.AccessKeyID] = c.MFA
 			}
 		}
-		want := map[string]bool{mfaKeys.id: true, noMFAKeys.id: false, deployKeys.id: false}
+		want := map[string]bool{mfaKeys.ID: true, noMFAKeys.ID: false, deployKeys.ID: false}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("MFA mismatch (-want +got):\n%s", diff)
 		}
@@ -213,12 +206,12 @@ func TestMFAWithoutRoles(t *testing.T) {
 		want outcome
 	}{
 		{name: "user without device keeps any MFA", user: alice, role: roleA, want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/policy"}},
-		{name: "user with device is checked", user: ci, role: roleA, want: outcome{Err: apiErr{403, "AccessDenied", fakests.MsgMFASerialInvalid}}},
+		{name: "user with device is checked", user: ci, role: roleA, want: outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: fakests.MsgMFASerialInvalid}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := assumeCall(tt.role, assumeOpts{serial: carolMFA, code: "123456"})(newClient(t, srv, userKeys(tt.user)))
-			got.Err = sdkError(t, err)
+			got, err := assumeCall(tt.role, assumeOpts{serial: carolMFA, code: "123456"})(newClient(t, srv, testenv.UserKeys(tt.user)))
+			got.Err = testenv.SDKError(t, err)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("outcome mismatch (-want +got):\n%s", diff)
 			}

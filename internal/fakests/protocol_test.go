@@ -50,7 +50,7 @@ func TestDocuments(t *testing.T) {
 		},
 		{
 			name:       "GetCallerIdentity",
-			req:        signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity", "Version", fakests.APIVersion), userKeys(alice), time.Now(), nil),
+			req:        signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity", "Version", fakests.APIVersion), testenv.UserKeys(alice), time.Now(), nil),
 			wantStatus: 200,
 			wantBody: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
@@ -85,7 +85,7 @@ func TestDocuments(t *testing.T) {
 }
 
 func TestSignedRequests(t *testing.T) {
-	clk := newClock()
+	clk := testenv.StoppedClock()
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now})
 	now := clk.Now()
 	gci := form("Action", "GetCallerIdentity", "Version", fakests.APIVersion)
@@ -109,14 +109,14 @@ func TestSignedRequests(t *testing.T) {
 		return out
 	}
 	withAuth := func(auth string, amzDate bool) *http.Request {
-		req := signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, nil)
+		req := signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, nil)
 		req.Header.Set("Authorization", auth)
 		if !amzDate {
 			req.Header.Del("X-Amz-Date")
 		}
 		return req
 	}
-	validAuth := signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, nil).Header.Get("Authorization")
+	validAuth := signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, nil).Header.Get("Authorization")
 
 	tests := []struct {
 		name string
@@ -128,12 +128,12 @@ func TestSignedRequests(t *testing.T) {
 			req: signedRequest(t, srv, http.MethodGet, form(
 				"Action", "AssumeRole", "Version", fakests.APIVersion, "RoleArn", roleA, "RoleSessionName", "get.query",
 				"ExternalId", "a/b:c=d+e", "Policy", `{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Sid": "é ü~"}]}`,
-			), userKeys(alice), now, nil),
+			), testenv.UserKeys(alice), now, nil),
 			want: ok,
 		},
 		{
 			name: "headers with runs of spaces and repeated values",
-			req: signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, func(r *http.Request) {
+			req: signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, func(r *http.Request) {
 				r.Header.Set("X-Custom", "  a   b  c ")
 				r.Header.Add("X-Multi", "one")
 				r.Header.Add("X-Multi", " two  three ")
@@ -142,14 +142,14 @@ func TestSignedRequests(t *testing.T) {
 		},
 		{
 			name: "consistent X-Amz-Content-Sha256",
-			req: signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, func(r *http.Request) {
+			req: signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, func(r *http.Request) {
 				r.Header.Set("X-Amz-Content-Sha256", sha256Hex(gci.Encode()))
 			}),
 			want: ok,
 		},
 		{
 			name: "inconsistent X-Amz-Content-Sha256",
-			req: signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, func(r *http.Request) {
+			req: signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, func(r *http.Request) {
 				r.Header.Set("X-Amz-Content-Sha256", emptySHA256)
 			}),
 			want: rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: "The provided 'x-amz-content-sha256' header does not match what was computed."},
@@ -157,7 +157,7 @@ func TestSignedRequests(t *testing.T) {
 		{
 			name: "body changed after signing",
 			req: func() *http.Request {
-				req := signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, nil)
+				req := signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, nil)
 				body := "Action=GetCallerIdentity&Version=2011-06-16"
 				req.Body, req.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
 				return req
@@ -166,14 +166,14 @@ func TestSignedRequests(t *testing.T) {
 		},
 		{
 			name: "signed twenty minutes ago",
-			req:  signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now.Add(-20*time.Minute), nil),
+			req:  signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now.Add(-20*time.Minute), nil),
 			want: rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: "Signature expired: " +
 				now.Add(-20*time.Minute).Format(fakests.AmzDateFormat) + " is now earlier than " + now.Add(-15*time.Minute).Format(fakests.AmzDateFormat) +
 				" (" + now.Format(fakests.AmzDateFormat) + " - 15 min.)"},
 		},
 		{
 			name: "signed twenty minutes ahead",
-			req:  signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now.Add(20*time.Minute), nil),
+			req:  signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now.Add(20*time.Minute), nil),
 			want: rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: "Signature not yet current: " +
 				now.Add(20*time.Minute).Format(fakests.AmzDateFormat) + " is still later than " + now.Add(15*time.Minute).Format(fakests.AmzDateFormat) +
 				" (" + now.Format(fakests.AmzDateFormat) + " + 15 min.)"},
@@ -181,7 +181,7 @@ func TestSignedRequests(t *testing.T) {
 		{
 			name: "scoped to another service",
 			req: func() *http.Request {
-				req := signedRequest(t, srv, http.MethodPost, gci, userKeys(alice), now, nil)
+				req := signedRequest(t, srv, http.MethodPost, gci, testenv.UserKeys(alice), now, nil)
 				req.Header.Del("Authorization")
 				creds := aws.Credentials{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}
 				if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, sha256Hex(gci.Encode()), "iam", testRegion, now); err != nil {
@@ -218,29 +218,29 @@ func TestSignedRequests(t *testing.T) {
 		},
 		{
 			name: "missing required parameters",
-			req:  signedRequest(t, srv, http.MethodPost, form("Action", "AssumeRole", "Version", fakests.APIVersion), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Action", "AssumeRole", "Version", fakests.APIVersion), testenv.UserKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "ValidationError", Message: "2 validation errors detected: " +
 				"Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
 				"Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null"},
 		},
 		{
 			name: "unknown action",
-			req:  signedRequest(t, srv, http.MethodPost, form("Action", "DoThings", "Version", fakests.APIVersion), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Action", "DoThings", "Version", fakests.APIVersion), testenv.UserKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "InvalidAction", Message: "Could not find operation DoThings for version 2011-06-15"},
 		},
 		{
 			name: "unknown version",
-			req:  signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity", "Version", "2010-01-01"), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity", "Version", "2010-01-01"), testenv.UserKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "InvalidAction", Message: "Could not find operation GetCallerIdentity for version 2010-01-01"},
 		},
 		{
 			name: "no version",
-			req:  signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity"), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Action", "GetCallerIdentity"), testenv.UserKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "InvalidAction", Message: "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED"},
 		},
 		{
 			name: "no action",
-			req:  signedRequest(t, srv, http.MethodPost, form("Version", fakests.APIVersion), userKeys(alice), now, nil),
+			req:  signedRequest(t, srv, http.MethodPost, form("Version", fakests.APIVersion), testenv.UserKeys(alice), now, nil),
 			want: rawResponse{Status: 400, Type: "Sender", Code: "MissingAction", Message: "The request is missing an action or a required parameter."},
 		},
 	}
@@ -264,7 +264,7 @@ func TestSignedRequests(t *testing.T) {
 func TestUserDefaults(t *testing.T) {
 	bob := fakests.User{AccessKeyID: "AKIABOBEXAMPLE000001", SecretAccessKey: "bobsecret"}
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{bob}})
-	got, err := callerIdentity(newClient(t, srv, userKeys(bob)))
+	got, err := callerIdentity(newClient(t, srv, testenv.UserKeys(bob)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,10 +96,10 @@ func TestAssumeRole(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock()
-			clk.t = clk.t.Truncate(time.Second).Add(611 * time.Millisecond)
+			clk := testenv.StoppedClock()
+			clk.Set(clk.Now().Truncate(time.Second).Add(611 * time.Millisecond))
 			srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now, FractionalExpiration: tt.fractional})
-			out, err := newClient(t, srv, userKeys(alice)).AssumeRole(context.Background(), tt.input)
+			out, err := newClient(t, srv, testenv.UserKeys(alice)).AssumeRole(context.Background(), tt.input)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,10 +147,10 @@ func TestAssumeRole(t *testing.T) {
 }
 
 func TestTemporaryCredentials(t *testing.T) {
-	clk := newClock()
+	clk := testenv.StoppedClock()
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now, MaxSessionDuration: 12 * time.Hour})
 	ctx := context.Background()
-	user := newClient(t, srv, userKeys(alice))
+	user := newClient(t, srv, testenv.UserKeys(alice))
 	role, err := user.AssumeRole(ctx, assumeRoleInput(roleA, "first"))
 	if err != nil {
 		t.Fatal(err)
@@ -159,15 +159,15 @@ func TestTemporaryCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roleKeys := keys{aws.ToString(role.Credentials.AccessKeyId), aws.ToString(role.Credentials.SecretAccessKey), aws.ToString(role.Credentials.SessionToken)}
-	sessionKeys := keys{aws.ToString(session.Credentials.AccessKeyId), aws.ToString(session.Credentials.SecretAccessKey), aws.ToString(session.Credentials.SessionToken)}
+	roleKeys := testenv.TempKeys(role.Credentials)
+	sessionKeys := testenv.TempKeys(session.Credentials)
 	if got, want := aws.ToTime(session.Credentials.Expiration), clk.Now().Add(12*time.Hour).Truncate(time.Second); !got.Equal(want) {
 		t.Errorf("GetSessionToken expiration = %v, want %v", got, want)
 	}
 
 	tests := []struct {
 		name string
-		keys keys
+		keys testenv.Keys
 		call func(*sts.Client) (outcome, error)
 		want outcome
 	}{
@@ -192,7 +192,7 @@ func TestTemporaryCredentials(t *testing.T) {
 				_, err := c.AssumeRole(ctx, in)
 				return outcome{}, err
 			},
-			want: outcome{Err: apiErr{400, "ValidationError", fakests.MsgChainedDuration}},
+			want: outcome{Err: testenv.APIError{Status: 400, Code: "ValidationError", Message: fakests.MsgChainedDuration}},
 		},
 		{
 			name: "GetCallerIdentity as role session",
@@ -207,7 +207,7 @@ func TestTemporaryCredentials(t *testing.T) {
 				_, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 				return outcome{}, err
 			},
-			want: outcome{Err: apiErr{403, "AccessDenied", fakests.MsgSessionTokenWithSession}},
+			want: outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: fakests.MsgSessionTokenWithSession}},
 		},
 		{
 			name: "GetCallerIdentity with session token credentials",
@@ -236,13 +236,13 @@ func TestTemporaryCredentials(t *testing.T) {
 				_, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 				return outcome{}, err
 			},
-			want: outcome{Err: apiErr{403, "AccessDenied", fakests.MsgSessionTokenWithSession}},
+			want: outcome{Err: testenv.APIError{Status: 403, Code: "AccessDenied", Message: fakests.MsgSessionTokenWithSession}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.call(newClient(t, srv, tt.keys))
-			got.Err = sdkError(t, err)
+			got.Err = testenv.SDKError(t, err)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("outcome mismatch (-want +got):\n%s", diff)
 			}
@@ -253,7 +253,7 @@ func TestTemporaryCredentials(t *testing.T) {
 // outcome is what a call returned, for comparison.
 type outcome struct {
 	Arn, UserID, Account string
-	Err                  apiErr
+	Err                  testenv.APIError
 }
 
 func callerIdentity(c *sts.Client) (outcome, error) {
@@ -267,38 +267,38 @@ func callerIdentity(c *sts.Client) (outcome, error) {
 }
 
 func TestAuthenticationErrors(t *testing.T) {
-	clk := newClock()
+	clk := testenv.StoppedClock()
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Now: clk.Now})
-	out, err := newClient(t, srv, userKeys(alice)).AssumeRole(context.Background(), assumeRoleInput(roleA, "auth"))
+	out, err := newClient(t, srv, testenv.UserKeys(alice)).AssumeRole(context.Background(), assumeRoleInput(roleA, "auth"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	role := keys{aws.ToString(out.Credentials.AccessKeyId), aws.ToString(out.Credentials.SecretAccessKey), aws.ToString(out.Credentials.SessionToken)}
-	invalid := apiErr{403, "InvalidClientTokenId", fakests.MsgInvalidClientTokenID}
+	role := testenv.TempKeys(out.Credentials)
+	invalid := testenv.APIError{Status: 403, Code: "InvalidClientTokenId", Message: fakests.MsgInvalidClientTokenID}
 
 	tests := []struct {
 		name    string
-		keys    keys
+		keys    testenv.Keys
 		advance time.Duration
-		want    apiErr
+		want    testenv.APIError
 	}{
-		{name: "valid user keys", keys: userKeys(alice)},
+		{name: "valid user keys", keys: testenv.UserKeys(alice)},
 		{name: "valid role keys", keys: role},
-		{name: "unknown access key", keys: keys{"AKIAUNKNOWNEXAMPLE00", alice.SecretAccessKey, ""}, want: invalid},
-		{name: "wrong secret", keys: keys{alice.AccessKeyID, "wrong" + alice.SecretAccessKey, ""}, want: apiErr{403, "SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch}},
-		{name: "user keys with a session token", keys: keys{alice.AccessKeyID, alice.SecretAccessKey, role.token}, want: invalid},
-		{name: "role keys without session token", keys: keys{role.id, role.secret, ""}, want: invalid},
-		{name: "role keys with wrong session token", keys: keys{role.id, role.secret, role.token + "x"}, want: invalid},
-		{name: "role keys with wrong secret", keys: keys{role.id, alice.SecretAccessKey, role.token}, want: apiErr{403, "SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch}},
+		{name: "unknown access key", keys: testenv.Keys{ID: "AKIAUNKNOWNEXAMPLE00", Secret: alice.SecretAccessKey}, want: invalid},
+		{name: "wrong secret", keys: testenv.Keys{ID: alice.AccessKeyID, Secret: "wrong" + alice.SecretAccessKey}, want: testenv.APIError{Status: 403, Code: "SignatureDoesNotMatch", Message: fakests.MsgSignatureDoesNotMatch}},
+		{name: "user keys with a session token", keys: testenv.Keys{ID: alice.AccessKeyID, Secret: alice.SecretAccessKey, Token: role.Token}, want: invalid},
+		{name: "role keys without session token", keys: testenv.Keys{ID: role.ID, Secret: role.Secret}, want: invalid},
+		{name: "role keys with wrong session token", keys: testenv.Keys{ID: role.ID, Secret: role.Secret, Token: role.Token + "x"}, want: invalid},
+		{name: "role keys with wrong secret", keys: testenv.Keys{ID: role.ID, Secret: alice.SecretAccessKey, Token: role.Token}, want: testenv.APIError{Status: 403, Code: "SignatureDoesNotMatch", Message: fakests.MsgSignatureDoesNotMatch}},
 		// The server clock moves past the expiration; the client still
 		// signs with the real time, so this runs last.
-		{name: "expired role keys", keys: role, advance: time.Hour, want: apiErr{403, "ExpiredToken", fakests.MsgExpiredToken}},
+		{name: "expired role keys", keys: role, advance: time.Hour, want: testenv.APIError{Status: 403, Code: "ExpiredToken", Message: fakests.MsgExpiredToken}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk.Add(tt.advance)
 			_, err := callerIdentity(newClient(t, srv, tt.keys))
-			if diff := cmp.Diff(tt.want, sdkError(t, err)); diff != "" {
+			if diff := cmp.Diff(tt.want, testenv.SDKError(t, err)); diff != "" {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -311,75 +311,75 @@ func TestValidationErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		in   *sts.AssumeRoleInput
-		want apiErr
+		want testenv.APIError
 	}{
 		{
 			name: "session name too short",
 			in:   assumeRoleInput(roleA, "x"),
-			want: apiErr{400, "ValidationError", "1 validation error detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: "1 validation error detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"},
 		},
 		{
 			name: "session name with a space and bad duration",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("a b"), DurationSeconds: aws.Int32(60)},
-			want: apiErr{400, "ValidationError", `2 validation errors detected: Value 'a b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*; Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: `2 validation errors detected: Value 'a b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*; Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`},
 		},
 		{
 			name: "session name too long",
 			in:   assumeRoleInput(roleA, strings.Repeat("s", 65)),
-			want: apiErr{400, "ValidationError", "1 validation error detected: Value '" + strings.Repeat("s", 65) + "' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64"},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: "1 validation error detected: Value '" + strings.Repeat("s", 65) + "' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64"},
 		},
 		{
 			name: "role ARN too short",
 			in:   assumeRoleInput("arn:aws:iam::1:role", "ok"),
-			want: apiErr{400, "ValidationError", "1 validation error detected: Value 'arn:aws:iam::1:role' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20"},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: "1 validation error detected: Value 'arn:aws:iam::1:role' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20"},
 		},
 		{
 			name: "role ARN too long",
 			in:   assumeRoleInput(longARN, "ok"),
-			want: apiErr{400, "ValidationError", "1 validation error detected: Value '" + longARN + "' at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048"},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: "1 validation error detected: Value '" + longARN + "' at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048"},
 		},
 		{
 			name: "not a role ARN",
 			in:   assumeRoleInput("arn:aws:iam::123456789012:user/alice", "ok"),
-			want: apiErr{400, "ValidationError", "arn:aws:iam::123456789012:user/alice is invalid"},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: "arn:aws:iam::123456789012:user/alice is invalid"},
 		},
 		{
 			name: "duration above the model maximum",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), DurationSeconds: aws.Int32(43201)},
-			want: apiErr{400, "ValidationError", "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"},
 		},
 		{
 			name: "duration above the role maximum",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), DurationSeconds: aws.Int32(3601)},
-			want: apiErr{400, "ValidationError", fakests.MsgMaxSessionDuration},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: fakests.MsgMaxSessionDuration},
 		},
 		{
 			name: "policy not JSON",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), Policy: aws.String("{not json")},
-			want: apiErr{400, "MalformedPolicyDocument", fakests.MsgMalformedPolicyDocument},
+			want: testenv.APIError{Status: 400, Code: "MalformedPolicyDocument", Message: fakests.MsgMalformedPolicyDocument},
 		},
 		{
 			name: "external id with a space",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), ExternalId: aws.String("a b")},
-			want: apiErr{400, "ValidationError", `1 validation error detected: Value 'a b' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: `1 validation error detected: Value 'a b' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`},
 		},
 		{
 			name: "token code neither six long nor digits",
 			in: &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"),
 				SerialNumber: aws.String("arn:aws:iam::123456789012:mfa/alice"), TokenCode: aws.String("12ab")},
-			want: apiErr{400, "ValidationError", `2 validation errors detected: Value '12ab' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6; Value '12ab' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\d]*`},
+			want: testenv.APIError{Status: 400, Code: "ValidationError", Message: `2 validation errors detected: Value '12ab' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6; Value '12ab' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\d]*`},
 		},
 		{
 			name: "serial number without token code",
 			in:   &sts.AssumeRoleInput{RoleArn: aws.String(roleA), RoleSessionName: aws.String("ok"), SerialNumber: aws.String("arn:aws:iam::123456789012:mfa/alice")},
-			want: apiErr{403, "AccessDenied", fakests.MsgMFAIncomplete},
+			want: testenv.APIError{Status: 403, Code: "AccessDenied", Message: fakests.MsgMFAIncomplete},
 		},
 	}
-	client := newClient(t, srv, userKeys(alice))
+	client := newClient(t, srv, testenv.UserKeys(alice))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := client.AssumeRole(context.Background(), tt.in)
-			if diff := cmp.Diff(tt.want, sdkError(t, err)); diff != "" {
+			if diff := cmp.Diff(tt.want, testenv.SDKError(t, err)); diff != "" {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -387,8 +387,8 @@ func TestValidationErrors(t *testing.T) {
 
 	t.Run("GetSessionToken duration above the model maximum", func(t *testing.T) {
 		_, err := client.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(129601)})
-		want := apiErr{400, "ValidationError", "1 validation error detected: Value '129601' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 129600"}
-		if diff := cmp.Diff(want, sdkError(t, err)); diff != "" {
+		want := testenv.APIError{Status: 400, Code: "ValidationError", Message: "1 validation error detected: Value '129601' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 129600"}
+		if diff := cmp.Diff(want, testenv.SDKError(t, err)); diff != "" {
 			t.Errorf("error mismatch (-want +got):\n%s", diff)
 		}
 	})
@@ -398,30 +398,30 @@ func TestHook(t *testing.T) {
 	tests := []struct {
 		name       string
 		resp       *fakests.Response
-		want       apiErr
+		want       testenv.APIError
 		wantStatus int
 	}{
 		{
 			name:       "throttling",
 			resp:       &fakests.Response{Code: "Throttling", Message: "Rate exceeded"},
-			want:       apiErr{400, "Throttling", "Rate exceeded"},
+			want:       testenv.APIError{Status: 400, Code: "Throttling", Message: "Rate exceeded"},
 			wantStatus: 400,
 		},
 		{
 			name:       "internal failure",
 			resp:       &fakests.Response{Status: 500, Code: "InternalFailure", Message: "oops"},
-			want:       apiErr{500, "InternalFailure", "oops"},
+			want:       testenv.APIError{Status: 500, Code: "InternalFailure", Message: "oops"},
 			wantStatus: 500,
 		},
 		{
 			name: "raw body",
 			resp: &fakests.Response{Status: 503, Body: []byte(`<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>`)},
-			want: apiErr{503, "ServiceUnavailable", "down"}, wantStatus: 503,
+			want: testenv.APIError{Status: 503, Code: "ServiceUnavailable", Message: "down"}, wantStatus: 503,
 		},
 		{
 			name:       "short delay",
 			resp:       &fakests.Response{Delay: 50 * time.Millisecond, Code: "Throttling", Message: "slow"},
-			want:       apiErr{400, "Throttling", "slow"},
+			want:       testenv.APIError{Status: 400, Code: "Throttling", Message: "slow"},
 			wantStatus: 400,
 		},
 		{name: "no answer from hook", wantStatus: 200},
@@ -433,8 +433,8 @@ func TestHook(t *testing.T) {
 				seen = append(seen, r.Action)
 				return tt.resp
 			}})
-			_, err := callerIdentity(newClient(t, srv, userKeys(alice)))
-			if diff := cmp.Diff(tt.want, sdkError(t, err)); diff != "" {
+			_, err := callerIdentity(newClient(t, srv, testenv.UserKeys(alice)))
+			if diff := cmp.Diff(tt.want, testenv.SDKError(t, err)); diff != "" {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
 			reqs := srv.Requests()
@@ -457,8 +457,8 @@ func TestHook(t *testing.T) {
 	t.Run("hook not called for rejected requests", func(t *testing.T) {
 		called := false
 		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Hook: func(*fakests.Request) *fakests.Response { called = true; return nil }})
-		_, err := callerIdentity(newClient(t, srv, keys{alice.AccessKeyID, "wrong", ""}))
-		if sdkError(t, err).Code != "SignatureDoesNotMatch" || called {
+		_, err := callerIdentity(newClient(t, srv, testenv.Keys{ID: alice.AccessKeyID, Secret: "wrong"}))
+		if testenv.SDKError(t, err).Code != "SignatureDoesNotMatch" || called {
 			t.Errorf("err = %v, hook called = %v; want SignatureDoesNotMatch without hook", err, called)
 		}
 	})
@@ -468,7 +468,7 @@ func TestHook(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		_, err := newClient(t, srv, userKeys(alice)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		_, err := newClient(t, srv, testenv.UserKeys(alice)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 			t.Errorf("err = %v after %v; want deadline exceeded quickly", err, time.Since(start))
 		}
@@ -476,7 +476,7 @@ func TestHook(t *testing.T) {
 
 	t.Run("close does not wait for a hang", func(t *testing.T) {
 		srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}, Hook: func(*fakests.Request) *fakests.Response { return &fakests.Response{Hang: true} }})
-		client := newClient(t, srv, userKeys(alice))
+		client := newClient(t, srv, testenv.UserKeys(alice))
 		errc := make(chan error, 1)
 		go func() {
 			_, err := callerIdentity(client)
@@ -505,16 +505,16 @@ func TestHook(t *testing.T) {
 func TestRequestsRecorded(t *testing.T) {
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	ctx := context.Background()
-	user := newClient(t, srv, userKeys(alice), func(o *sts.Options) { o.Region = "eu-west-1" })
+	user := newClient(t, srv, testenv.UserKeys(alice), func(o *sts.Options) { o.Region = "eu-west-1" })
 	out, err := user.AssumeRole(ctx, assumeRoleInput(roleA, "recorded"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	role := keys{aws.ToString(out.Credentials.AccessKeyId), aws.ToString(out.Credentials.SecretAccessKey), aws.ToString(out.Credentials.SessionToken)}
+	role := testenv.TempKeys(out.Credentials)
 	if _, err := callerIdentity(newClient(t, srv, role)); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = callerIdentity(newClient(t, srv, keys{"AKIAUNKNOWNEXAMPLE00", "x", ""}))
+	_, _ = callerIdentity(newClient(t, srv, testenv.Keys{ID: "AKIAUNKNOWNEXAMPLE00", Secret: "x"}))
 
 	type rec struct {
 		Action, AccessKeyID, Region, Service, SessionToken, Err string
@@ -540,7 +540,7 @@ func TestRequestsRecorded(t *testing.T) {
 		{"AssumeRole", alice.AccessKeyID, "eu-west-1", "sts", "", "", 200, map[string][]string{
 			"Action": {"AssumeRole"}, "Version": {"2011-06-15"}, "RoleArn": {roleA}, "RoleSessionName": {"recorded"},
 		}},
-		{"GetCallerIdentity", role.id, testRegion, "sts", role.token, "", 200, map[string][]string{
+		{"GetCallerIdentity", role.ID, testRegion, "sts", role.Token, "", 200, map[string][]string{
 			"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"},
 		}},
 		// Unauthenticated: the credential scope, not what it asked for.
@@ -556,11 +556,7 @@ func TestRequestsRecorded(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	cert, certPEM, err := fakests.SelfSignedCert()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := testenv.StartSTSWithTLS(t, fakests.Config{Users: []fakests.User{alice}}, cert)
+	srv, certPEM := testenv.StartSelfSignedSTS(t, fakests.Config{Users: []fakests.User{alice}})
 	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
 		t.Fatalf("URL = %q, want https://127.0.0.1:PORT", srv.URL)
 	}
@@ -579,7 +575,7 @@ func TestTLS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newClient(t, srv, userKeys(alice), func(o *sts.Options) { o.HTTPClient = tt.client })
+			c := newClient(t, srv, testenv.UserKeys(alice), func(o *sts.Options) { o.HTTPClient = tt.client })
 			out, err := c.AssumeRole(context.Background(), assumeRoleInput(roleA, "tls"))
 			if gotErr := err != nil; gotErr != tt.wantErr {
 				t.Fatalf("AssumeRole err = %v, want error %v", err, tt.wantErr)

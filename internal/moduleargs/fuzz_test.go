@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,13 +13,16 @@ import (
 
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
+	"ansible-sts/internal/testenv"
 )
 
-// The seeds are in testdata/fuzz/FuzzDecode and testdata/fuzz/FuzzParse;
-// plain go test runs them. To fuzz one target for a while:
+// The seeds are in testdata/fuzz/FuzzDecode, testdata/fuzz/FuzzParse and
+// testdata/fuzz/FuzzMask; plain go test runs them. To fuzz one target for
+// a while:
 //
 //	go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime 60s ./internal/moduleargs
 //	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 60s ./internal/moduleargs
+//	go test -run '^$' -fuzz '^FuzzMask$' -fuzztime 60s ./internal/moduleargs
 
 // FuzzDecode checks that Decode never panics and agrees with encoding/json:
 // it accepts only valid JSON, rejects valid JSON only for its depth limit,
@@ -173,9 +177,9 @@ func assertMasked(t *testing.T, args *moduleargs.Args, valid bool) {
 	if err := dec.Decode(&inv); err != nil {
 		t.Fatalf("the invocation is not JSON: %v\n%s", err, out)
 	}
-	for _, s := range stringValues(inv.ModuleArgs) {
+	for _, s := range testenv.StringValues(inv.ModuleArgs) {
 		for _, secret := range args.NoLogValues {
-			if checkable(secret) && strings.Contains(s, secret) {
+			if testenv.Checkable(secret) && strings.Contains(s, secret) {
 				t.Errorf("no_log value %q shows in the invocation: %q", secret, s)
 			}
 		}
@@ -195,31 +199,35 @@ func assertMasked(t *testing.T, args *moduleargs.Args, valid bool) {
 	}
 }
 
-// checkable reports whether a no_log value can be looked for in masked
-// output: masking writes "********" and VALUE_SPECIFIED_IN_NO_LOG_PARAMETER,
-// so a value inside those, or with a '*', may show without leaking.
-func checkable(secret string) bool {
-	return secret != "" && !strings.Contains(secret, "*") && !strings.Contains(moduleargs.NoLogPlaceholder, secret)
-}
-
-// stringValues returns every string value inside v (not the keys, which
-// masking keeps, as AnsibleModule does).
-func stringValues(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringValues(e)...)
+// FuzzMask: whatever the string and the secrets, no secret that masking
+// cannot itself write shows in the result, and an encoded secret put
+// between spaces in the string is masked there.
+func FuzzMask(f *testing.F) {
+	f.Add("https://AKID:se%2Fcr%2Bet@host", "se/cr+et", "cr")
+	f.Add("TokenCode=12%2F34%2B56%3D%3D", "12/34+56==", "34+5")
+	f.Add(`{"k": "q\"uo\\te\u002f"}`, `q"uo\te/`, "uo")
+	f.Add("tok123456tok", "123456", "tok123456tok")
+	f.Add("%%2F%252F\\u002F+", "/", " ")
+	f.Fuzz(func(t *testing.T, s, a, b string) {
+		secrets := []string{a, b}
+		if got, _ := moduleargs.Mask(s, secrets).(string); got != moduleargs.NoLogPlaceholder {
+			for _, secret := range secrets {
+				if testenv.Checkable(secret) && strings.Contains(got, secret) {
+					t.Errorf("Mask(%q, %q) = %q shows %q", s, secrets, got, secret)
+				}
+			}
 		}
-		return out
-	case map[string]any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringValues(e)...)
+		for _, secret := range secrets {
+			if !testenv.Checkable(secret) {
+				continue
+			}
+			for _, form := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
+				in := s + " " + form + " " + s
+				got, _ := moduleargs.Mask(in, secrets).(string)
+				if strings.Count(got, form) >= strings.Count(in, form) {
+					t.Errorf("Mask(%q, %q) = %q leaves %q", in, secrets, got, form)
+				}
+			}
 		}
-		return out
-	}
-	return nil
+	})
 }

@@ -215,7 +215,7 @@ func CheckOtherSecrets(t testing.TB, in Input, env [][2]string, result map[strin
 		}
 	}
 	for _, s := range slices.Concat(envSecret, tokens, fileSecret) {
-		if len(s) < MinSecretLen || strings.Contains(s, "*") || strings.Contains(moduleargs.NoLogPlaceholder, s) || slices.Contains(secrets, s) {
+		if len(s) < MinSecretLen || !testenv.Checkable(s) || slices.Contains(secrets, s) {
 			continue
 		}
 		if !slices.Contains(envSecret, s) && bytes.Contains(rest, []byte(s)) {
@@ -223,7 +223,7 @@ func CheckOtherSecrets(t testing.TB, in Input, env [][2]string, result map[strin
 		}
 		secrets = append(secrets, s)
 	}
-	outputs := StringValues(result)
+	outputs := testenv.StringValues(result)
 	for _, secret := range secrets {
 		for _, s := range outputs {
 			if strings.Contains(s, secret) {
@@ -298,7 +298,7 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 		return
 	}
 	secrets := argsSecrets(data)
-	for _, s := range StringValues(result) {
+	for _, s := range testenv.StringValues(result) {
 		for _, secret := range secrets {
 			if strings.Contains(s, secret) {
 				t.Errorf("input secret %q shows in the output: %q", secret, s)
@@ -334,43 +334,13 @@ func argsSecrets(data []byte) []string {
 		if !ok {
 			continue
 		}
-		for _, s := range StringValues(v) {
-			if len(s) >= MinSecretLen && !strings.Contains(s, "*") && !strings.Contains(moduleargs.NoLogPlaceholder, s) && !slices.Contains(secrets, s) {
+		for _, s := range testenv.StringValues(v) {
+			if len(s) >= MinSecretLen && testenv.Checkable(s) && !slices.Contains(secrets, s) {
 				secrets = append(secrets, s)
 			}
 		}
 	}
 	return secrets
-}
-
-// StringValues returns every string value inside a decoded JSON value v
-// (from encoding/json or moduleargs.Decode), not the keys: for a no_log
-// value, the strings AnsibleModule collects to hide.
-func StringValues(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, StringValues(e)...)
-		}
-		return out
-	case map[string]any:
-		var out []string
-		for _, e := range x {
-			out = append(out, StringValues(e)...)
-		}
-		return out
-	case *moduleargs.Object:
-		var out []string
-		for _, k := range x.Keys() {
-			e, _ := x.Get(k)
-			out = append(out, StringValues(e)...)
-		}
-		return out
-	}
-	return nil
 }
 
 // risky returns why running the module on data could leave the machine or

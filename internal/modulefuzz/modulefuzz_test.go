@@ -1,7 +1,6 @@
 package modulefuzz
 
 import (
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,19 +9,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/testenv"
 )
-
-// recorder counts the errors a check reports instead of failing the test.
-type recorder struct {
-	testing.TB
-	msgs []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
-}
 
 func TestCheckOutput(t *testing.T) {
 	tests := map[string]struct {
@@ -47,10 +36,10 @@ func TestCheckOutput(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			rec := &recorder{TB: t}
+			rec := &testenv.Recorder{TB: t}
 			CheckOutput(rec, tc.code, []byte(tc.stdout))
-			if diff := cmp.Diff(tc.wantErrors, len(rec.msgs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
+			if diff := cmp.Diff(tc.wantErrors, len(rec.Msgs)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.Msgs, "\n"))
 			}
 		})
 	}
@@ -80,11 +69,11 @@ func TestCheckSecrets(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			rec := &recorder{TB: t}
-			result := CheckOutput(&recorder{TB: t}, 0, []byte(tc.result+"\n"))
+			rec := &testenv.Recorder{TB: t}
+			result := CheckOutput(&testenv.Recorder{TB: t}, 0, []byte(tc.result+"\n"))
 			CheckSecrets(rec, []byte(tc.input), result)
-			if diff := cmp.Diff(tc.wantErrors, len(rec.msgs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
+			if diff := cmp.Diff(tc.wantErrors, len(rec.Msgs)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.Msgs, "\n"))
 			}
 		})
 	}
@@ -194,10 +183,10 @@ func TestCheckOtherSecrets(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			rec := &recorder{TB: t}
+			rec := &testenv.Recorder{TB: t}
 			CheckOtherSecrets(rec, tc.in, tc.env, map[string]any{"msg": tc.output}, []byte(tc.stderr))
-			if diff := cmp.Diff(tc.wantErrors, len(rec.msgs)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.msgs, "\n"))
+			if diff := cmp.Diff(tc.wantErrors, len(rec.Msgs)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s\n%s", diff, strings.Join(rec.Msgs, "\n"))
 			}
 		})
 	}

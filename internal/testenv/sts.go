@@ -38,6 +38,18 @@ func StartSTSWithTLS(t testing.TB, cfg fakests.Config, cert tls.Certificate) *ST
 	return startSTS(t, cfg, &cert)
 }
 
+// StartSelfSignedSTS is StartSTSWithTLS with a new self-signed certificate
+// for 127.0.0.1 (fakests.SelfSignedCert), whose PEM it returns, for a CA
+// bundle.
+func StartSelfSignedSTS(t testing.TB, cfg fakests.Config) (*STS, []byte) {
+	t.Helper()
+	cert, pem, err := fakests.SelfSignedCert()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startSTS(t, cfg, &cert), pem
+}
+
 func startSTS(t testing.TB, cfg fakests.Config, cert *tls.Certificate) *STS {
 	t.Helper()
 	s, err := NewSTS(cfg, cert)

@@ -1,6 +1,13 @@
 // Package testenv makes tests hermetic: no inherited AWS or EC2 settings, a
 // temporary HOME with the shared AWS files and the boto config file inside
 // it, and the instance metadata service disabled. No test can reach AWS.
+//
+// It is also the one home of what the tests share: the fake STS served on
+// loopback (StartSTS), the test identities (Alice, Bob) and an SDK client
+// signing as them (NewClient, SDKError), a closed URL, a movable clock,
+// and the helpers that look for secrets in output (StringValues,
+// Checkable, Recorder). Only tests, their harnesses and tools import it:
+// the shipped commands link none of it.
 package testenv
 
 import (
@@ -41,6 +48,20 @@ func (h Home) Write(t testing.TB, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Files are the contents of a home's AWS and boto files; an empty one is
+// not written.
+type Files struct{ Config, Credentials, Boto string }
+
+// WriteFiles writes the files of f that are not empty.
+func (h Home) WriteFiles(t testing.TB, f Files) {
+	t.Helper()
+	for path, content := range map[string]string{h.Config: f.Config, h.Credentials: f.Credentials, h.Boto: f.Boto} {
+		if content != "" {
+			h.Write(t, path, content)
+		}
 	}
 }
 

@@ -15,8 +15,8 @@ var modules = []string{"sts_assume_role", "sts_session_token"}
 // session name.
 func (w *workspace) taskOptions(module string) map[string]any {
 	opts := map[string]any{
-		"access_key":   aliceKey,
-		"secret_key":   aliceSecret,
+		"access_key":   testenv.AliceKey,
+		"secret_key":   testenv.AliceSecret,
 		"region":       region,
 		"endpoint_url": w.srv.URL,
 	}

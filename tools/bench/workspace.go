@@ -11,14 +11,10 @@ import (
 	"ansible-sts/internal/testenv"
 )
 
-// The identity the commands use: alice's long-term keys, which the
-// loopback server accepts.
 const (
-	aliceKey    = "AKIAIOSFODNN7EXAMPLE"
-	aliceSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	roleARN     = "arn:aws:iam::123456789012:role/deploy"
-	region      = "us-east-1"
-	python      = "/usr/bin/python3" // Debian's, with ansible and boto3
+	roleARN = "arn:aws:iam::123456789012:role/deploy"
+	region  = "us-east-1"
+	python  = "/usr/bin/python3" // Debian's, with ansible and boto3
 )
 
 // workspace is the temporary world every measured command runs in: a
@@ -80,7 +76,7 @@ func (w *workspace) setUp() error {
 		return fmt.Errorf("build the floor program: %v\n%s", err, out)
 	}
 	srv, err := testenv.NewSTS(fakests.Config{
-		Users:              []fakests.User{{AccessKeyID: aliceKey, SecretAccessKey: aliceSecret, ARN: "arn:aws:iam::123456789012:user/alice"}},
+		Users:              []fakests.User{testenv.Alice()},
 		MaxSessionDuration: 12 * time.Hour,
 	}, nil)
 	if err != nil {
