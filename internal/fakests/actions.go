@@ -46,7 +46,7 @@ func durationParam(p url.Values, def time.Duration) time.Duration {
 // validateAssumeRole applies the model constraints, then checks the role
 // ARN's shape (arn:aws:iam::<12 digits>:role/[path/]name, otherwise
 // ValidationError "<arn> is invalid"), the policy, MFA parameters and the
-// one hour limit of role chaining. The role's MaxSessionDuration is
+// one hour limit of role chaining (see [caller.chaining]). The role's MaxSessionDuration is
 // checked by authorizeAssumeRole.
 func (s *Handler) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := validate(p, assumeRoleRules); e != nil {
@@ -64,7 +64,7 @@ func (s *Handler) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := checkMFA(p); e != nil {
 		return e
 	}
-	if c.identity.IsRoleSession() && durationParam(p, time.Hour) > time.Hour {
+	if c.chaining() && durationParam(p, time.Hour) > time.Hour {
 		return errValidation(MsgChainedDuration)
 	}
 	return nil

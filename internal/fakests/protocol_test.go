@@ -272,7 +272,7 @@ func TestUserDefaults(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("identity mismatch (-want +got):\n%s", diff)
 	}
-	if !regexp.MustCompile(`^AIDA[A-Z2-7]{16}$`).MatchString(got.UserID) {
+	if !regexp.MustCompile(`^AIDA[A-Z2-7]{17}$`).MatchString(got.UserID) {
 		t.Errorf("UserId %q has the wrong shape", got.UserID)
 	}
 }

@@ -155,6 +155,10 @@ func TestTemporaryCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// IAM's unique ids are 21 characters: AROA and 17 more.
+	if id := aws.ToString(role.AssumedRoleUser.AssumedRoleId); !regexp.MustCompile(`^AROA[A-Z2-7]{17}:first$`).MatchString(id) {
+		t.Errorf("AssumedRoleId %q has the wrong shape", id)
+	}
 	session, err := user.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -216,18 +220,31 @@ func TestTemporaryCredentials(t *testing.T) {
 			want: outcome{Arn: alice.ARN, UserID: alice.UserID, Account: "123456789012"},
 		},
 		{
-			name: "AssumeRole for 12 hours with session token credentials",
+			// AWS counts an AssumeRole signed with GetSessionToken
+			// credentials as role chaining too.
+			name: "AssumeRole for 2 hours with session token credentials",
 			keys: sessionKeys,
 			call: func(c *sts.Client) (outcome, error) {
 				in := assumeRoleInput(roleA, "long")
-				in.DurationSeconds = aws.Int32(43200)
+				in.DurationSeconds = aws.Int32(7200)
+				_, err := c.AssumeRole(ctx, in)
+				return outcome{}, err
+			},
+			want: outcome{Err: apiErr{400, "ValidationError", fakests.MsgChainedDuration}},
+		},
+		{
+			name: "AssumeRole for an hour with session token credentials",
+			keys: sessionKeys,
+			call: func(c *sts.Client) (outcome, error) {
+				in := assumeRoleInput(roleA, "hour")
+				in.DurationSeconds = aws.Int32(3600)
 				out, err := c.AssumeRole(ctx, in)
 				if err != nil {
 					return outcome{}, err
 				}
 				return outcome{Arn: aws.ToString(out.AssumedRoleUser.Arn)}, nil
 			},
-			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/long"},
+			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/hour"},
 		},
 		{
 			name: "GetSessionToken with session token credentials",
