@@ -70,6 +70,16 @@ type Credentials struct {
 	// MFA reports that GetSessionToken issued them for an accepted MFA
 	// device and code; such credentials satisfy Role.RequireMFA.
 	MFA bool
+	// SourceIdentity is the session's source identity, set by the
+	// AssumeRole that issued the credentials or passed on by its caller;
+	// sessions chained from this one keep it.
+	SourceIdentity string
+	// Tags are the session tags: those requested, then the transitive
+	// tags passed on by the caller.
+	Tags []Tag
+	// TransitiveTagKeys are the keys, in lower case, of the Tags that
+	// pass on to sessions chained from this one.
+	TransitiveTagKeys []string
 }
 
 // roleARNPattern is the form of an AssumeRole RoleArn, deliberately

@@ -135,9 +135,10 @@ func TestAssumeRole(t *testing.T) {
 					ARN: want.Arn, UserID: want.AssumedRoleID, Account: "210987654321",
 					RoleARN: aws.ToString(tt.input.RoleArn), SessionName: aws.ToString(tt.input.RoleSessionName),
 				},
-				Action:   "AssumeRole",
-				IssuedTo: alice.AccessKeyID,
-				Issued:   clk.Now(),
+				Action:         "AssumeRole",
+				IssuedTo:       alice.AccessKeyID,
+				Issued:         clk.Now(),
+				SourceIdentity: want.SourceIdentity,
 			}}
 			if diff := cmp.Diff(wantIssued, issued); diff != "" {
 				t.Errorf("IssuedCredentials mismatch (-want +got):\n%s", diff)
