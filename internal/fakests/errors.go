@@ -11,8 +11,10 @@ const APIVersion = "2011-06-15"
 
 // Error messages the server sends, as AWS words them.
 const (
-	// MsgMissingAuthenticationToken answers a request without a usable
-	// Authorization header (403 MissingAuthenticationToken).
+	// MsgMissingAuthenticationToken answers a request without an
+	// Authorization header or presigned query, or with one of another
+	// algorithm than AWS4-HMAC-SHA256 (403 MissingAuthenticationToken). A
+	// SigV4 header lacking parts gets IncompleteSignature instead.
 	MsgMissingAuthenticationToken = "Request is missing Authentication Token"
 	// MsgInvalidClientTokenID answers an unknown access key, or a session
 	// token that is missing, wrong or not expected (403 InvalidClientTokenId).
