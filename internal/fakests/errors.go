@@ -30,8 +30,9 @@ const (
 	// MsgMaxSessionDuration answers an AssumeRole DurationSeconds above
 	// Config.MaxSessionDuration (400 ValidationError).
 	MsgMaxSessionDuration = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-	// MsgChainedDuration answers a role session asking for more than an
-	// hour in AssumeRole (400 ValidationError).
+	// MsgChainedDuration answers an AssumeRole for more than an hour
+	// signed with temporary credentials, of a role session or of
+	// GetSessionToken (400 ValidationError).
 	MsgChainedDuration = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
 	// MsgSessionTokenWithSession answers GetSessionToken called with
 	// temporary credentials (403 AccessDenied).
