@@ -4,7 +4,8 @@
 export PATH := $(PATH):/usr/local/go/bin
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X ansible-sts/internal/module.Version=$(VERSION)
+# The modules' version, and local-sts's (main.version).
+LDFLAGS     := -s -w -X ansible-sts/internal/module.Version=$(VERSION) -X main.version=$(VERSION)
 BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 BIN         ?= bin
 MODULES     := sts_assume_role sts_session_token

@@ -36,13 +36,17 @@ type userConfig struct {
 }
 
 // roleConfig is an IAM role; MaxSessionDuration is in seconds, 0 for
-// fakests' default.
+// fakests' default. TagSession and SetSourceIdentity say whether its
+// trust allows sts:TagSession and sts:SetSourceIdentity; absent, it
+// does.
 type roleConfig struct {
 	ARN                string   `json:"arn"`
 	Trust              []string `json:"trust"`
 	ExternalID         string   `json:"external_id"`
 	RequireMFA         bool     `json:"require_mfa"`
 	MaxSessionDuration int      `json:"max_session_duration"`
+	TagSession         *bool    `json:"tag_session"`
+	SetSourceIdentity  *bool    `json:"set_source_identity"`
 }
 
 // loadConfig reads and checks the configuration file at path (a regular
@@ -156,6 +160,9 @@ func (c config) describe(e *fakests.ConfigError) error {
 	return fmt.Errorf("role %q: %s", r.ARN, msg)
 }
 
+// refused reports whether allowed, absent for true, is false.
+func refused(allowed *bool) bool { return allowed != nil && !*allowed }
+
 // user returns the user called name, or the first user when name is "".
 func (c config) user(name string) (userConfig, error) {
 	if name == "" {
@@ -187,6 +194,7 @@ func (c config) serverConfig() fakests.Config {
 		}
 		sc.Roles = append(sc.Roles, fakests.Role{
 			ARN: r.ARN, Trust: r.Trust, ExternalID: r.ExternalID, RequireMFA: r.RequireMFA, MaxSessionDuration: d,
+			DenyTagSession: refused(r.TagSession), DenySetSourceIdentity: refused(r.SetSourceIdentity),
 		})
 	}
 	return sc

@@ -50,6 +50,18 @@ func TestParseConfig(t *testing.T) {
 				Roles: []fakests.Role{{ARN: roleARN}},
 			},
 		},
+		{
+			name: "refusing tags and source identities",
+			json: withUser(`{"arn": "` + roleARN + `", "tag_session": false, "set_source_identity": false},
+				{"arn": "arn:aws:iam::123456789012:role/allowing", "tag_session": true, "set_source_identity": true}`),
+			want: fakests.Config{
+				Users: []fakests.User{{AccessKeyID: "AKIAU", SecretAccessKey: "s", ARN: "arn:aws:iam::123456789012:user/u"}},
+				Roles: []fakests.Role{
+					{ARN: roleARN, DenyTagSession: true, DenySetSourceIdentity: true},
+					{ARN: "arn:aws:iam::123456789012:role/allowing"},
+				},
+			},
+		},
 		{name: "unknown top-level field", json: `{"users": [], "groups": []}`, wantErr: `decode: json: unknown field "groups"`},
 		{name: "unknown user field", json: `{"users": [{"name": "u", "password": "x"}]}`, wantErr: `decode: json: unknown field "password"`},
 		{name: "unknown role field", json: withUser(`{"arn": "` + roleARN + `", "policy": {}}`), wantErr: `decode: json: unknown field "policy"`},

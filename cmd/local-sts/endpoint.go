@@ -91,6 +91,9 @@ func (e *endpoint) exports() []string {
 		"AWS_ACCESS_KEY_ID=" + e.user.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + e.user.SecretAccessKey,
 		"AWS_REGION=" + e.region,
+		// botocore as Debian ships it (boto3 1.26) and AWS CLI v1 read
+		// only this one.
+		"AWS_DEFAULT_REGION=" + e.region,
 		"AWS_EC2_METADATA_DISABLED=true",
 		"LOCAL_STS_URL=" + e.srv.URL,
 	}

@@ -85,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.config, "config", "", "JSON `file` of users and roles (default: the demo identities of example.json)")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback `address` to listen on")
 	fs.StringVar(&o.as, "as", "", "`user` whose keys are exported (default: the first user)")
-	fs.StringVar(&o.region, "region", "us-east-1", "`region` exported as AWS_REGION")
+	fs.StringVar(&o.region, "region", "us-east-1", "`region` exported as AWS_REGION and AWS_DEFAULT_REGION")
 	fs.IntVar(&o.throttle, "throttle", 0, "throttle the next `N` STS calls")
 	fs.IntVar(&o.serverErrors, "server-errors", 0, "answer the next `N` STS calls with 500 InternalFailure")
 	fs.DurationVar(&o.delay, "delay", 0, "wait this `duration` before answering each STS call")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -65,6 +66,35 @@ func TestVersion(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if status := run([]string{"-version"}, &stdout, &stderr); status != 0 || !regexp.MustCompile(`^local-sts \S+\n$`).MatchString(stdout.String()) {
 		t.Errorf("status %d, stdout %q, stderr %q; want 0 and a version line", status, stdout.String(), stderr.String())
+	}
+}
+
+// TestStampedVersion: make build stamps local-sts's version as it stamps
+// the modules', and --version prints it.
+func TestStampedVersion(t *testing.T) {
+	makeTool := testenv.RequireTool(t, "make")
+	goTool := testenv.RequireTool(t, "go")
+	out, err := exec.Command(makeTool, "-C", "../..", "-n", "build", "VERSION=v9.8.7-test").Output()
+	if err != nil {
+		t.Fatalf("make -n build: %v", err)
+	}
+	m := regexp.MustCompile(`go build .*-ldflags "([^"]*)"`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no go build -ldflags in make -n build:\n%s", out)
+	}
+	bin := filepath.Join(t.TempDir(), "local-sts")
+	build := exec.Command(goTool, "build", "-ldflags", string(m[1]), "-o", bin, ".")
+	// Only what is in the module cache: no network.
+	build.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -ldflags %q: %v\n%s", m[1], err, out)
+	}
+	got, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatalf("local-sts --version: %v", err)
+	}
+	if string(got) != "local-sts v9.8.7-test\n" {
+		t.Errorf("local-sts --version printed %q, want %q", got, "local-sts v9.8.7-test\n")
 	}
 }
 
@@ -136,7 +166,7 @@ func TestServe(t *testing.T) {
 	exports := map[string]string{}
 	var names []string
 	exportRE := regexp.MustCompile(`^export ([A-Z0-9_]+)=(\S+)$`)
-	for len(names) < 7 {
+	for len(names) < 8 {
 		line, err := stdout.ReadString('\n')
 		if err != nil {
 			t.Fatalf("read exports: %v; stderr: %s", err, stderr.String())
@@ -148,12 +178,12 @@ func TestServe(t *testing.T) {
 		names = append(names, m[1])
 		exports[m[1]] = m[2]
 	}
-	wantNames := []string{"AWS_URL", "AWS_ENDPOINT_URL_STS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED", "LOCAL_STS_URL"}
+	wantNames := []string{"AWS_URL", "AWS_ENDPOINT_URL_STS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EC2_METADATA_DISABLED", "LOCAL_STS_URL"}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("exported names mismatch (-want +got):\n%s", diff)
 	}
 	url := exports["AWS_URL"]
-	if !urlRE.MatchString(url) || exports["LOCAL_STS_URL"] != url || exports["AWS_REGION"] != "eu-west-1" || exports["AWS_ACCESS_KEY_ID"] != partnerKeys.ID {
+	if !urlRE.MatchString(url) || exports["LOCAL_STS_URL"] != url || exports["AWS_REGION"] != "eu-west-1" || exports["AWS_DEFAULT_REGION"] != "eu-west-1" || exports["AWS_ACCESS_KEY_ID"] != partnerKeys.ID {
 		t.Errorf("exports = %v", exports)
 	}
 	client := sts.New(sts.Options{

@@ -50,7 +50,7 @@ func TestWrapEnvironment(t *testing.T) {
 	want := map[string]string{
 		"AWS_URL": url, "AWS_ENDPOINT_URL_STS": url, "LOCAL_STS_URL": url,
 		"AWS_ACCESS_KEY_ID": ciKeys.ID, "AWS_SECRET_ACCESS_KEY": ciKeys.Secret,
-		"AWS_REGION": "eu-west-1", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_CONFIG_FILE": home.Config, "AWS_SHARED_CREDENTIALS_FILE": home.Credentials,
 		"KEEP_ME": "kept",
 	}

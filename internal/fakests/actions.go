@@ -45,9 +45,11 @@ func durationParam(p url.Values, def time.Duration) time.Duration {
 
 // validateAssumeRole applies the model constraints, then checks the role
 // ARN's shape (arn:aws:iam::<12 digits>:role/[path/]name, otherwise
-// ValidationError "<arn> is invalid"), the policy, MFA parameters and the
-// one hour limit of role chaining. The role's MaxSessionDuration is
-// checked by authorizeAssumeRole.
+// ValidationError "<arn> is invalid"), the policy, MFA parameters, the
+// one hour limit of role chaining (see [caller.chaining]), and the
+// session's tags, source identity and packed size (see
+// requestedSession). The role's MaxSessionDuration, and whether it
+// allows tags and a source identity, are checked by authorizeAssumeRole.
 func (s *Handler) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := validate(p, assumeRoleRules); e != nil {
 		return e
@@ -64,15 +66,17 @@ func (s *Handler) validateAssumeRole(c caller, p url.Values) *apiError {
 	if e := checkMFA(p); e != nil {
 		return e
 	}
-	if c.identity.IsRoleSession() && durationParam(p, time.Hour) > time.Hour {
+	if c.chaining() && durationParam(p, time.Hour) > time.Hour {
 		return errValidation(MsgChainedDuration)
 	}
-	return nil
+	_, e := requestedSession(c, p)
+	return e
 }
 
 func (s *Handler) assumeRole(c caller, p url.Values, now time.Time) []node {
 	id, _ := roleSession(p.Get("RoleArn"), p.Get("RoleSessionName"))
-	cred := s.issue(c, id, "AssumeRole", durationParam(p, time.Hour), false, now)
+	sess, _ := requestedSession(c, p) // validated
+	cred := s.issue(c, id, "AssumeRole", durationParam(p, time.Hour), false, sess, now)
 	result := []node{
 		credentialsNode(cred, s.cfg.FractionalExpiration),
 		elem("AssumedRoleUser",
@@ -80,12 +84,12 @@ func (s *Handler) assumeRole(c caller, p url.Values, now time.Time) []node {
 			leaf("Arn", id.ARN),
 		),
 	}
-	if policy, ok := p["Policy"]; ok {
-		size, _ := checkPolicy(policy[0])
+	if sess.reportsPackedSize() {
+		_, size := sess.packedSizes()
 		result = append(result, leaf("PackedPolicySize", strconv.Itoa(size)))
 	}
-	if si := p.Get("SourceIdentity"); si != "" {
-		result = append(result, leaf("SourceIdentity", si))
+	if sess.sourceIdentity != "" {
+		result = append(result, leaf("SourceIdentity", sess.sourceIdentity))
 	}
 	return result
 }
@@ -104,7 +108,7 @@ func (s *Handler) validateGetSessionToken(c caller, p url.Values) *apiError {
 
 func (s *Handler) getSessionToken(c caller, p url.Values, now time.Time) []node {
 	mfa := p.Get("SerialNumber") != "" && p.Get("TokenCode") != ""
-	cred := s.issue(c, c.identity, "GetSessionToken", durationParam(p, 12*time.Hour), mfa, now)
+	cred := s.issue(c, c.identity, "GetSessionToken", durationParam(p, 12*time.Hour), mfa, session{}, now)
 	return []node{credentialsNode(cred, s.cfg.FractionalExpiration)}
 }
 
@@ -117,8 +121,9 @@ func (s *Handler) getCallerIdentity(c caller, _ url.Values, _ time.Time) []node 
 }
 
 // issue creates, remembers and returns temporary credentials acting as id,
-// valid for d from now; mfa records that MFA was presented.
-func (s *Handler) issue(c caller, id Identity, action string, d time.Duration, mfa bool, now time.Time) Credentials {
+// valid for d from now, with the tags and source identity of sess; mfa
+// records that MFA was presented.
+func (s *Handler) issue(c caller, id Identity, action string, d time.Duration, mfa bool, sess session, now time.Time) Credentials {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cred := newCredentials()
@@ -131,6 +136,9 @@ func (s *Handler) issue(c caller, id Identity, action string, d time.Duration, m
 	cred.IssuedTo = c.accessKeyID
 	cred.Issued = now
 	cred.MFA = mfa
+	cred.SourceIdentity = sess.sourceIdentity
+	cred.Tags = sess.tags
+	cred.TransitiveTagKeys = sess.transitive
 	s.issued[cred.AccessKeyID] = &cred
 	s.order = append(s.order, cred.AccessKeyID)
 	return cred

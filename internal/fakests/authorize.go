@@ -7,7 +7,9 @@ import (
 
 // authorizeAssumeRole runs after validation: it checks the MFA device and
 // code sent, then, when roles are configured, the role's trust, external
-// id and MFA requirement, and last the role's MaxSessionDuration.
+// id and MFA requirement, whether it allows the session's tags (requested
+// or passed on: sts:TagSession) and source identity (requested or passed
+// on: sts:SetSourceIdentity), and last the role's MaxSessionDuration.
 func (s *Handler) authorizeAssumeRole(c caller, p url.Values) *apiError {
 	roleARN := p.Get("RoleArn")
 	limit := s.cfg.MaxSessionDuration
@@ -25,6 +27,13 @@ func (s *Handler) authorizeAssumeRole(c caller, p url.Values) *apiError {
 				return errNotAuthorized(c.identity.ARN, roleARN)
 			case role.RequireMFA && !mfa && (c.temp == nil || !c.temp.MFA):
 				return errNotAuthorized(c.identity.ARN, roleARN)
+			}
+			sess, _ := requestedSession(c, p) // validated
+			switch {
+			case role.DenyTagSession && sess.tagging():
+				return errNotAuthorizedTo(c.identity.ARN, "sts:TagSession", roleARN)
+			case role.DenySetSourceIdentity && sess.sourceIdentity != "":
+				return errNotAuthorizedTo(c.identity.ARN, "sts:SetSourceIdentity", roleARN)
 			}
 			limit = role.MaxSessionDuration
 		}

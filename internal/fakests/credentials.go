@@ -23,7 +23,7 @@ type User struct {
 	// followed by AccessKeyID.
 	ARN string
 	// UserID is the unique id, e.g. AIDAEXAMPLE. Default: "AIDA" followed
-	// by 16 characters derived from ARN.
+	// by 17 characters derived from ARN, 21 in all like IAM's.
 	UserID string
 	// MFASerial is the ARN of the user's virtual MFA device, e.g.
 	// arn:aws:iam::123456789012:mfa/test; "" when the user has none.
@@ -70,6 +70,16 @@ type Credentials struct {
 	// MFA reports that GetSessionToken issued them for an accepted MFA
 	// device and code; such credentials satisfy Role.RequireMFA.
 	MFA bool
+	// SourceIdentity is the session's source identity, set by the
+	// AssumeRole that issued the credentials or passed on by its caller;
+	// sessions chained from this one keep it.
+	SourceIdentity string
+	// Tags are the session tags: those requested, then the transitive
+	// tags passed on by the caller.
+	Tags []Tag
+	// TransitiveTagKeys are the keys, in lower case, of the Tags that
+	// pass on to sessions chained from this one.
+	TransitiveTagKeys []string
 }
 
 // roleARNPattern is the form of an AssumeRole RoleArn, deliberately
@@ -96,11 +106,12 @@ func roleSession(roleARN, name string) (Identity, bool) {
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// derivedID returns prefix followed by 16 upper-case alphanumerics that
-// depend only on seed.
+// derivedID returns prefix followed by 17 upper-case alphanumerics that
+// depend only on seed: 21 characters in all for a four-letter prefix, as
+// IAM's unique ids (AIDA..., AROA...) have.
 func derivedID(prefix, seed string) string {
 	sum := sha256.Sum256([]byte(seed))
-	return prefix + idEncoding.EncodeToString(sum[:])[:16]
+	return prefix + idEncoding.EncodeToString(sum[:])[:17]
 }
 
 const (

@@ -43,7 +43,15 @@
 //     ARN. With them, AssumeRole follows each [Role]'s trust, external id,
 //     MFA requirement and maximum session duration, and MFA serial numbers
 //     and codes are checked against the callers' [User] devices, with the
-//     AccessDenied messages AWS sends.
+//     AccessDenied messages AWS sends. A role may refuse sts:TagSession
+//     and sts:SetSourceIdentity ([Role.DenyTagSession],
+//     [Role.DenySetSourceIdentity]).
+//   - AssumeRole takes session tags, transitive tag keys, policy ARNs and
+//     a source identity within AWS's bounds and rules, returns
+//     PackedPolicySize for a policy, policy ARNs or tags and the
+//     SourceIdentity, and passes the transitive tags and the source
+//     identity on to sessions chained from the new one. Any AssumeRole
+//     with temporary credentials is role chaining, limited to an hour.
 //   - The package imports neither package testing nor any test support:
 //     the commands that ship it link none.
 package fakests

@@ -11,8 +11,10 @@ const APIVersion = "2011-06-15"
 
 // Error messages the server sends, as AWS words them.
 const (
-	// MsgMissingAuthenticationToken answers a request without a usable
-	// Authorization header (403 MissingAuthenticationToken).
+	// MsgMissingAuthenticationToken answers a request without an
+	// Authorization header or presigned query, or with one of another
+	// algorithm than AWS4-HMAC-SHA256 (403 MissingAuthenticationToken). A
+	// SigV4 header lacking parts gets IncompleteSignature instead.
 	MsgMissingAuthenticationToken = "Request is missing Authentication Token"
 	// MsgInvalidClientTokenID answers an unknown access key, or a session
 	// token that is missing, wrong or not expected (403 InvalidClientTokenId).
@@ -28,8 +30,9 @@ const (
 	// MsgMaxSessionDuration answers an AssumeRole DurationSeconds above
 	// Config.MaxSessionDuration (400 ValidationError).
 	MsgMaxSessionDuration = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-	// MsgChainedDuration answers a role session asking for more than an
-	// hour in AssumeRole (400 ValidationError).
+	// MsgChainedDuration answers an AssumeRole for more than an hour
+	// signed with temporary credentials, of a role session or of
+	// GetSessionToken (400 ValidationError).
 	MsgChainedDuration = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
 	// MsgSessionTokenWithSession answers GetSessionToken called with
 	// temporary credentials (403 AccessDenied).

@@ -24,6 +24,11 @@ type caller struct {
 	temp *Credentials
 }
 
+// chaining reports whether an AssumeRole by c is role chaining, which
+// AWS limits to one hour: c signs with temporary credentials, those of a
+// role session or of GetSessionToken alike.
+func (c caller) chaining() bool { return c.temp != nil }
+
 // ServeHTTP answers one STS request, on any path, and records it.
 func (s *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {

@@ -24,6 +24,14 @@ type Role struct {
 	// [DefaultMaxSessionDuration] and [MaxMaxSessionDuration], by default
 	// Config.MaxSessionDuration.
 	MaxSessionDuration time.Duration
+	// DenyTagSession refuses sts:TagSession: AssumeRole with Tags or
+	// TransitiveTagKeys, or by a session with transitive tags to pass
+	// on, is AccessDenied. By default the trust allows it.
+	DenyTagSession bool
+	// DenySetSourceIdentity refuses sts:SetSourceIdentity: AssumeRole
+	// with a SourceIdentity, or by a session that carries one, is
+	// AccessDenied. By default the trust allows it.
+	DenySetSourceIdentity bool
 }
 
 // Messages of the policy checks; the callers' and roles' ARNs are filled
@@ -39,7 +47,13 @@ const (
 
 // errNotAuthorized is AWS's denial of AssumeRole on roleARN.
 func errNotAuthorized(callerARN, roleARN string) *apiError {
-	return errAccessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", callerARN, roleARN))
+	return errNotAuthorizedTo(callerARN, "sts:AssumeRole", roleARN)
+}
+
+// errNotAuthorizedTo is AWS's denial of action (sts:AssumeRole,
+// sts:TagSession, sts:SetSourceIdentity) on roleARN.
+func errNotAuthorizedTo(callerARN, action, roleARN string) *apiError {
+	return errAccessDenied(fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", callerARN, action, roleARN))
 }
 
 // errMFARequired denies GetSessionToken without MFA to a user with

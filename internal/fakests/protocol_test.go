@@ -192,9 +192,37 @@ func TestSignedRequests(t *testing.T) {
 			want: rawResponse{Status: 403, Type: "Sender", Code: "SignatureDoesNotMatch", Message: "Credential should be scoped to correct service: 'sts'. "},
 		},
 		{
-			name: "unparseable Authorization",
+			name: "Authorization without key=value pairs",
 			req:  withAuth("AWS4-HMAC-SHA256 garbage", true),
-			want: rawResponse{Status: 403, Type: "Sender", Code: "MissingAuthenticationToken", Message: fakests.MsgMissingAuthenticationToken},
+			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature",
+				Message: "'garbage' not a valid key=value pair (missing equal-sign) in Authorization header: 'AWS4-HMAC-SHA256 garbage'"},
+		},
+		{
+			name: "Authorization with a Credential only",
+			req:  withAuth("AWS4-HMAC-SHA256 Credential="+alice.AccessKeyID+"/20260101/us-east-1/sts/aws4_request", true),
+			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature",
+				Message: "Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256"},
+		},
+		{
+			name: "Authorization without SignedHeaders",
+			req:  withAuth(regexp.MustCompile(`SignedHeaders=[^,]*, `).ReplaceAllString(validAuth, ""), true),
+			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature",
+				Message: "Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256"},
+		},
+		{
+			name: "Authorization with nothing, nor X-Amz-Date",
+			req:  withAuth("AWS4-HMAC-SHA256 Foo=Bar", false),
+			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature",
+				Message: "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
+					"Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " +
+					"Authorization=AWS4-HMAC-SHA256"},
+		},
+		{
+			name: "short credential scope",
+			req:  withAuth(strings.Replace(validAuth, "/"+testRegion+"/sts/", "/sts/", 1), true),
+			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature",
+				Message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
+					alice.AccessKeyID + "/" + now.Format("20060102") + "/sts/aws4_request'"},
 		},
 		{
 			name: "other algorithm",
@@ -204,7 +232,7 @@ func TestSignedRequests(t *testing.T) {
 		{
 			name: "no X-Amz-Date",
 			req:  withAuth(validAuth, false),
-			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature", Message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."},
+			want: rawResponse{Status: 403, Type: "Sender", Code: "IncompleteSignature", Message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256"},
 		},
 		{
 			name: "presigned URL",
@@ -272,7 +300,7 @@ func TestUserDefaults(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("identity mismatch (-want +got):\n%s", diff)
 	}
-	if !regexp.MustCompile(`^AIDA[A-Z2-7]{16}$`).MatchString(got.UserID) {
+	if !regexp.MustCompile(`^AIDA[A-Z2-7]{17}$`).MatchString(got.UserID) {
 		t.Errorf("UserId %q has the wrong shape", got.UserID)
 	}
 }

@@ -135,9 +135,10 @@ func TestAssumeRole(t *testing.T) {
 					ARN: want.Arn, UserID: want.AssumedRoleID, Account: "210987654321",
 					RoleARN: aws.ToString(tt.input.RoleArn), SessionName: aws.ToString(tt.input.RoleSessionName),
 				},
-				Action:   "AssumeRole",
-				IssuedTo: alice.AccessKeyID,
-				Issued:   clk.Now(),
+				Action:         "AssumeRole",
+				IssuedTo:       alice.AccessKeyID,
+				Issued:         clk.Now(),
+				SourceIdentity: want.SourceIdentity,
 			}}
 			if diff := cmp.Diff(wantIssued, issued); diff != "" {
 				t.Errorf("IssuedCredentials mismatch (-want +got):\n%s", diff)
@@ -154,6 +155,10 @@ func TestTemporaryCredentials(t *testing.T) {
 	role, err := user.AssumeRole(ctx, assumeRoleInput(roleA, "first"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// IAM's unique ids are 21 characters: AROA and 17 more.
+	if id := aws.ToString(role.AssumedRoleUser.AssumedRoleId); !regexp.MustCompile(`^AROA[A-Z2-7]{17}:first$`).MatchString(id) {
+		t.Errorf("AssumedRoleId %q has the wrong shape", id)
 	}
 	session, err := user.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	if err != nil {
@@ -216,18 +221,31 @@ func TestTemporaryCredentials(t *testing.T) {
 			want: outcome{Arn: alice.ARN, UserID: alice.UserID, Account: "123456789012"},
 		},
 		{
-			name: "AssumeRole for 12 hours with session token credentials",
+			// AWS counts an AssumeRole signed with GetSessionToken
+			// credentials as role chaining too.
+			name: "AssumeRole for 2 hours with session token credentials",
 			keys: sessionKeys,
 			call: func(c *sts.Client) (outcome, error) {
 				in := assumeRoleInput(roleA, "long")
-				in.DurationSeconds = aws.Int32(43200)
+				in.DurationSeconds = aws.Int32(7200)
+				_, err := c.AssumeRole(ctx, in)
+				return outcome{}, err
+			},
+			want: outcome{Err: testenv.APIError{Status: 400, Code: "ValidationError", Message: fakests.MsgChainedDuration}},
+		},
+		{
+			name: "AssumeRole for an hour with session token credentials",
+			keys: sessionKeys,
+			call: func(c *sts.Client) (outcome, error) {
+				in := assumeRoleInput(roleA, "hour")
+				in.DurationSeconds = aws.Int32(3600)
 				out, err := c.AssumeRole(ctx, in)
 				if err != nil {
 					return outcome{}, err
 				}
 				return outcome{Arn: aws.ToString(out.AssumedRoleUser.Arn)}, nil
 			},
-			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/long"},
+			want: outcome{Arn: "arn:aws:sts::210987654321:assumed-role/deploy/hour"},
 		},
 		{
 			name: "GetSessionToken with session token credentials",

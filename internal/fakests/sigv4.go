@@ -57,7 +57,11 @@ func parseSigV4(r *http.Request, query url.Values) (sigV4, *apiError) {
 			return a, errMissingAuth()
 		}
 		for _, part := range strings.Split(rest, ",") {
-			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+			part = strings.TrimSpace(part)
+			k, v, ok := strings.Cut(part, "=")
+			if !ok && part != "" {
+				return a, errIncompleteSignature(fmt.Sprintf("'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'", part, h))
+			}
 			switch k {
 			case "Credential":
 				credential = v
@@ -69,6 +73,9 @@ func parseSigV4(r *http.Request, query url.Values) (sigV4, *apiError) {
 		}
 		a.amzDate = r.Header.Get("X-Amz-Date")
 		a.sessionToken = r.Header.Get("X-Amz-Security-Token")
+		if e := incompleteHeader(alg, credential, a); e != nil {
+			return a, e
+		}
 	case query.Has("X-Amz-Signature") || query.Has("X-Amz-Credential"):
 		if query.Get("X-Amz-Algorithm") != sigV4Algorithm {
 			return a, errMissingAuth()
@@ -80,21 +87,46 @@ func parseSigV4(r *http.Request, query url.Values) (sigV4, *apiError) {
 		a.amzDate = query.Get("X-Amz-Date")
 		a.expires = query.Get("X-Amz-Expires")
 		a.sessionToken = query.Get("X-Amz-Security-Token")
+		if credential == "" || a.signedHeaders == "" || a.signature == "" {
+			return a, errMissingAuth()
+		}
+		if a.amzDate == "" {
+			return a, errIncompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		}
 	default:
 		return a, errMissingAuth()
 	}
 	parts := strings.Split(credential, "/")
-	if len(parts) != 5 || parts[0] == "" {
+	if len(parts) != 5 {
+		return a, errIncompleteSignature("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" + credential + "'")
+	}
+	if parts[0] == "" {
 		return a, errMissingAuth()
 	}
 	a.accessKeyID, a.date, a.region, a.service, a.terminator = parts[0], parts[1], parts[2], parts[3], parts[4]
-	if a.signedHeaders == "" || a.signature == "" {
-		return a, errMissingAuth()
+	return a, nil
+}
+
+// incompleteHeader returns STS's IncompleteSignature answer to an
+// Authorization header of algorithm alg that lacks the Credential,
+// Signature or SignedHeaders parameter, or whose request has no
+// X-Amz-Date: one sentence for each thing missing, then the algorithm.
+func incompleteHeader(alg, credential string, a sigV4) *apiError {
+	var b strings.Builder
+	for _, p := range []struct{ name, value string }{
+		{"Credential", credential}, {"Signature", a.signature}, {"SignedHeaders", a.signedHeaders},
+	} {
+		if p.value == "" {
+			b.WriteString("Authorization header requires '" + p.name + "' parameter. ")
+		}
 	}
 	if a.amzDate == "" {
-		return a, errIncompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		b.WriteString("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
 	}
-	return a, nil
+	if b.Len() == 0 {
+		return nil
+	}
+	return errIncompleteSignature(b.String() + "Authorization=" + alg)
 }
 
 // verifySigV4 checks a's claims and signature for r, whose body is body and
