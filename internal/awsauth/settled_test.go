@@ -97,7 +97,7 @@ func TestSettledNotResolvedAgain(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			s, cfg, err := Load(connection(t, tc.args))
+			s, cfg, err := Load(connection(t, tc.args), OS())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +129,7 @@ func TestBotoConfigAfterTheSDKChain(t *testing.T) {
 			if tc.config != "" {
 				home.Write(t, home.Config, tc.config)
 			}
-			s, _, err := Load(connection(t, `{"region": "eu-west-1"}`))
+			s, _, err := Load(connection(t, `{"region": "eu-west-1"}`), OS())
 			if err != nil {
 				t.Fatal(err)
 			}

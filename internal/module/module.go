@@ -40,14 +40,21 @@ func (m Module) Spec() moduleargs.Spec {
 	return append(append(moduleargs.Spec{}, awsauth.Options...), m.Options...)
 }
 
+// System is what a run takes from the machine it runs on: the
+// environment, the network and the clock (see awsauth.System).
+type System = awsauth.System
+
+// OS is the machine the module runs on, which the binaries pass.
+func OS() System { return awsauth.OS() }
+
 // Version is the modules' version, stamped at build time (make build);
 // "--version" prints it.
 var Version = "dev"
 
-// Run runs the module with the command-line arguments (the arguments file
-// first), writes exactly one JSON result to stdout and returns the exit
-// status, on every path, a panic included.
-func Run(m Module, argv []string, stdout io.Writer) int {
+// Run runs the module on sys with the command-line arguments (the
+// arguments file first), writes exactly one JSON result to stdout and
+// returns the exit status, on every path, a panic included.
+func Run(m Module, sys System, argv []string, stdout io.Writer) int {
 	if len(argv) == 1 && argv[0] == "--version" {
 		fmt.Fprintf(stdout, "%s %s\n", m.Name, Version)
 		return 0
@@ -56,14 +63,15 @@ func Run(m Module, argv []string, stdout io.Writer) int {
 	if len(argv) > 0 {
 		path = argv[0]
 	}
-	return run(m, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
-		return moduleargs.ReadFile(path, spec, m.Name)
+	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
+		return moduleargs.ReadFile(path, spec, m.Name, sys.Env)
 	})
 }
 
-// run runs m on the arguments load returns, and writes its one result.
-func run(m Module, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
-	inv := &invocation{Module: m}
+// run runs m on sys with the arguments load returns, and writes its one
+// result.
+func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
+	inv := &invocation{Module: m, sys: sys}
 	defer func() {
 		if p := recover(); p != nil {
 			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, debug.Stack())
@@ -77,6 +85,7 @@ func run(m Module, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Arg
 // file is read, so that even a panic's message is masked.
 type invocation struct {
 	Module
+	sys  System
 	args *moduleargs.Args
 }
 
@@ -85,7 +94,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	inv.args = args
 	// Every secret the run uses joins the no_log values as it is found,
 	// from here on: the result is masked with all of them.
-	args.AddSecrets(awsauth.InputSecrets(args)...)
+	args.AddSecrets(awsauth.InputSecrets(args, inv.sys)...)
 	if err != nil {
 		return result.Failure(err.Error())
 	}
@@ -93,7 +102,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 		return result.Skipped(args.ModuleName)
 	}
 
-	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args))
+	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args), inv.sys)
 	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)

@@ -57,8 +57,9 @@ var SecretOptions = []string{
 // ones are masked too, but also match text that merely resembles them.
 const MinSecretLen = 4
 
-// RunFunc is a module's main: it runs on argv and writes its result.
-type RunFunc func(argv []string, stdout io.Writer) int
+// RunFunc is a module's main: it runs on sys and argv and writes its
+// result.
+type RunFunc func(sys awsauth.System, argv []string, stdout io.Writer) int
 
 // Harness runs one module on fuzzed inputs.
 type Harness struct {
@@ -187,7 +188,7 @@ func (h *Harness) runCapturingStderr(t *testing.T, stdout io.Writer) (int, []byt
 	os.Stderr = f
 	code := func() int {
 		defer func() { os.Stderr = saved }()
-		return h.run([]string{h.argsFile}, stdout)
+		return h.run(awsauth.OS(), []string{h.argsFile}, stdout)
 	}()
 	stderr, err := os.ReadFile(h.stderr)
 	if err != nil {
@@ -399,7 +400,7 @@ func risky(data []byte) string {
 		}
 	}
 	args, _ := moduleargs.Parse(data, spec, "fuzz", os.LookupEnv)
-	r, err := awsauth.Preview(awsauth.ConnectionOptions(args))
+	r, err := awsauth.Preview(awsauth.ConnectionOptions(args), awsauth.OS())
 	if err != nil {
 		return ""
 	}
