@@ -74,7 +74,11 @@ func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*mo
 	inv := &invocation{Module: m, sys: sys}
 	defer func() {
 		if p := recover(); p != nil {
-			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, debug.Stack())
+			stack := debug.Stack()
+			if cp, ok := p.(*callPanic); ok {
+				p, stack = cp.value, cp.stack
+			}
+			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, stack)
 			code = result.Write(stdout, result.Failure(msg), inv.args)
 		}
 	}()
@@ -147,16 +151,24 @@ const deadlineGrace = 500 * time.Millisecond
 // within runs call under the deadline of ctx, which lasts d, and returns
 // by then (plus deadlineGrace) whatever the endpoint does: a connection
 // the HTTP stack no longer watches cannot hold the module. A call that
-// fails once the deadline passed fails with a DeadlineError.
+// fails once the deadline passed fails with a DeadlineError. A panic of
+// call is raised again in the caller's goroutine, where the run recovers
+// it.
 func within(ctx context.Context, d time.Duration, call func() (result.Result, error)) (result.Result, error) {
 	type outcome struct {
-		r   result.Result
-		err error
+		r        result.Result
+		err      error
+		panicked *callPanic
 	}
 	done := make(chan outcome, 1)
 	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- outcome{panicked: &callPanic{p, debug.Stack()}}
+			}
+		}()
 		r, err := call()
-		done <- outcome{r, err}
+		done <- outcome{r: r, err: err}
 	}()
 	var o outcome
 	select {
@@ -168,10 +180,19 @@ func within(ctx context.Context, d time.Duration, call func() (result.Result, er
 			o.err = ctx.Err()
 		}
 	}
+	if o.panicked != nil {
+		panic(o.panicked)
+	}
 	if o.err != nil && ctx.Err() != nil {
 		o.err = &stscall.DeadlineError{Deadline: d, Err: o.err}
 	}
 	return o.r, o.err
+}
+
+// callPanic is a panic of the call, with the stack where it happened.
+type callPanic struct {
+	value any
+	stack []byte
 }
 
 // withActions adds resource_actions when debug_botocore_endpoint_logs is
