@@ -11,6 +11,8 @@ import (
 	"ansible-sts/internal/modules"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
+func main() { os.Exit(run(module.OS(), os.Args[1:], os.Stdout)) }
 
-func run(args []string, stdout io.Writer) int { return module.Run(modules.AssumeRole, args, stdout) }
+func run(sys module.System, args []string, stdout io.Writer) int {
+	return module.Run(modules.AssumeRole, sys, args, stdout)
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/module"
 	"ansible-sts/internal/testenv"
 )
 
@@ -58,7 +59,7 @@ func TestRun(t *testing.T) {
 				argv = []string{path}
 			}
 			var out bytes.Buffer
-			code := run(argv, &out)
+			code := run(module.OS(), argv, &out)
 			if code != tc.wantCode {
 				t.Errorf("exit status %d, want %d", code, tc.wantCode)
 			}

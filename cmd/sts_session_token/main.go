@@ -12,6 +12,8 @@ import (
 	"ansible-sts/internal/modules"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
+func main() { os.Exit(run(module.OS(), os.Args[1:], os.Stdout)) }
 
-func run(args []string, stdout io.Writer) int { return module.Run(modules.SessionToken, args, stdout) }
+func run(sys module.System, args []string, stdout io.Writer) int {
+	return module.Run(modules.SessionToken, sys, args, stdout)
+}

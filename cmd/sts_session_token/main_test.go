@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/module"
 	"ansible-sts/internal/testenv"
 )
 
@@ -19,7 +20,7 @@ func TestRunOptionTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if code := run([]string{path}, &out); code != 1 {
+	if code := run(module.OS(), []string{path}, &out); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
 	var got struct{ Msg string }

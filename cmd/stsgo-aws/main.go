@@ -13,8 +13,8 @@ import (
 	"ansible-sts/internal/modules"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout)) }
+func main() { os.Exit(run(module.OS(), os.Args[1:], os.Stdin, os.Stdout)) }
 
-func run(args []string, stdin io.Reader, stdout io.Writer) int {
-	return module.RunMulti("stsgo-aws", modules.All, args, stdin, stdout)
+func run(sys module.System, args []string, stdin io.Reader, stdout io.Writer) int {
+	return module.RunMulti("stsgo-aws", modules.All, sys, args, stdin, stdout)
 }

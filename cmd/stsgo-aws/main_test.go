@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ansible-sts/internal/module"
 	"ansible-sts/internal/testenv"
 )
 
@@ -67,7 +68,7 @@ func TestRun(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
-			code := run(tc.argv(), strings.NewReader(tc.stdin), &out)
+			code := run(module.OS(), tc.argv(), strings.NewReader(tc.stdin), &out)
 			var got map[string]any
 			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 				t.Fatalf("not one JSON object: %v\n%s", err, out.String())
@@ -87,7 +88,7 @@ func TestRun(t *testing.T) {
 		})
 	}
 	var out bytes.Buffer
-	if run([]string{"--version"}, nil, &out); !strings.HasPrefix(out.String(), "stsgo-aws ") {
+	if run(module.OS(), []string{"--version"}, nil, &out); !strings.HasPrefix(out.String(), "stsgo-aws ") {
 		t.Errorf("--version printed %q", out.String())
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,12 +19,12 @@ type botoConfig struct {
 }
 
 // botoConfigPaths returns the files to read, in order.
-func botoConfigPaths() []string {
-	if p := os.Getenv(botoConfigEnv); p != "" {
+func botoConfigPaths(sys System) []string {
+	if p := sys.getenv(botoConfigEnv); p != "" {
 		return []string{p}
 	}
 	paths := []string{"/etc/boto.cfg"}
-	if home, err := os.UserHomeDir(); err == nil {
+	if home := sys.getenv("HOME"); home != "" {
 		paths = append(paths, filepath.Join(home, ".boto"))
 	}
 	return paths
@@ -35,9 +34,9 @@ func botoConfigPaths() []string {
 // unreadable files are skipped, as boto skips them. A file that is not a
 // regular file, or is larger than boundedfile.ConfigLimit, fails: boto
 // would block on a named pipe or read a device without end.
-func loadBotoConfig() (*botoConfig, error) {
+func loadBotoConfig(sys System) (*botoConfig, error) {
 	b := &botoConfig{sections: map[string]map[string]string{}, file: map[string]string{}}
-	for _, p := range botoConfigPaths() {
+	for _, p := range botoConfigPaths(sys) {
 		data, err := boundedfile.Read(p, boundedfile.ConfigLimit)
 		if boundedfile.Refused(err) {
 			return nil, fmt.Errorf("cannot read the boto config file %s: %v", p, err)

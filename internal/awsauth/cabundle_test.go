@@ -63,7 +63,7 @@ func TestUnverifiedReadsNoCABundle(t *testing.T) {
 // GetSessionToken with it.
 func callSessionToken(t *testing.T, args string) error {
 	t.Helper()
-	_, cfg, err := Load(connection(t, args))
+	_, cfg, err := Load(connection(t, args), OS())
 	if err != nil {
 		return err
 	}

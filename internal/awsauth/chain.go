@@ -1,7 +1,5 @@
 package awsauth
 
-import "os"
-
 // The environment variables the modules read themselves, each list
 // declared once: the chains below, the options' fallbacks (options.go),
 // the client settings, the files and the secrets' lists use these names.
@@ -87,9 +85,9 @@ type Value struct {
 }
 
 // fromEnv returns the first non-empty environment variable of the chain.
-func (c chain) fromEnv() (Value, bool) {
+func (c chain) fromEnv(sys System) (Value, bool) {
 	for _, k := range c.env {
-		if v := os.Getenv(k); v != "" {
+		if v := sys.getenv(k); v != "" {
 			return Value{v, "env " + k}, true
 		}
 	}
@@ -98,10 +96,10 @@ func (c chain) fromEnv() (Value, bool) {
 
 // first walks the option's value (as the task or its fallback set it),
 // then the environment.
-func (c chain) first(option Value) Value {
+func (c chain) first(option Value, sys System) Value {
 	if option.Value != "" {
 		return option
 	}
-	v, _ := c.fromEnv()
+	v, _ := c.fromEnv(sys)
 	return v
 }

@@ -2,7 +2,6 @@ package awsauth
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -37,19 +36,19 @@ var supportedAWSConfig = []string{"connect_timeout", "proxies", "read_timeout", 
 
 // clientSettings reads aws_config. A key that does not apply fails, naming
 // it, rather than being silently ignored.
-func clientSettings(cfg *moduleargs.Object) (ClientSettings, error) {
+func clientSettings(cfg *moduleargs.Object, sys System) (ClientSettings, error) {
 	s := ClientSettings{
 		ConnectTimeout: DefaultConnectTimeout,
 		ReadTimeout:    DefaultReadTimeout,
 		MaxAttempts:    DefaultMaxAttempts,
 		RetryMode:      "standard",
 	}
-	if mode := os.Getenv(retryModeEnv); mode != "" {
+	if mode := sys.getenv(retryModeEnv); mode != "" {
 		if err := s.setMode(mode, false); err != nil {
 			return s, err
 		}
 	}
-	if n := os.Getenv(maxAttemptsEnv); n != "" {
+	if n := sys.getenv(maxAttemptsEnv); n != "" {
 		i, err := strconv.Atoi(n)
 		if err != nil || i < 1 {
 			return s, fmt.Errorf(maxAttemptsEnv+" must be a positive whole number, not %q", n)

@@ -32,7 +32,7 @@ func TestFastPathReadsNoFile(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, cfg, err := Load(connection(t, tc.args))
+			_, cfg, err := Load(connection(t, tc.args), OS())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)

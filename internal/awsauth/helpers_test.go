@@ -23,7 +23,7 @@ func connection(t *testing.T, args string) Connection {
 // test on any error.
 func mustPreview(t *testing.T, args string) Settings {
 	t.Helper()
-	s, err := Preview(connection(t, args))
+	s, err := Preview(connection(t, args), OS())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,11 +45,12 @@ func certPool(pem []byte, v Value) (*x509.CertPool, error) {
 
 // newHTTPClient builds the STS client's HTTP client: connect and read
 // timeouts, a per-attempt deadline, TLS verification (or not) with roots
-// (nil for the system's), and proxies (the environment's HTTP(S)_PROXY
-// unless aws_config names them). It does not ask for compressed answers,
-// so that a small body cannot inflate into a large one.
-func newHTTPClient(c ClientSettings, verify bool, roots *x509.CertPool) (*awshttp.BuildableClient, error) {
-	proxy := http.ProxyFromEnvironment
+// (nil for the system's), and proxies (proxy, the environment's
+// HTTP(S)_PROXY, unless aws_config names them). It does not ask for
+// compressed answers, so that a small body cannot inflate into a large
+// one. Its dialer asks g (nil for none) before each connection; the SDK's
+// clients built from it (the credential sources') copy that dialer.
+func newHTTPClient(c ClientSettings, verify bool, roots *x509.CertPool, proxy func(*http.Request) (*url.URL, error), g *guard) (*awshttp.BuildableClient, error) {
 	if c.Proxies != nil {
 		proxies := map[string]*url.URL{}
 		for scheme, raw := range c.Proxies {
@@ -62,7 +63,7 @@ func newHTTPClient(c ClientSettings, verify bool, roots *x509.CertPool) (*awshtt
 		proxy = func(req *http.Request) (*url.URL, error) { return proxies[req.URL.Scheme], nil }
 	}
 	return awshttp.NewBuildableClient().
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = c.ConnectTimeout }).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = c.ConnectTimeout }, g.dialer).
 		WithReadTimeout(c.ReadTimeout).
 		WithTimeout(c.ConnectTimeout+c.ReadTimeout).
 		WithTransportOptions(func(tr *http.Transport) {

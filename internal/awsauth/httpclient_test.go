@@ -1,6 +1,7 @@
 package awsauth
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -26,11 +27,11 @@ func TestProxyErrorHidesUserinfo(t *testing.T) {
 			proxies := moduleargs.NewObject()
 			proxies.Set("https", tc.proxy)
 			cfg.Set("proxies", proxies)
-			s, err := clientSettings(cfg)
+			s, err := clientSettings(cfg, OS())
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = newHTTPClient(s, true, nil)
+			_, err = newHTTPClient(s, true, nil, http.ProxyFromEnvironment, nil)
 			if err == nil {
 				t.Fatal("no error")
 			}

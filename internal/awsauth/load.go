@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +15,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
 )
 
 // GlobalEndpoint is where the collections' botocore sends STS calls when no
@@ -101,8 +102,8 @@ func (s Settings) Secrets() []string { return slices.Clone(s.secrets) }
 // credential_process runs under processProvider's bounds.
 //
 // On failure the Settings are those settled so far, with their Secrets.
-func Load(c Connection) (Settings, aws.Config, error) {
-	l := &loader{conn: c}
+func Load(c Connection, sys System) (Settings, aws.Config, error) {
+	l := &loader{conn: c, sys: sys, guard: sys.newGuard()}
 	defer l.close()
 	err := l.run(pipeline)
 	l.s.secrets = l.secrets()
@@ -116,8 +117,8 @@ func Load(c Connection) (Settings, aws.Config, error) {
 // the options and the environment alone (the keys, region and endpoint
 // given there, the profile, the client settings), or the error Load would
 // fail with first among them.
-func Preview(c Connection) (Settings, error) {
-	l := &loader{conn: c}
+func Preview(c Connection, sys System) (Settings, error) {
+	l := &loader{conn: c, sys: sys, guard: sys.newGuard()}
 	defer l.close()
 	err := l.run(pipeline[:slices.IndexFunc(pipeline, func(st step) bool { return st.name == firstFileStep })])
 	return l.s, err
@@ -126,8 +127,10 @@ func Preview(c Connection) (Settings, error) {
 // loader is one run of the pipeline: the settings as settled so far and
 // what the steps hand on.
 type loader struct {
-	conn Connection
-	s    Settings
+	conn  Connection
+	sys   System
+	guard *guard // sys.Connect for the run's dialers, nil for none
+	s     Settings
 
 	ctx    context.Context // until the deadline, once the client step set it
 	cancel context.CancelFunc
@@ -218,12 +221,12 @@ func (l *loader) plain() error {
 }
 
 func (l *loader) region() error {
-	l.s.Region = regionChain.first(l.conn.Region)
+	l.s.Region = regionChain.first(l.conn.Region, l.sys)
 	return checkRegion(l.s.Region.Value)
 }
 
 func (l *loader) endpoint() error {
-	l.s.Endpoint = endpointChain.first(l.conn.Endpoint)
+	l.s.Endpoint = endpointChain.first(l.conn.Endpoint, l.sys)
 	if e := l.s.Endpoint.Value; e != "" {
 		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			// botocore's ValueError, as amazon.aws's boto3_conn reports it.
@@ -244,7 +247,7 @@ func (l *loader) profile() error {
 	if l.conn.Profile.Value != "" {
 		l.s.Profile = l.conn.Profile
 	} else if !l.keyOptions() {
-		l.s.Profile, _ = profileChain.fromEnv()
+		l.s.Profile, _ = profileChain.fromEnv(l.sys)
 	}
 	if l.s.Profile.Value != "" && (l.keyOptions() || l.conn.SessionToken.Value != "") {
 		return ErrProfileWithKeys
@@ -256,15 +259,15 @@ func (l *loader) keys() error {
 	if l.s.Profile.Value != "" {
 		return nil
 	}
-	l.s.AccessKeyID = accessKeyChain.first(l.conn.AccessKey)
-	l.s.SecretAccessKey = secretKeyChain.first(l.conn.SecretKey)
+	l.s.AccessKeyID = accessKeyChain.first(l.conn.AccessKey, l.sys)
+	l.s.SecretAccessKey = secretKeyChain.first(l.conn.SecretKey, l.sys)
 	switch {
 	case l.s.AccessKeyID.Value != "" && l.s.SecretAccessKey.Value == "":
 		return partialCredentials("aws_secret_access_key")
 	case l.s.AccessKeyID.Value == "" && l.s.SecretAccessKey.Value != "":
 		return partialCredentials("aws_access_key_id")
 	case l.s.AccessKeyID.Value != "":
-		l.s.SessionToken = tokenChain.first(l.conn.SessionToken)
+		l.s.SessionToken = tokenChain.first(l.conn.SessionToken, l.sys)
 	}
 	return nil
 }
@@ -288,10 +291,10 @@ func (l *loader) caBundleOption() error {
 
 func (l *loader) client() error {
 	var err error
-	if l.s.Client, err = clientSettings(l.conn.AWSConfig); err != nil {
+	if l.s.Client, err = clientSettings(l.conn.AWSConfig, l.sys); err != nil {
 		return err
 	}
-	l.s.Deadline = time.Now().Add(l.s.Client.Deadline())
+	l.s.Deadline = l.sys.now().Add(l.s.Client.Deadline())
 	l.ctx, l.cancel = context.WithDeadline(context.Background(), l.s.Deadline)
 	return nil
 }
@@ -312,7 +315,7 @@ func (l *loader) httpClient() error {
 	if err != nil {
 		return err
 	}
-	l.hc, err = newHTTPClient(l.s.Client, l.s.ValidateCerts, roots)
+	l.hc, err = newHTTPClient(l.s.Client, l.s.ValidateCerts, roots, l.sys.Proxy, l.guard)
 	return err
 }
 
@@ -320,12 +323,12 @@ func (l *loader) direct() error {
 	if l.s.HasStaticKeys() {
 		l.creds = credentials.NewStaticCredentialsProvider(l.s.AccessKeyID.Value, l.s.SecretAccessKey.Value, l.s.SessionToken.Value)
 	}
-	if l.creds != nil && l.s.Region.Value != "" && !profileInEnv() {
+	if l.creds != nil && l.s.Region.Value != "" && !l.profileInEnv() {
 		l.cfg = aws.Config{
 			Region:      l.s.Region.Value,
 			Credentials: l.creds,
 			HTTPClient:  wholeBody{l.hc},
-			Retryer:     retryer(l.s.Client),
+			Retryer:     retryer(l.s.Client, l.guard),
 		}
 		return nil
 	}
@@ -337,7 +340,7 @@ func (l *loader) sharedFiles() error {
 	if !l.sdk {
 		return nil
 	}
-	return checkSharedFiles()
+	return checkSharedFiles(l.sys)
 }
 
 // loaderProfile is the shared config profile the SDK's loader reads: the
@@ -347,7 +350,7 @@ func (l *loader) loaderProfile() string {
 	if p := l.s.Profile.Value; p != "" {
 		return p
 	}
-	return os.Getenv(sdkProfileEnv)
+	return l.sys.getenv(sdkProfileEnv)
 }
 
 // loaderCABundle settles the CA bundle the SDK's loader would look for
@@ -358,9 +361,9 @@ func (l *loader) loaderCABundle() error {
 	if !l.sdk || !l.s.ValidateCerts || l.pem != nil {
 		return nil
 	}
-	v, pem, err := envCABundle()
+	v, pem, err := envCABundle(l.sys)
 	if err == nil && pem == nil {
-		v, pem, err = sharedCABundle(l.ctx, l.loaderProfile())
+		v, pem, err = sharedCABundle(l.ctx, l.loaderProfile(), l.sys)
 	}
 	if err != nil || pem == nil {
 		return err
@@ -393,10 +396,20 @@ func (l *loader) loadSDK() error {
 	swap := newProcessSwap(l.s.Deadline)
 	opts := []func(*config.LoadOptions) error{
 		config.WithHTTPClient(l.hc),
-		config.WithRetryer(retryer(l.s.Client)),
+		config.WithRetryer(retryer(l.s.Client, l.guard)),
 		config.WithDefaultsMode(aws.DefaultsModeLegacy),
 		config.WithAssumeRoleCredentialOptions(swap.assumeRoleOptions),
 		config.WithWebIdentityRoleCredentialOptions(boundedTokenFile),
+	}
+	// The container credentials client is the one HTTP client of the
+	// chain that the SDK builds afresh rather than from the config's: it
+	// is given sys's connections and proxies when sys restricts them.
+	if l.guard != nil {
+		opts = append(opts, config.WithEndpointCredentialOptions(func(o *endpointcreds.Options) {
+			o.HTTPClient = awshttp.NewBuildableClient().
+				WithDialerOptions(l.guard.dialer).
+				WithTransportOptions(func(tr *http.Transport) { tr.Proxy = l.sys.Proxy })
+		}))
 	}
 	// The HTTP client trusts the bundle already. The loader is handed it
 	// only so that it looks for none of its own; adding it again to the
@@ -447,7 +460,7 @@ func (l *loader) botoConfig() error {
 	if !l.sdk || l.creds != nil || l.s.Profile.Value != "" || !chainAfterBotoConfig(l.cfg) {
 		return nil
 	}
-	boto, err := loadBotoConfig()
+	boto, err := loadBotoConfig(l.sys)
 	if err != nil {
 		return err
 	}
@@ -492,8 +505,8 @@ func (l *loader) finalEndpoint() error {
 
 // profileInEnv reports whether the environment names a profile that the
 // SDK's loader would read (and fail on, were it missing, as botocore does).
-func profileInEnv() bool {
-	_, ok := profileChain.fromEnv()
+func (l *loader) profileInEnv() bool {
+	_, ok := profileChain.fromEnv(l.sys)
 	return ok
 }
 

@@ -267,7 +267,7 @@ func TestPrecedence(t *testing.T) {
 // these rows is a file or a variable).
 func resolveAll(t *testing.T, args string) (want, error) {
 	t.Helper()
-	r, cfg, err := Load(connection(t, args))
+	r, cfg, err := Load(connection(t, args), OS())
 	if err == nil {
 		err = r.SigningRegion()
 	}

@@ -13,11 +13,15 @@ import (
 // retryer returns the SDK's standard (or adaptive) retryer, which retries
 // throttling, 5xx answers and connection errors with jittered backoff; a
 // certificate that failed verification is not retried, since it will fail
-// the same way.
-func retryer(c ClientSettings) func() aws.Retryer {
+// the same way, nor is a connection the guard g (nil for none) refused.
+func retryer(c ClientSettings, g *guard) func() aws.Retryer {
 	standard := func(o *retry.StandardOptions) {
 		o.MaxAttempts = c.MaxAttempts
-		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(certificateError)}, o.Retryables...)
+		first := []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(certificateError)}
+		if g != nil {
+			first = append(first, retry.IsErrorRetryableFunc(g.refused))
+		}
+		o.Retryables = append(first, o.Retryables...)
 	}
 	if c.RetryMode == "adaptive" {
 		return func() aws.Retryer {

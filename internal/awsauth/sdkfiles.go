@@ -3,7 +3,6 @@ package awsauth
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -25,8 +24,8 @@ func (e *CredentialSourceError) Error() string { return e.Msg }
 // would block on a named pipe and its read consume a device until memory
 // runs out. Anything else, a missing file first of all, is left to the SDK
 // as before.
-func checkSharedFiles() error {
-	for _, f := range sharedFiles() {
+func checkSharedFiles(sys System) error {
+	for _, f := range sharedFiles(sys) {
 		if err := boundedfile.Check(f.path, boundedfile.ConfigLimit); boundedfile.Refused(err) {
 			return fmt.Errorf("cannot read the %s %s (from %s): %v", f.what, f.path, f.source, err)
 		}
@@ -39,13 +38,13 @@ type sharedFile struct{ what, path, source string }
 // sharedFiles are the shared config file and the shared credentials file
 // the SDK's loader reads: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE,
 // or the default paths.
-func sharedFiles() [2]sharedFile {
+func sharedFiles(sys System) [2]sharedFile {
 	files := [2]sharedFile{
 		{"shared config file", config.DefaultSharedConfigFilename(), "default"},
 		{"shared credentials file", config.DefaultSharedCredentialsFilename(), "default"},
 	}
 	for i, env := range []string{configFileEnv, credentialsFileEnv} {
-		if p := os.Getenv(env); p != "" {
+		if p := sys.getenv(env); p != "" {
 			files[i].path, files[i].source = p, "env "+env
 		}
 	}
@@ -57,12 +56,12 @@ func sharedFiles() [2]sharedFile {
 // loader, which would otherwise read that file itself. Nothing is returned
 // without a ca_bundle, or for a profile the loader will not find, which it
 // reports itself.
-func sharedCABundle(ctx context.Context, profile string) (Value, []byte, error) {
+func sharedCABundle(ctx context.Context, profile string, sys System) (Value, []byte, error) {
 	name := profile
 	if name == "" {
 		name = "default"
 	}
-	files := sharedFiles()
+	files := sharedFiles(sys)
 	sc, err := config.LoadSharedConfigProfile(ctx, name, func(o *config.LoadSharedConfigOptions) {
 		o.ConfigFiles = []string{files[0].path}
 		o.CredentialsFiles = []string{files[1].path}
@@ -79,8 +78,8 @@ func sharedCABundle(ctx context.Context, profile string) (Value, []byte, error) 
 // are verified but the option gave it no bundle that is read (an http://
 // endpoint, or aws_ca_bundle given as null): the loader would otherwise
 // read the file itself, unbounded.
-func envCABundle() (Value, []byte, error) {
-	p := os.Getenv(caBundleEnv)
+func envCABundle(sys System) (Value, []byte, error) {
+	p := sys.getenv(caBundleEnv)
 	if p == "" {
 		return Value{}, nil, nil
 	}

@@ -2,7 +2,6 @@ package awsauth
 
 import (
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -36,13 +35,13 @@ var (
 // aws_config.proxies) and from the environment. The module masks them from
 // the moment its arguments are read, so that even an argument failure,
 // whose invocation shows ec2_url as AWS_URL set it, does not show them.
-func InputSecrets(args *moduleargs.Args) []string {
+func InputSecrets(args *moduleargs.Args, sys System) []string {
 	var out []string
 	for _, k := range secretEnv {
-		out = append(out, os.Getenv(k))
+		out = append(out, sys.getenv(k))
 	}
 	for _, k := range urlEnv {
-		out = append(out, urlPasswords(os.Getenv(k))...)
+		out = append(out, urlPasswords(sys.getenv(k))...)
 	}
 	c := ConnectionOptions(args)
 	for _, s := range c.URLs {
@@ -77,7 +76,7 @@ func (l *loader) secrets() []string {
 	}
 	if !l.s.HasStaticKeys() {
 		for _, k := range tokenFileEnv {
-			out = append(out, tokenFileSecrets(os.Getenv(k))...)
+			out = append(out, tokenFileSecrets(l.sys.getenv(k))...)
 		}
 	}
 	return nonEmpty(out)

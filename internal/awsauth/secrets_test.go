@@ -61,7 +61,7 @@ func TestInputSecrets(t *testing.T) {
 		"opt/secret", "lost@alias", // s3_url (now ec2_url's) and the alias that lost to it
 		"https-proxy-pass", // aws_config.proxies
 	}
-	if diff := cmp.Diff(distinct(want), distinct(InputSecrets(a))); diff != "" {
+	if diff := cmp.Diff(distinct(want), distinct(InputSecrets(a, OS()))); diff != "" {
 		t.Errorf("InputSecrets (-want +got):\n%s", diff)
 	}
 }
@@ -113,7 +113,7 @@ func TestLoadSecrets(t *testing.T) {
 				t.Setenv(k, strings.ReplaceAll(v, "TOKEN", token))
 			}
 			home.WriteFiles(t, tc.files)
-			s, _, err := Load(connection(t, tc.args))
+			s, _, err := Load(connection(t, tc.args), OS())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -94,7 +94,7 @@ func TestSettledNotResolvedAgain(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			s, cfg, err := Load(connection(t, tc.args))
+			s, cfg, err := Load(connection(t, tc.args), OS())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +123,7 @@ func TestBotoConfigAfterTheSDKChain(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			home := testenv.Isolate(t)
 			home.WriteFiles(t, testenv.Files{Boto: botoFile, Config: tc.config})
-			s, _, err := Load(connection(t, `{"region": "eu-west-1"}`))
+			s, _, err := Load(connection(t, `{"region": "eu-west-1"}`), OS())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,14 +40,21 @@ func (m Module) Spec() moduleargs.Spec {
 	return append(append(moduleargs.Spec{}, awsauth.Options...), m.Options...)
 }
 
+// System is what a run takes from the machine it runs on: the
+// environment, the network and the clock (see awsauth.System).
+type System = awsauth.System
+
+// OS is the machine the module runs on, which the binaries pass.
+func OS() System { return awsauth.OS() }
+
 // Version is the modules' version, stamped at build time (make build);
 // "--version" prints it.
 var Version = "dev"
 
-// Run runs the module with the command-line arguments (the arguments file
-// first), writes exactly one JSON result to stdout and returns the exit
-// status, on every path, a panic included.
-func Run(m Module, argv []string, stdout io.Writer) int {
+// Run runs the module on sys with the command-line arguments (the
+// arguments file first), writes exactly one JSON result to stdout and
+// returns the exit status, on every path, a panic included.
+func Run(m Module, sys System, argv []string, stdout io.Writer) int {
 	if len(argv) == 1 && argv[0] == "--version" {
 		fmt.Fprintf(stdout, "%s %s\n", m.Name, Version)
 		return 0
@@ -56,17 +63,22 @@ func Run(m Module, argv []string, stdout io.Writer) int {
 	if len(argv) > 0 {
 		path = argv[0]
 	}
-	return run(m, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
-		return moduleargs.ReadFile(path, spec, m.Name)
+	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
+		return moduleargs.ReadFile(path, spec, m.Name, sys.Env)
 	})
 }
 
-// run runs m on the arguments load returns, and writes its one result.
-func run(m Module, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
-	inv := &invocation{Module: m}
+// run runs m on sys with the arguments load returns, and writes its one
+// result.
+func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
+	inv := &invocation{Module: m, sys: sys}
 	defer func() {
 		if p := recover(); p != nil {
-			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, debug.Stack())
+			stack := debug.Stack()
+			if cp, ok := p.(*callPanic); ok {
+				p, stack = cp.value, cp.stack
+			}
+			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, stack)
 			code = result.Write(stdout, result.Failure(msg), inv.args)
 		}
 	}()
@@ -77,6 +89,7 @@ func run(m Module, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Arg
 // file is read, so that even a panic's message is masked.
 type invocation struct {
 	Module
+	sys  System
 	args *moduleargs.Args
 }
 
@@ -85,7 +98,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	inv.args = args
 	// Every secret the run uses joins the no_log values as it is found,
 	// from here on: the result is masked with all of them.
-	args.AddSecrets(awsauth.InputSecrets(args)...)
+	args.AddSecrets(awsauth.InputSecrets(args, inv.sys)...)
 	if err != nil {
 		return result.Failure(err.Error())
 	}
@@ -93,7 +106,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 		return result.Skipped(args.ModuleName)
 	}
 
-	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args))
+	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args), inv.sys)
 	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
@@ -138,16 +151,24 @@ const deadlineGrace = 500 * time.Millisecond
 // within runs call under the deadline of ctx, which lasts d, and returns
 // by then (plus deadlineGrace) whatever the endpoint does: a connection
 // the HTTP stack no longer watches cannot hold the module. A call that
-// fails once the deadline passed fails with a DeadlineError.
+// fails once the deadline passed fails with a DeadlineError. A panic of
+// call is raised again in the caller's goroutine, where the run recovers
+// it.
 func within(ctx context.Context, d time.Duration, call func() (result.Result, error)) (result.Result, error) {
 	type outcome struct {
-		r   result.Result
-		err error
+		r        result.Result
+		err      error
+		panicked *callPanic
 	}
 	done := make(chan outcome, 1)
 	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- outcome{panicked: &callPanic{p, debug.Stack()}}
+			}
+		}()
 		r, err := call()
-		done <- outcome{r, err}
+		done <- outcome{r: r, err: err}
 	}()
 	var o outcome
 	select {
@@ -159,10 +180,19 @@ func within(ctx context.Context, d time.Duration, call func() (result.Result, er
 			o.err = ctx.Err()
 		}
 	}
+	if o.panicked != nil {
+		panic(o.panicked)
+	}
 	if o.err != nil && ctx.Err() != nil {
 		o.err = &stscall.DeadlineError{Deadline: d, Err: o.err}
 	}
 	return o.r, o.err
+}
+
+// callPanic is a panic of the call, with the stack where it happened.
+type callPanic struct {
+	value any
+	stack []byte
 }
 
 // withActions adds resource_actions when debug_botocore_endpoint_logs is

@@ -3,7 +3,6 @@ package module
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"ansible-sts/internal/moduleargs"
@@ -17,8 +16,9 @@ import (
 //
 // Without MODULE the module is the last dotted part of the arguments'
 // _ansible_module_name (e.g. stsgo.aws.sts_assume_role), which
-// ansible-core always sets. Like Run, it writes exactly one JSON result.
-func RunMulti(name string, mods []Module, argv []string, stdin io.Reader, stdout io.Writer) int {
+// ansible-core always sets. Like Run, it runs on sys and writes exactly
+// one JSON result.
+func RunMulti(name string, mods []Module, sys System, argv []string, stdin io.Reader, stdout io.Writer) int {
 	if len(argv) == 1 && argv[0] == "--version" {
 		fmt.Fprintf(stdout, "%s %s\n", name, Version)
 		return 0
@@ -39,21 +39,21 @@ func RunMulti(name string, mods []Module, argv []string, stdin io.Reader, stdout
 		if chosen = find(mods, leaf); chosen == nil {
 			if err == nil {
 				err = &moduleargs.Error{Msg: fmt.Sprintf("%s cannot tell which module to run: _ansible_module_name is %q; it runs %s", name, moduleName, names(mods))}
-				if _, perr := moduleargs.Parse(data, nil, name, os.LookupEnv); perr != nil && moduleName == "" {
+				if _, perr := moduleargs.Parse(data, nil, name, sys.Env); perr != nil && moduleName == "" {
 					err = perr // not a JSON object: say so, as a single module would
 				}
 			}
-			return run(Module{Name: name}, stdout, func(moduleargs.Spec) (*moduleargs.Args, error) {
+			return run(Module{Name: name}, sys, stdout, func(moduleargs.Spec) (*moduleargs.Args, error) {
 				return moduleargs.Failed(name, err)
 			})
 		}
 	}
 	m := *chosen
-	return run(m, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
+	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
 		if err != nil {
 			return moduleargs.Failed(m.Name, err)
 		}
-		return moduleargs.Parse(data, spec, m.Name, os.LookupEnv)
+		return moduleargs.Parse(data, spec, m.Name, sys.Env)
 	})
 }
 

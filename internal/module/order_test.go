@@ -38,7 +38,7 @@ func TestCheckOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			code := module.Run(modules.AssumeRole, []string{path}, &out)
+			code := module.Run(modules.AssumeRole, module.OS(), []string{path}, &out)
 			var r struct{ Msg string }
 			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 				t.Fatalf("%v: %s", err, out.Bytes())

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -47,8 +46,9 @@ func (e *Error) Error() string { return e.Msg }
 // ReadFile reads and validates the arguments file at path, a regular file
 // of at most boundedfile.ArgsLimit bytes. On a validation error it returns
 // the Args built so far (for the invocation) and an *Error; when the file
-// cannot be read or parsed, Args holds no params.
-func ReadFile(path string, spec Spec, defaultName string) (*Args, error) {
+// cannot be read or parsed, Args holds no params. lookupEnv reads the
+// environment for fallbacks.
+func ReadFile(path string, spec Spec, defaultName string, lookupEnv func(string) (string, bool)) (*Args, error) {
 	if path == "" {
 		return emptyArgs(defaultName), &Error{Msg: "no arguments file: run as MODULE ARGS_FILE, where ARGS_FILE is the JSON file ansible-core writes"}
 	}
@@ -56,7 +56,7 @@ func ReadFile(path string, spec Spec, defaultName string) (*Args, error) {
 	if err != nil {
 		return emptyArgs(defaultName), err
 	}
-	return Parse(data, spec, defaultName, os.LookupEnv)
+	return Parse(data, spec, defaultName, lookupEnv)
 }
 
 // ReadArgsFile returns the contents of the arguments file at path, or an

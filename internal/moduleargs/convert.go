@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -30,15 +29,16 @@ func (t Type) String() string {
 }
 
 // convert coerces v to t the way ansible-core 2.14's check_type_* functions
-// do; the error text is theirs.
-func convert(t Type, v any) (any, error) {
+// do; the error text is theirs. A path expands with the variables of
+// lookupEnv.
+func convert(t Type, v any, lookupEnv func(string) (string, bool)) (any, error) {
 	switch t {
 	case Int:
 		return toInt(v)
 	case Bool:
 		return toBool(v)
 	case Path:
-		return expandPath(PyStr(v)), nil
+		return expandPath(PyStr(v), lookupEnv), nil
 	case Dict:
 		return toDict(v)
 	}
@@ -188,16 +188,17 @@ func keyValues(s string) (*Object, error) {
 	return obj, nil
 }
 
-// expandPath is Python's os.path.expanduser(os.path.expandvars(p)).
-func expandPath(p string) string {
-	p = expandVars(p)
+// expandPath is Python's os.path.expanduser(os.path.expandvars(p)), on
+// the environment of lookupEnv.
+func expandPath(p string, lookupEnv func(string) (string, bool)) string {
+	p = expandVars(p, lookupEnv)
 	if !strings.HasPrefix(p, "~") {
 		return p
 	}
 	name, rest, _ := strings.Cut(p[1:], "/")
 	var home string
 	if name == "" {
-		home = os.Getenv("HOME")
+		home, _ = lookupEnv("HOME")
 		if home == "" {
 			if u, err := user.Current(); err == nil {
 				home = u.HomeDir
@@ -217,7 +218,7 @@ func expandPath(p string) string {
 
 // expandVars is Python's os.path.expandvars: $name and ${name} of set
 // variables are replaced, anything else is left as written.
-func expandVars(p string) string {
+func expandVars(p string, lookupEnv func(string) (string, bool)) string {
 	if !strings.Contains(p, "$") {
 		return p
 	}
@@ -243,7 +244,7 @@ func expandVars(p string) string {
 			}
 			name = p[i+1 : j]
 		}
-		if v, ok := os.LookupEnv(name); ok && name != "" {
+		if v, ok := lookupEnv(name); ok && name != "" {
 			b.WriteString(v)
 		} else {
 			b.WriteString(p[i:j])

@@ -79,8 +79,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseConversions(t *testing.T) {
-	t.Setenv("HOME", "/home/tester")
-	t.Setenv("BUNDLE_DIR", "/etc/pki")
+	env := map[string]string{"HOME": "/home/tester", "BUNDLE_DIR": "/etc/pki"}
 	tests := map[string]struct {
 		option, value string
 		want          any
@@ -115,7 +114,7 @@ func TestParseConversions(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			a, err := parse(t, `{"role_arn": "x", "role_session_name": "s", "`+tc.option+`": `+tc.value+`}`, nil)
+			a, err := parse(t, `{"role_arn": "x", "role_session_name": "s", "`+tc.option+`": `+tc.value+`}`, env)
 			if err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}

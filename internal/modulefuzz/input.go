@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -18,8 +17,7 @@ type Input struct {
 	Args []byte
 	// Env holds one NAME=value per line. Names outside FuzzedEnv are
 	// ignored, and so are values holding a NUL, which no environment can
-	// hold; the URL variables are pinned to the closed loopback port (see
-	// pin).
+	// hold.
 	Env         []byte
 	Config      []byte // AWS_CONFIG_FILE; empty: no file
 	Credentials []byte // AWS_SHARED_CREDENTIALS_FILE; empty: no file
@@ -27,14 +25,9 @@ type Input struct {
 }
 
 // harnessEnv are the variables the harness sets itself and the fuzzer
-// never does: the files' paths, which must stay in the temporary HOME, one
-// attempt per call, the instance metadata service disabled, the proxy
-// exceptions (an exception would let a request bypass the closed proxy
-// port) and PATH, which names an empty directory (see New).
-var harnessEnv = []string{
-	"HOME", "PATH", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "BOTO_CONFIG",
-	"AWS_MAX_ATTEMPTS", "AWS_EC2_METADATA_DISABLED", "NO_PROXY", "no_proxy", "REQUEST_METHOD",
-}
+// never does: the files' paths, which must stay in the temporary HOME, and
+// PATH, which names an empty directory (see New).
+var harnessEnv = []string{"HOME", "PATH", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "BOTO_CONFIG"}
 
 // sdkEnv are the variables the AWS SDK reads in the modules' runs beyond
 // those of awsauth's tables.
@@ -45,7 +38,7 @@ var sdkEnv = []string{
 	"AWS_STS_REGIONAL_ENDPOINTS", "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
 	"AWS_SDK_LOAD_CONFIG", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ACCOUNT_ID",
 	"AWS_CREDENTIAL_EXPIRATION", "AWS_DEFAULTS_MODE", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-	"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "AWS_EC2_METADATA_V1_DISABLED",
+	"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "AWS_EC2_METADATA_V1_DISABLED", "AWS_EC2_METADATA_DISABLED",
 }
 
 var authEnv = awsauth.Environment()
@@ -63,63 +56,17 @@ var FuzzedEnv = func() []string {
 	return out
 }()
 
-// pinned are the variables holding a URL the run may connect to: the
-// endpoints, the proxies (net/http reads them once, before the fuzzing,
-// but the harness does not rely on it), the container credentials
-// endpoint and the instance metadata endpoint.
-var pinned = slices.Concat(authEnv.URL, []string{"AWS_EC2_METADATA_SERVICE_ENDPOINT"})
-
 // parseEnv returns the variables of env to set, in order, a later line
-// winning, with the URL variables pinned to deadHost.
-func parseEnv(env []byte, deadHost string) [][2]string {
+// winning.
+func parseEnv(env []byte) [][2]string {
 	var out [][2]string
 	for _, line := range strings.Split(string(env), "\n") {
 		name, value, ok := strings.Cut(line, "=")
 		if !ok || !slices.Contains(FuzzedEnv, name) || strings.ContainsRune(value, 0) {
 			continue
 		}
-		switch {
-		case slices.Contains(pinned, name):
-			value = pin(value, deadHost)
-		case name == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" && !strings.HasPrefix(value, "/"):
-			// The SDK appends it to http://169.254.170.2: anything but a
-			// path could name another host, a loopback one say.
-			value = "/" + value
-		}
 		out = slices.DeleteFunc(out, func(kv [2]string) bool { return kv[0] == name })
 		out = append(out, [2]string{name, value})
-	}
-	return out
-}
-
-// pin returns the URL raw with its host replaced by deadHost, the closed
-// loopback port, its scheme, userinfo, path and query kept. A value that
-// does not parse as a URL, with or without "http://" before it (as
-// net/http reads a proxy variable), is kept: neither net/http nor the SDK
-// can connect anywhere with it.
-func pin(raw, deadHost string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		if u, err = url.Parse("http://" + raw); err != nil {
-			return raw
-		}
-	}
-	u.Host = deadHost
-	return u.String()
-}
-
-// urlPattern finds the URLs in the files' contents.
-var urlPattern = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"']*`)
-
-// fileURLs returns the URLs written in the files: endpoint_url,
-// ec2_metadata_service_endpoint and the like, which the harness does not
-// rewrite but checks nothing listens at.
-func (in Input) fileURLs() []string {
-	var out []string
-	for _, b := range [][]byte{in.Config, in.Credentials, in.Boto} {
-		for _, m := range urlPattern.FindAll(b, -1) {
-			out = append(out, string(m))
-		}
 	}
 	return out
 }

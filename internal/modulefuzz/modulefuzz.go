@@ -6,37 +6,36 @@
 // (changed or skipped) and exit status 0, and no secret of the input
 // (options, variables, files) on stdout or stderr.
 //
-// The process is isolated first: no AWS setting inherited, the instance
-// metadata service disabled, one attempt per call, and every proxy
-// variable pointing at a closed loopback port, so that a run that would
-// call a real endpoint fails at once without leaving the machine. The
-// fuzzed URL variables (endpoints, proxies, container credentials) are
-// pinned to that port. PATH names an empty directory, so that a
+// The run's System refuses every connection before it is made (the STS
+// endpoint, a proxy, a credential source's endpoint, the instance metadata
+// service, a DNS server: every dialer of the run asks it), with an error
+// the SDK does not retry, so that no input can reach the network or wait
+// on it, whatever endpoint, proxy or source it names. Its environment is
+// the harness's own: the isolated process environment (no AWS setting
+// inherited, a temporary HOME) with the input's variables. The SDK's
+// loader reads the process environment itself, so the input's variables
+// are set there too. PATH names an empty directory, so that a
 // credential_process, which the module starts through "sh" looked up on
 // PATH, cannot run anything: a fuzzed config file may hold any command,
 // and no filter of its text would be as sure (the SDK's parser, key case,
-// continuation lines, profiles chained through source_profile). Inputs
-// that could still leave the machine or wait (proxies of their own, more
-// attempts, a loopback URL something listens on, a CA bundle that is not
-// a regular file) are skipped.
+// continuation lines, profiles chained through source_profile).
 package modulefuzz
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
-	"net"
+	"maps"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -55,8 +54,9 @@ var SecretOptions = modules.SecretOptions()
 // ones are masked too, but also match text that merely resembles them.
 const MinSecretLen = 4
 
-// RunFunc is a module's main: it runs on argv and writes its result.
-type RunFunc func(argv []string, stdout io.Writer) int
+// RunFunc is a module's main: it runs on sys and argv and writes its
+// result.
+type RunFunc func(sys awsauth.System, argv []string, stdout io.Writer) int
 
 // Harness runs one module on fuzzed inputs.
 type Harness struct {
@@ -64,33 +64,67 @@ type Harness struct {
 	argsFile string
 	stderr   string // the file os.Stderr is during a run
 	home     testenv.Home
-	deadHost string // the closed loopback port, host:port
+	base     map[string]string // the isolated process environment
 }
 
-// maxRun bounds one run: every input either fails before the network or
-// meets the closed proxy port; one attempt with the default timeouts takes
-// 15 s at worst, so a run above this limit waited for something.
+// maxRun bounds one run: every input fails before the network or at its
+// first connection, which is refused at once, so a run above this limit
+// waited for something.
 const maxRun = 20 * time.Second
 
+// ErrNoConnection is the cause of every dial of a fuzzed run.
+var ErrNoConnection = errors.New("no connection is made while fuzzing")
+
+// System returns the system of a fuzzed run with the environment env: no
+// connection is allowed, and the proxies are env's.
+func System(env map[string]string) awsauth.System {
+	lookup := func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}
+	return awsauth.System{
+		LookupEnv: lookup,
+		Proxy:     envProxy(lookup),
+		Connect:   func(string, string) error { return ErrNoConnection },
+		Now:       time.Now,
+	}
+}
+
+// envProxy chooses a request's proxy from HTTPS_PROXY and HTTP_PROXY (or
+// their lower-case forms), as net/http reads them, exceptions aside; the
+// connection to it is refused like any other.
+func envProxy(lookup func(string) (string, bool)) func(*http.Request) (*url.URL, error) {
+	first := func(names ...string) string {
+		for _, n := range names {
+			if v, _ := lookup(n); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	return func(req *http.Request) (*url.URL, error) {
+		raw := first("HTTP_PROXY", "http_proxy")
+		if req.URL.Scheme == "https" {
+			raw = first("HTTPS_PROXY", "https_proxy")
+		}
+		if raw == "" {
+			return nil, nil
+		}
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			if u, err = url.Parse("http://" + raw); err != nil {
+				return nil, fmt.Errorf("invalid proxy address %q: %v", raw, err)
+			}
+		}
+		return u, nil
+	}
+}
+
 // New isolates the process for fuzzing run: call it in the fuzz test
-// before f.Fuzz. It fails the test if the process has read the proxy
-// variables already (net/http reads them once), as requests could then
-// leave the machine.
+// before f.Fuzz.
 func New(f *testing.F, run RunFunc) *Harness {
 	f.Helper()
 	home := testenv.Isolate(f)
-	dead, err := deadProxy()
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
-		f.Setenv(k, dead)
-	}
-	for _, k := range []string{"NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
-		f.Setenv(k, "")
-	}
-	f.Setenv("AWS_MAX_ATTEMPTS", "1")
-	f.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	empty := filepath.Join(f.TempDir(), "empty-path")
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		f.Fatal(err)
@@ -99,12 +133,10 @@ func New(f *testing.F, run RunFunc) *Harness {
 	if p, err := exec.LookPath("sh"); err == nil {
 		f.Fatalf("sh is found on the empty PATH, at %s: a credential_process could run", p)
 	}
-	for _, target := range []string{"https://sts.amazonaws.com/", "http://169.254.169.254/"} {
-		u, _ := url.Parse(target)
-		p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
-		if err != nil || p == nil || "http://"+p.Host != dead {
-			f.Fatalf("requests to %s would go through %v, not the closed port %s: the proxy variables were read before the fuzz test set them", target, p, dead)
-		}
+	base := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		base[k] = v
 	}
 	dir := f.TempDir()
 	return &Harness{
@@ -112,29 +144,18 @@ func New(f *testing.F, run RunFunc) *Harness {
 		argsFile: filepath.Join(dir, "args"),
 		stderr:   filepath.Join(dir, "stderr"),
 		home:     home,
-		deadHost: strings.TrimPrefix(dead, "http://"),
+		base:     base,
 	}
 }
 
-// deadProxy returns the URL of a loopback port nothing listens on, the
-// same for the life of the process, as net/http reads the proxy variables
-// only once.
-var deadProxy = sync.OnceValues(func() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return "http://" + l.Addr().String(), nil
-})
-
-// Check runs the module on in and checks its output. Inputs that could
-// leave the machine or wait are skipped.
+// Check runs the module on in and checks its output.
 func (h *Harness) Check(t *testing.T, in Input) {
 	t.Helper()
-	env := parseEnv(in.Env, h.deadHost)
+	env := parseEnv(in.Env)
+	runEnv := maps.Clone(h.base)
 	for _, kv := range env {
-		t.Setenv(kv[0], kv[1])
+		t.Setenv(kv[0], kv[1]) // for the SDK's loader
+		runEnv[kv[0]] = kv[1]
 	}
 	files := []struct {
 		path string
@@ -148,20 +169,12 @@ func (h *Harness) Check(t *testing.T, in Input) {
 			h.home.Write(t, f.path, string(f.data))
 		}
 	}
-	if reason := risky(in.Args); reason != "" {
-		t.Skip(reason)
-	}
-	for _, u := range in.fileURLs() {
-		if reason := listening(u); reason != "" {
-			t.Skip(reason + " (a URL in the files)")
-		}
-	}
 	if err := os.WriteFile(h.argsFile, in.Args, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var stdout bytes.Buffer
 	start := time.Now()
-	code, stderr := h.runCapturingStderr(t, &stdout)
+	code, stderr := h.runCapturingStderr(t, System(runEnv), &stdout)
 	if d := time.Since(start); d > maxRun {
 		t.Errorf("the run took %v, above the %v every input must fail within here", d.Round(time.Millisecond), maxRun)
 	}
@@ -172,9 +185,9 @@ func (h *Harness) Check(t *testing.T, in Input) {
 	CheckOtherSecrets(t, in, env, result, stderr)
 }
 
-// runCapturingStderr runs the module with os.Stderr a file, and returns
-// the exit status and what the run wrote there.
-func (h *Harness) runCapturingStderr(t *testing.T, stdout io.Writer) (int, []byte) {
+// runCapturingStderr runs the module on sys with os.Stderr a file, and
+// returns the exit status and what the run wrote there.
+func (h *Harness) runCapturingStderr(t *testing.T, sys awsauth.System, stdout io.Writer) (int, []byte) {
 	t.Helper()
 	f, err := os.Create(h.stderr)
 	if err != nil {
@@ -185,7 +198,7 @@ func (h *Harness) runCapturingStderr(t *testing.T, stdout io.Writer) (int, []byt
 	os.Stderr = f
 	code := func() int {
 		defer func() { os.Stderr = saved }()
-		return h.run([]string{h.argsFile}, stdout)
+		return h.run(sys, []string{h.argsFile}, stdout)
 	}()
 	stderr, err := os.ReadFile(h.stderr)
 	if err != nil {
@@ -341,83 +354,4 @@ func argsSecrets(data []byte) []string {
 		}
 	}
 	return secrets
-}
-
-// risky returns why running the module on data could leave the machine or
-// wait, "" when it cannot. It resolves the connection settings as the
-// module does (validation errors of the module's own options aside, which
-// only stop a run earlier).
-func risky(data []byte) string {
-	raw, err := moduleargs.Decode(data)
-	input, ok := raw.(*moduleargs.Object)
-	if err != nil || !ok {
-		return ""
-	}
-	spec := append(moduleargs.Spec{}, awsauth.Options...)
-	known := map[string]bool{}
-	for _, o := range spec {
-		known[o.Name] = true
-		for _, a := range o.Aliases {
-			known[a] = true
-		}
-	}
-	for _, k := range input.Keys() {
-		if !known[k] && !strings.HasPrefix(k, "_ansible_") {
-			spec = append(spec, moduleargs.Option{Name: k})
-		}
-	}
-	args, _ := moduleargs.Parse(data, spec, "fuzz", os.LookupEnv)
-	r, err := awsauth.Preview(awsauth.ConnectionOptions(args))
-	if err != nil {
-		return ""
-	}
-	switch {
-	case r.Client.Proxies != nil:
-		return "aws_config.proxies may name any host"
-	case r.Client.MaxAttempts > 1:
-		return "more than one attempt waits between attempts"
-	}
-	if e := r.Endpoint.Value; e != "" {
-		if reason := listening(e); reason != "" {
-			return reason
-		}
-	}
-	if r.CABundle.Value != "" && !strings.HasPrefix(r.Endpoint.Value, "http://") {
-		if fi, err := os.Stat(r.CABundle.Value); err == nil && !fi.Mode().IsRegular() {
-			return "the CA bundle is not a regular file"
-		}
-	}
-	return ""
-}
-
-// listening returns why the endpoint cannot be used: net/http sends
-// requests to loopback hosts directly, not through the closed proxy port,
-// so one where something listens could answer slowly or never.
-func listening(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return ""
-	}
-	host := u.Hostname()
-	loopback := host == "localhost"
-	if ip, err := netip.ParseAddr(host); err == nil && net.IP(ip.AsSlice()).IsLoopback() {
-		loopback = true
-	}
-	if !loopback {
-		return ""
-	}
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	}
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), time.Second)
-	if err != nil {
-		var opErr *net.OpError
-		if errors.As(err, &opErr) && !opErr.Timeout() {
-			return "" // refused: the run fails at once
-		}
-		return "the loopback endpoint does not refuse connections"
-	}
-	c.Close()
-	return "something listens on the loopback endpoint"
 }

@@ -1,15 +1,21 @@
 package modulefuzz
 
 import (
+	"bytes"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/module"
+	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
 )
 
@@ -79,44 +85,80 @@ func TestCheckSecrets(t *testing.T) {
 	}
 }
 
-func TestRisky(t *testing.T) {
-	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+// TestNoConnection: whatever a fuzzed run names, the STS endpoint, a
+// proxy, a host name to resolve, the instance metadata service, its System
+// refuses the connection before it is made, at once and without a retry:
+// nothing listening on loopback is ever reached.
+func TestNoConnection(t *testing.T) {
+	testenv.Isolate(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
 	listening := "http://" + l.Addr().String()
-	keys := `"aws_access_key": "AKIAIOSFODNN7EXAMPLE", "aws_secret_key": "s3cret", "region": "us-east-1"`
+	keys := `"aws_access_key": "AKIAIOSFODNN7EXAMPLE", "aws_secret_key": "s3cretKey", "region": "us-east-1", `
 	tests := map[string]struct {
-		input string
-		want  bool
+		args string
+		env  map[string]string
 	}{
-		"no endpoint":          {input: `{` + keys + `}`},
-		"closed port":          {input: `{` + keys + `, "ec2_url": "http://127.0.0.1:1"}`},
-		"remote endpoint":      {input: `{` + keys + `, "ec2_url": "https://sts.example.com"}`},
-		"not JSON":             {input: `{`},
-		"invalid settings":     {input: `{` + keys + `, "aws_config": {"proxies": "x"}}`},
-		"listening loopback":   {input: `{` + keys + `, "ec2_url": "` + listening + `"}`, want: true},
-		"listening, alias":     {input: `{` + keys + `, "endpoint_url": "` + listening + `", "role_arn": 1}`, want: true},
-		"proxies":              {input: `{` + keys + `, "aws_config": {"proxies": {"https": "http://10.0.0.1:3128"}}}`, want: true},
-		"proxies as a string":  {input: `{` + keys + `, "aws_config": "{\"proxies\": {\"http\": \"http://10.0.0.1:3128\"}}"}`, want: true},
-		"more attempts":        {input: `{` + keys + `, "aws_config": {"retries": {"max_attempts": 3}}}`, want: true},
-		"a device as a bundle": {input: `{` + keys + `, "aws_ca_bundle": "/dev/zero"}`, want: true},
-		"a device, plain http": {input: `{` + keys + `, "aws_ca_bundle": "/dev/zero", "ec2_url": "http://127.0.0.1:1"}`},
+		"endpoint":              {args: keys + `"ec2_url": "` + listening + `"`},
+		"proxy of aws_config":   {args: keys + `"aws_config": {"proxies": {"https": "` + listening + `"}}`},
+		"proxy of the env":      {args: keys[:len(keys)-2], env: map[string]string{"HTTPS_PROXY": listening}},
+		"host name":             {args: keys + `"ec2_url": "https://sts.example.com"`},
+		"more attempts":         {args: keys + `"ec2_url": "` + listening + `", "aws_config": {"retries": {"max_attempts": 9}}`},
+		"instance metadata":     {args: `"region": "us-east-1"`, env: map[string]string{"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": listening}},
+		"container credentials": {args: `"region": "us-east-1"`, env: map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": listening + "/creds"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			reason := risky([]byte(tc.input))
-			if got := reason != ""; got != tc.want {
-				t.Errorf("risky = %q, want risky %v", reason, tc.want)
+			for k, v := range tc.env {
+				t.Setenv(k, v) // the SDK's loader reads the process environment
+			}
+			env := map[string]string{}
+			for _, kv := range os.Environ() {
+				k, v, _ := strings.Cut(kv, "=")
+				env[k] = v
+			}
+			path := filepath.Join(t.TempDir(), "args")
+			if err := os.WriteFile(path, []byte(`{`+tc.args+`, "role_arn": "arn:aws:iam::123456789012:role/demo", "role_session_name": "s1"}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			start := time.Now()
+			code := module.Run(modules.AssumeRole, System(env), []string{path}, &out)
+			var r struct{ Msg string }
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatalf("%v: %s", err, out.Bytes())
+			}
+			if code != 1 || !strings.Contains(r.Msg, ErrNoConnection.Error()) {
+				t.Errorf("exit status %d, msg %q; want 1 and %q", code, r.Msg, ErrNoConnection)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("the run took %v: a refused connection fails at once", d)
+			}
+			if strings.Contains(r.Msg, "attempts)") {
+				t.Errorf("msg %q: a refused connection is not retried", r.Msg)
 			}
 		})
+	}
+	if n := accepted.Load(); n != 0 {
+		t.Errorf("%d connections reached the listener", n)
 	}
 }
 
 func TestParseEnv(t *testing.T) {
-	const dead = "127.0.0.1:9"
 	env := "AWS_REGION=eu-west-1\n" +
 		"AWS_URL=https://AKID:pw@sts.example.com:8443/p?q=1\n" +
 		"HTTPS_PROXY=proxy.example.com:3128\n" +
@@ -131,14 +173,14 @@ func TestParseEnv(t *testing.T) {
 		"no equals sign\n" +
 		"AWS_REGION=us-east-1\n" // a later line wins
 	want := [][2]string{
-		{"AWS_URL", "https://AKID:pw@127.0.0.1:9/p?q=1"},
-		{"HTTPS_PROXY", "http://127.0.0.1:9"},
-		{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds"},
+		{"AWS_URL", "https://AKID:pw@sts.example.com:8443/p?q=1"},
+		{"HTTPS_PROXY", "proxy.example.com:3128"},
+		{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:8080/creds"},
 		{"AWS_ENDPOINT_URL", "::not a url"},
-		{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/@127.0.0.1:8080/x"},
+		{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "@127.0.0.1:8080/x"},
 		{"AWS_REGION", "us-east-1"},
 	}
-	if diff := cmp.Diff(want, parseEnv([]byte(env), dead)); diff != "" {
+	if diff := cmp.Diff(want, parseEnv([]byte(env))); diff != "" {
 		t.Errorf("parseEnv (-want +got):\n%s", diff)
 	}
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "EC2_URL", "S3_URL", "AWS_CA_BUNDLE", "ANSIBLE_DEBUG_BOTOCORE_LOGS", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "http_proxy"} {
