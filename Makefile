@@ -5,7 +5,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # The modules' version, and local-sts's (main.version).
-LDFLAGS     := -s -w -X ansible-sts/internal/module.Version=$(VERSION) -X main.version=$(VERSION)
+LDFLAGS     := -s -w -X ansible-sts/internal/modules.Version=$(VERSION) -X main.version=$(VERSION)
 BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 BIN         ?= bin
 MODULES     := sts_assume_role sts_session_token
@@ -136,9 +136,9 @@ test-packaging: ensure-test-tools
 
 ## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in make test)
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
-	$(GO) test -run '^$$' -fuzz '^FuzzMask$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/ansible
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/ansible
+	$(GO) test -run '^$$' -fuzz '^FuzzMask$$' -fuzztime $(FUZZTIME) ./internal/ansible
 	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_assume_role
 	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_session_token
 

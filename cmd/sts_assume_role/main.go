@@ -4,15 +4,13 @@
 package main
 
 import (
+	"ansible-sts/internal/modules"
 	"io"
 	"os"
-
-	"ansible-sts/internal/module"
-	"ansible-sts/internal/modules"
 )
 
-func main() { os.Exit(run(module.OS(), os.Args[1:], os.Stdout)) }
+func main() { os.Exit(run(modules.OS(), os.Args[1:], os.Stdout)) }
 
-func run(sys module.System, args []string, stdout io.Writer) int {
-	return module.Run(modules.AssumeRole, sys, args, stdout)
+func run(sys modules.System, args []string, stdout io.Writer) int {
+	return modules.Run(modules.AssumeRole, sys, args, stdout)
 }

@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/module"
+	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
+	"github.com/google/go-cmp/cmp"
 )
 
 // The option table, as the unsupported-parameter message lists it.
@@ -59,7 +58,7 @@ func TestRun(t *testing.T) {
 				argv = []string{path}
 			}
 			var out bytes.Buffer
-			code := run(module.OS(), argv, &out)
+			code := run(modules.OS(), argv, &out)
 			if code != tc.wantCode {
 				t.Errorf("exit status %d, want %d", code, tc.wantCode)
 			}

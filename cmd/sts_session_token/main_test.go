@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/module"
+	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestRunOptionTable(t *testing.T) {
@@ -20,7 +19,7 @@ func TestRunOptionTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if code := run(module.OS(), []string{path}, &out); code != 1 {
+	if code := run(modules.OS(), []string{path}, &out); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
 	var got struct{ Msg string }

@@ -6,15 +6,13 @@
 package main
 
 import (
+	"ansible-sts/internal/modules"
 	"io"
 	"os"
-
-	"ansible-sts/internal/module"
-	"ansible-sts/internal/modules"
 )
 
-func main() { os.Exit(run(module.OS(), os.Args[1:], os.Stdin, os.Stdout)) }
+func main() { os.Exit(run(modules.OS(), os.Args[1:], os.Stdin, os.Stdout)) }
 
-func run(sys module.System, args []string, stdin io.Reader, stdout io.Writer) int {
-	return module.RunMulti("stsgo-aws", modules.All, sys, args, stdin, stdout)
+func run(sys modules.System, args []string, stdin io.Reader, stdout io.Writer) int {
+	return modules.RunMulti("stsgo-aws", modules.All, sys, args, stdin, stdout)
 }

@@ -1,15 +1,14 @@
 package main
 
 import (
+	"ansible-sts/internal/modules"
+	"ansible-sts/internal/testenv"
 	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"ansible-sts/internal/module"
-	"ansible-sts/internal/testenv"
 )
 
 // TestRun checks how the binary picks its module and where it reads the
@@ -68,7 +67,7 @@ func TestRun(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
-			code := run(module.OS(), tc.argv(), strings.NewReader(tc.stdin), &out)
+			code := run(modules.OS(), tc.argv(), strings.NewReader(tc.stdin), &out)
 			var got map[string]any
 			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 				t.Fatalf("not one JSON object: %v\n%s", err, out.String())
@@ -88,7 +87,7 @@ func TestRun(t *testing.T) {
 		})
 	}
 	var out bytes.Buffer
-	if run(module.OS(), []string{"--version"}, nil, &out); !strings.HasPrefix(out.String(), "stsgo-aws ") {
+	if run(modules.OS(), []string{"--version"}, nil, &out); !strings.HasPrefix(out.String(), "stsgo-aws ") {
 		t.Errorf("--version printed %q", out.String())
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 )
 
 // The defaults bound one module call: at most DefaultMaxAttempts attempts,
@@ -36,7 +36,7 @@ var supportedAWSConfig = []string{"connect_timeout", "proxies", "read_timeout", 
 
 // clientSettings reads aws_config. A key that does not apply fails, naming
 // it, rather than being silently ignored.
-func clientSettings(cfg *moduleargs.Object, sys System) (ClientSettings, error) {
+func clientSettings(cfg *ansible.Object, sys System) (ClientSettings, error) {
 	s := ClientSettings{
 		ConnectTimeout: DefaultConnectTimeout,
 		ReadTimeout:    DefaultReadTimeout,
@@ -67,7 +67,7 @@ func clientSettings(cfg *moduleargs.Object, sys System) (ClientSettings, error) 
 		case "read_timeout":
 			s.ReadTimeout, err = seconds("read", v)
 		case "user_agent_extra":
-			s.UserAgentExtra = moduleargs.PyStr(v)
+			s.UserAgentExtra = ansible.PyStr(v)
 		case "retries":
 			err = s.setRetries(v)
 		case "proxies":
@@ -110,13 +110,13 @@ func (s *ClientSettings) setMode(mode string, fromOption bool) error {
 }
 
 func (s *ClientSettings) setRetries(v any) error {
-	r, ok := v.(*moduleargs.Object)
+	r, ok := v.(*ansible.Object)
 	if !ok {
-		return fmt.Errorf("aws_config: retries must be a dict, not %s", moduleargs.PyRepr(v))
+		return fmt.Errorf("aws_config: retries must be a dict, not %s", ansible.PyRepr(v))
 	}
 	// mode first: legacy changes the default attempts, explicit counts win.
 	if m, ok := r.Get("mode"); ok {
-		if err := s.setMode(moduleargs.PyStr(m), true); err != nil {
+		if err := s.setMode(ansible.PyStr(m), true); err != nil {
 			return err
 		}
 	}
@@ -144,9 +144,9 @@ func (s *ClientSettings) setRetries(v any) error {
 }
 
 func (s *ClientSettings) setProxies(v any) error {
-	p, ok := v.(*moduleargs.Object)
+	p, ok := v.(*ansible.Object)
 	if !ok {
-		return fmt.Errorf("aws_config: proxies must be a dict, not %s", moduleargs.PyRepr(v))
+		return fmt.Errorf("aws_config: proxies must be a dict, not %s", ansible.PyRepr(v))
 	}
 	s.Proxies = map[string]string{}
 	for _, scheme := range p.Keys() {
@@ -154,7 +154,7 @@ func (s *ClientSettings) setProxies(v any) error {
 			return fmt.Errorf("aws_config: proxies key %q is not supported; use http and https", scheme)
 		}
 		u, _ := p.Get(scheme)
-		s.Proxies[scheme] = moduleargs.PyStr(u)
+		s.Proxies[scheme] = ansible.PyStr(u)
 	}
 	return nil
 }
@@ -176,21 +176,21 @@ func seconds(which string, v any) (time.Duration, error) {
 		f = n
 	default:
 		//lint:ignore ST1005 the text users of the Python modules know, verbatim
-		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, moduleargs.PyStr(v))
+		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, ansible.PyStr(v))
 	}
 	// Below a millisecond a timeout cannot be honoured (1e-300 s is zero,
 	// which means no timeout at all to the HTTP stack).
 	if !(f >= minTimeout && f <= maxTimeout) {
-		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds from %g to %g, not %s", which, minTimeout, maxTimeout, moduleargs.PyStr(v))
+		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds from %g to %g, not %s", which, minTimeout, maxTimeout, ansible.PyStr(v))
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }
 
 // count reads a whole number of at least min.
 func count(key string, v any, min int) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(moduleargs.PyStr(v)))
+	n, err := strconv.Atoi(strings.TrimSpace(ansible.PyStr(v)))
 	if err != nil || n < min || n > 100 {
-		return 0, fmt.Errorf("aws_config: %s must be a whole number from %d to 100, not %s", key, min, moduleargs.PyStr(v))
+		return 0, fmt.Errorf("aws_config: %s must be a whole number from %d to 100, not %s", key, min, ansible.PyStr(v))
 	}
 	return n, nil
 }

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 )
 
 // connection validates an arguments file's contents against Options and
 // returns its connection options, failing the test on a validation error.
 func connection(t *testing.T, args string) Connection {
 	t.Helper()
-	a, err := moduleargs.Parse([]byte(args), Options, "test", lookupEnv)
+	a, err := ansible.Parse([]byte(args), Options, "test", lookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

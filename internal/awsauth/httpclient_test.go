@@ -4,10 +4,9 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/testenv"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestProxyErrorHidesUserinfo: a proxy URL that does not parse is named
@@ -23,8 +22,8 @@ func TestProxyErrorHidesUserinfo(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			testenv.Isolate(t)
-			cfg := moduleargs.NewObject()
-			proxies := moduleargs.NewObject()
+			cfg := ansible.NewObject()
+			proxies := ansible.NewObject()
 			proxies.Set("https", tc.proxy)
 			cfg.Set("proxies", proxies)
 			s, err := clientSettings(cfg, OS())

@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/testenv"
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // TestSystemEnvironment: every variable the modules read themselves, and
@@ -35,7 +34,7 @@ func TestSystemEnvironment(t *testing.T) {
 	if s.Client.MaxAttempts != 7 || !s.Deadline.Equal(start.Add(s.Client.Deadline())) {
 		t.Errorf("attempts %d, deadline %v; want 7, from %v", s.Client.MaxAttempts, s.Deadline, start)
 	}
-	a, err := moduleargs.Parse([]byte(`{}`), Options, "test", sys.Env)
+	a, err := ansible.Parse([]byte(`{}`), Options, "test", sys.Env)
 	if err != nil {
 		t.Fatal(err)
 	}

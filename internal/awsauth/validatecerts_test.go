@@ -1,10 +1,9 @@
 package awsauth
 
 import (
-	"testing"
-
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/testenv"
+	"testing"
 )
 
 // TestValidateCertsNull: a null validate_certs verifies, as the Python
@@ -29,7 +28,7 @@ func TestValidateCertsNull(t *testing.T) {
 			if r.ValidateCerts != tc.wantVerify || r.CABundle.Value != tc.wantBundle {
 				t.Errorf("ValidateCerts %v, CA bundle %q; want %v, %q", r.ValidateCerts, r.CABundle.Value, tc.wantVerify, tc.wantBundle)
 			}
-			a, err := moduleargs.Parse([]byte(tc.args), Options, "test", lookupEnv)
+			a, err := ansible.Parse([]byte(tc.args), Options, "test", lookupEnv)
 			if err != nil {
 				t.Fatal(err)
 			}

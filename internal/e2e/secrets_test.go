@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/boundedfile"
-	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modulefuzz"
 	"ansible-sts/internal/testenv"
 )
@@ -94,8 +94,8 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 		if !ok || s == "" {
 			continue
 		}
-		if got, shown := result.Invocation.ModuleArgs[name]; shown && got != moduleargs.NoLogPlaceholder {
-			t.Errorf("invocation.module_args.%s = %#v, want %s", name, got, moduleargs.NoLogPlaceholder)
+		if got, shown := result.Invocation.ModuleArgs[name]; shown && got != ansible.NoLogPlaceholder {
+			t.Errorf("invocation.module_args.%s = %#v, want %s", name, got, ansible.NoLogPlaceholder)
 		}
 	}
 }

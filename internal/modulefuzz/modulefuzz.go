@@ -39,8 +39,8 @@ import (
 	"testing"
 	"time"
 
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/awsauth"
-	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
 )
@@ -305,8 +305,8 @@ func CheckOutput(t testing.TB, code int, stdout []byte) map[string]any {
 // shows the losing alias with its value.
 func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 	t.Helper()
-	raw, err := moduleargs.Decode(data)
-	input, ok := raw.(*moduleargs.Object)
+	raw, err := ansible.Decode(data)
+	input, ok := raw.(*ansible.Object)
 	if err != nil || !ok {
 		return
 	}
@@ -327,8 +327,8 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 		if !ok || !isString || s == "" || !isShown {
 			continue
 		}
-		if shown != moduleargs.NoLogPlaceholder {
-			t.Errorf("invocation.module_args.%s = %#v, want %s", name, shown, moduleargs.NoLogPlaceholder)
+		if shown != ansible.NoLogPlaceholder {
+			t.Errorf("invocation.module_args.%s = %#v, want %s", name, shown, ansible.NoLogPlaceholder)
 		}
 	}
 }
@@ -336,8 +336,8 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 // argsSecrets returns the strings given to no_log options in the
 // arguments file data that the output is checked for.
 func argsSecrets(data []byte) []string {
-	raw, err := moduleargs.Decode(data)
-	input, ok := raw.(*moduleargs.Object)
+	raw, err := ansible.Decode(data)
+	input, ok := raw.(*ansible.Object)
 	if err != nil || !ok {
 		return nil
 	}

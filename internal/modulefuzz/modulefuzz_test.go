@@ -12,11 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/module"
 	"ansible-sts/internal/modules"
 	"ansible-sts/internal/testenv"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCheckOutput(t *testing.T) {
@@ -137,7 +135,7 @@ func TestNoConnection(t *testing.T) {
 			}
 			var out bytes.Buffer
 			start := time.Now()
-			code := module.Run(modules.AssumeRole, System(env), []string{path}, &out)
+			code := modules.Run(modules.AssumeRole, System(env), []string{path}, &out)
 			var r struct{ Msg string }
 			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 				t.Fatalf("%v: %s", err, out.Bytes())

@@ -3,7 +3,5 @@
 // binaries in cmd/ run them; tools/gendocs writes their ansible-doc files.
 package modules
 
-import "ansible-sts/internal/module"
-
 // All are the modules, in the order they are documented.
-var All = []module.Module{AssumeRole, SessionToken}
+var All = []Module{AssumeRole, SessionToken}

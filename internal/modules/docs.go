@@ -1,9 +1,7 @@
 package modules
 
-import "ansible-sts/internal/module"
-
 // credsReturn documents sts_creds, which both modules return.
-var credsReturn = module.ReturnValue{
+var credsReturn = ReturnValue{
 	Name:        "sts_creds",
 	Description: "The temporary credentials. They are returned in clear: set no_log on the task.",
 	Returned:    "always",
@@ -14,7 +12,7 @@ var credsReturn = module.ReturnValue{
 		"session_token": "FQoGZXIvYXdzEBYaD...",
 		"expiration":    "2026-11-22T14:00:00+00:00",
 	},
-	Contains: []module.ReturnValue{
+	Contains: []ReturnValue{
 		{Name: "access_key", Description: "The temporary access key ID.", Returned: "always", Type: "str"},
 		{Name: "secret_key", Description: "The temporary secret access key.", Returned: "always", Type: "str"},
 		{Name: "session_token", Description: "The session token to send with the keys.", Returned: "always", Type: "str"},
@@ -23,7 +21,7 @@ var credsReturn = module.ReturnValue{
 }
 
 // actionsReturn documents resource_actions.
-var actionsReturn = module.ReturnValue{
+var actionsReturn = ReturnValue{
 	Name:        "resource_actions",
 	Description: "The AWS API actions called, when debug_botocore_endpoint_logs is on (empty when the module failed before calling STS).",
 	Returned:    "when debug_botocore_endpoint_logs is true",
@@ -31,7 +29,7 @@ var actionsReturn = module.ReturnValue{
 }
 
 // failureReturns document what a failure from STS carries.
-var failureReturns = []module.ReturnValue{
+var failureReturns = []ReturnValue{
 	{Name: "error", Description: "The error STS answered: code, message and type (Sender or Receiver).", Returned: "on failure, when STS answered", Type: "dict",
 		Sample: map[string]any{"code": "AccessDenied", "message": "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/deploy", "type": "Sender"}},
 	{Name: "response_metadata", Description: "request_id, http_status_code, http_headers and retry_attempts of STS's answer.", Returned: "on failure, when STS answered", Type: "dict"},
@@ -43,14 +41,14 @@ var commonNotes = []string{
 	"Credentials, region and endpoint are looked up in the options, then AWS_* before EC2_* environment variables, then the shared AWS files and the AWS SDK's default chain; the module runs on the managed host, so delegate_to: localhost uses the controller's.",
 }
 
-var assumeRoleDoc = module.Doc{
+var assumeRoleDoc = Doc{
 	Short: "Assume an IAM role with AWS STS and get temporary credentials",
 	Description: []string{
 		"Calls AWS STS AssumeRole and returns the role's temporary credentials and the assumed role user.",
 		"A drop-in replacement for the Python module of the same name (Ansible 2.x, community.aws, amazon.aws): same options and aliases, same results, same messages.",
 	},
 	Notes: commonNotes,
-	SeeAlso: []module.Link{
+	SeeAlso: []Link{
 		{Name: "AssumeRole", Description: "The STS API reference.", URL: "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"},
 	},
 	Examples: `- name: Assume a role
@@ -78,11 +76,11 @@ var assumeRoleDoc = module.Doc{
   register: vendor
   no_log: true
 `,
-	Return: append([]module.ReturnValue{
+	Return: append([]ReturnValue{
 		credsReturn,
 		{Name: "sts_user", Description: "The assumed role user.", Returned: "always", Type: "dict",
 			Sample: map[string]any{"assumed_role_id": "AROA123EXAMPLE123:ci-deploy", "arn": "arn:aws:sts::123456789012:assumed-role/deploy/ci-deploy"},
-			Contains: []module.ReturnValue{
+			Contains: []ReturnValue{
 				{Name: "assumed_role_id", Description: "The role's unique ID and the session name.", Returned: "always", Type: "str"},
 				{Name: "arn", Description: "The ARN of the assumed role session.", Returned: "always", Type: "str"},
 			}},
@@ -91,14 +89,14 @@ var assumeRoleDoc = module.Doc{
 	}, failureReturns...),
 }
 
-var sessionTokenDoc = module.Doc{
+var sessionTokenDoc = Doc{
 	Short: "Get a session token with AWS STS, optionally with MFA",
 	Description: []string{
 		"Calls AWS STS GetSessionToken and returns temporary credentials for the calling IAM user, optionally authenticated with an MFA device.",
 		"A drop-in replacement for the Python module of the same name (Ansible 2.x, community.aws): same options and aliases, same results; failures are clean where the Python module crashes.",
 	},
 	Notes: commonNotes,
-	SeeAlso: []module.Link{
+	SeeAlso: []Link{
 		{Name: "GetSessionToken", Description: "The STS API reference.", URL: "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html"},
 	},
 	Examples: `- name: Get a session token
@@ -121,7 +119,7 @@ var sessionTokenDoc = module.Doc{
     AWS_SECRET_ACCESS_KEY: "{{ session.sts_creds.secret_key }}"
     AWS_SESSION_TOKEN: "{{ session.sts_creds.session_token }}"
 `,
-	Return: append([]module.ReturnValue{
+	Return: append([]ReturnValue{
 		credsReturn,
 		{Name: "changed", Description: "Always true: every call mints new credentials.", Returned: "always", Type: "bool", Sample: true},
 		actionsReturn,

@@ -1,10 +1,9 @@
 package modules
 
 import (
-	"slices"
-
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/stscall"
+	"slices"
 )
 
 // An option is one of a module's own options, declared once: its entry in
@@ -13,7 +12,7 @@ import (
 // spec, its request, botocore's checks of that request and its
 // ansible-doc file are all read from its table.
 type option struct {
-	moduleargs.Option
+	ansible.Option
 	// Param is the request parameter the option fills, the STS member
 	// name, which is also the field of the SDK's input (e.g. "RoleArn").
 	Param string
@@ -31,8 +30,8 @@ type option struct {
 type table []option
 
 // spec returns the table's argument spec, in declaration order.
-func (t table) spec() moduleargs.Spec {
-	out := make(moduleargs.Spec, len(t))
+func (t table) spec() ansible.Spec {
+	out := make(ansible.Spec, len(t))
 	for i, o := range t {
 		out[i] = o.Option
 	}
@@ -50,7 +49,7 @@ func (t table) params() []stscall.Param {
 			Name:     o.Param,
 			Option:   o.Name,
 			Min:      o.Min,
-			Int:      o.Type == moduleargs.Int,
+			Int:      o.Type == ansible.Int,
 			Required: o.Required,
 		})
 	}
@@ -58,8 +57,8 @@ func (t table) params() []stscall.Param {
 }
 
 // specs returns the full argument spec of every module.
-func specs() []moduleargs.Spec {
-	var out []moduleargs.Spec
+func specs() []ansible.Spec {
+	var out []ansible.Spec
 	for _, m := range All {
 		out = append(out, m.Spec())
 	}

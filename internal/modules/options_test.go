@@ -6,11 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/stscall"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/moduleargs"
-	"ansible-sts/internal/stscall"
 )
 
 // TestFill checks that every request parameter of the tables names a field
@@ -36,7 +35,7 @@ func TestFill(t *testing.T) {
 				}
 			}
 			data, _ := json.Marshal(given)
-			args, err := moduleargs.Parse(data, m.Spec(), m.Name, func(string) (string, bool) { return "", false })
+			args, err := ansible.Parse(data, m.Spec(), m.Name, func(string) (string, bool) { return "", false })
 			if err != nil {
 				t.Fatal(err)
 			}

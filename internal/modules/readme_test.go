@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 )
 
 // readmeRow is what the README's option tables say of one option.
@@ -66,7 +66,7 @@ func readmeTables(t *testing.T) [][]readmeRow {
 }
 
 // rowsOf returns the rows the README should show for spec.
-func rowsOf(spec moduleargs.Spec, aliases bool) []readmeRow {
+func rowsOf(spec ansible.Spec, aliases bool) []readmeRow {
 	var out []readmeRow
 	for _, o := range spec {
 		typ := o.Type.String()
@@ -74,7 +74,7 @@ func rowsOf(spec moduleargs.Spec, aliases bool) []readmeRow {
 			typ += ", required"
 		}
 		if o.Default != nil {
-			typ += ", default " + "`" + strings.ToLower(moduleargs.PyStr(o.Default)) + "`"
+			typ += ", default " + "`" + strings.ToLower(ansible.PyStr(o.Default)) + "`"
 		}
 		r := readmeRow{Name: o.Name, Type: typ, NoLog: o.NoLog}
 		if aliases {

@@ -17,7 +17,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ansible-sts/internal/fakests"
-	"ansible-sts/internal/module"
 	"ansible-sts/internal/modules"
 	"ansible-sts/internal/stscall"
 	"ansible-sts/internal/testenv"
@@ -32,13 +31,13 @@ const (
 // loopbackSystem is a run's System in a test: an environment of its own
 // (the isolated HOME's files and nothing else) and connections to
 // loopback only.
-func loopbackSystem(t *testing.T) module.System {
+func loopbackSystem(t *testing.T) modules.System {
 	h := testenv.Isolate(t)
 	env := map[string]string{
 		"HOME": h.Dir, "AWS_CONFIG_FILE": h.Config, "AWS_SHARED_CREDENTIALS_FILE": h.Credentials,
 		"BOTO_CONFIG": h.Boto, "AWS_EC2_METADATA_DISABLED": "true",
 	}
-	return module.System{
+	return modules.System{
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 		Connect: func(_, address string) error {
 			host, _, _ := net.SplitHostPort(address)
@@ -64,7 +63,7 @@ func assumeRole(t *testing.T, endpoint, extra string) (int, map[string]any) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	code := module.Run(modules.AssumeRole, sys, []string{path}, &out)
+	code := modules.Run(modules.AssumeRole, sys, []string{path}, &out)
 	if bytes.Contains(out.Bytes(), []byte(secret)) {
 		t.Errorf("the secret key shows in the result: %s", out.Bytes())
 	}

@@ -16,7 +16,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
-	"ansible-sts/internal/result"
+	"ansible-sts/internal/ansible"
 )
 
 // Failure turns the error of the recorded operation into a module failure.
@@ -24,7 +24,7 @@ import (
 // botocore's ClientError words, error {code, message, type, ...} and
 // response_metadata. No answer (refused, timed out, TLS) gives a clear msg
 // naming the endpoint, where the Python modules crash.
-func (r *Recorder) Failure(err error) result.Result {
+func (r *Recorder) Failure(err error) ansible.Result {
 	r.mu.Lock()
 	attempts, url, status, header := r.attempts, r.url, r.status, r.header
 	r.mu.Unlock()
@@ -42,16 +42,16 @@ func (r *Recorder) Failure(err error) result.Result {
 	)
 	// A body that stopped coming is a timeout, not a bad answer.
 	if errors.As(err, &de) && !errors.As(err, &deadline) && !errors.Is(de.Err, context.DeadlineExceeded) && !(errors.As(de.Err, &timeout) && timeout.Timeout()) {
-		return result.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v", r.Action, url, status, de.Err))
+		return ansible.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v", r.Action, url, status, de.Err))
 	}
 	tries := ""
 	if attempts > 1 {
 		tries = fmt.Sprintf(" (%d attempts)", attempts)
 	}
-	return result.Failure(transportMessage(err, url) + tries)
+	return ansible.Failure(transportMessage(err, url) + tries)
 }
 
-func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gaveUp bool) result.Result {
+func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gaveUp bool) ansible.Result {
 	meta := map[string]any{
 		"http_status_code": e.Status,
 		"http_headers":     lowerHeaders(header),
@@ -65,7 +65,7 @@ func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gav
 		meta["max_attempts_reached"] = true
 		retryInfo = fmt.Sprintf(" (reached max retries: %d)", retries)
 	}
-	f := result.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", e.ErrorCode(), r.Action, retryInfo, e.ErrorMessage()))
+	f := ansible.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", e.ErrorCode(), r.Action, retryInfo, e.ErrorMessage()))
 	f["error"] = e.Fields
 	f["response_metadata"] = meta
 	if e.OtherRequestID != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/ansible"
 )
 
 // Param is one request parameter: its STS name, the module option it comes
@@ -35,7 +35,7 @@ func (e *ValidationError) Error() string {
 // request built from them: an option that is null is not sent, so a
 // required one is reported missing; then each sent value against its
 // minimum, in params order (the Python modules' order).
-func Check(args *moduleargs.Args, params []Param) error {
+func Check(args *ansible.Args, params []Param) error {
 	var problems []string
 	for _, p := range params {
 		if p.Required && args.Value(p.Option) == nil {
@@ -84,7 +84,7 @@ func intValue(v any) (int64, string) {
 		}
 		return math.MaxInt64, string(t)
 	}
-	return 0, moduleargs.PyStr(v)
+	return 0, ansible.PyStr(v)
 }
 
 // Fill sets the members of in, a pointer to the SDK's input of the
@@ -93,7 +93,7 @@ func intValue(v any) (int64, string) {
 // and a *string otherwise, left nil when the option is unset (an empty
 // string is sent, as botocore sends it). Call it only after Check. A
 // parameter naming no such field panics: the modules' tests fill every one.
-func Fill(in any, args *moduleargs.Args, params []Param) {
+func Fill(in any, args *ansible.Args, params []Param) {
 	v := reflect.ValueOf(in).Elem()
 	for _, p := range params {
 		f := v.FieldByName(p.Name)
@@ -106,7 +106,7 @@ func Fill(in any, args *moduleargs.Args, params []Param) {
 }
 
 // int32Value returns an int option as the SDK wants it, nil when unset.
-func int32Value(args *moduleargs.Args, option string) *int32 {
+func int32Value(args *ansible.Args, option string) *int32 {
 	v := args.Value(option)
 	if v == nil {
 		return nil
@@ -117,7 +117,7 @@ func int32Value(args *moduleargs.Args, option string) *int32 {
 }
 
 // stringValue returns a str option as the SDK wants it, nil when unset.
-func stringValue(args *moduleargs.Args, option string) *string {
+func stringValue(args *ansible.Args, option string) *string {
 	s, ok := args.Str(option)
 	if !ok {
 		return nil

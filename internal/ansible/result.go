@@ -1,16 +1,15 @@
-// Package result writes a module's one JSON result the way AnsibleModule's
-// exit_json and fail_json do: the invocation and warnings added, every
-// no_log value masked (top-level booleans and nulls kept), exit status 0 on
+// A module's one JSON result, written the way AnsibleModule's exit_json
+// and fail_json write it: the invocation and warnings added, every no_log
+// value masked (top-level booleans and nulls kept), exit status 0 on
 // success or skip and 1 on failure.
-package result
+
+package ansible
 
 import (
 	"bytes"
 	"fmt"
 	"io"
 	"time"
-
-	"ansible-sts/internal/moduleargs"
 )
 
 // Result is one module result: the keys of the JSON object.
@@ -36,7 +35,7 @@ func (r Result) Failed() bool {
 // Write prints r as one JSON object followed by a newline and returns the
 // exit status. args may be nil when the arguments file could not be read;
 // otherwise its invocation, warnings and secrets apply.
-func Write(w io.Writer, r Result, args *moduleargs.Args) int {
+func Write(w io.Writer, r Result, args *Args) int {
 	out := make(map[string]any, len(r)+2)
 	for k, v := range r {
 		out[k] = v
@@ -55,7 +54,7 @@ func Write(w io.Writer, r Result, args *moduleargs.Args) int {
 		switch v.(type) {
 		case nil, bool: // AnsibleModule keeps these as they are
 		default:
-			out[k] = moduleargs.Mask(v, secrets)
+			out[k] = Mask(v, secrets)
 		}
 	}
 	var b bytes.Buffer

@@ -1,4 +1,4 @@
-package moduleargs
+package ansible
 
 import (
 	"encoding/json"

@@ -1,6 +1,9 @@
-package moduleargs_test
+package ansible_test
 
 import (
+	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/modules"
+	"ansible-sts/internal/testenv"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,26 +13,22 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"ansible-sts/internal/moduleargs"
-	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
 )
 
 // The seeds are in testdata/fuzz/FuzzDecode, testdata/fuzz/FuzzParse and
 // testdata/fuzz/FuzzMask; plain go test runs them. To fuzz one target for
 // a while:
 //
-//	go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime 60s ./internal/moduleargs
-//	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 60s ./internal/moduleargs
-//	go test -run '^$' -fuzz '^FuzzMask$' -fuzztime 60s ./internal/moduleargs
+//	go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime 60s ./internal/ansible
+//	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 60s ./internal/ansible
+//	go test -run '^$' -fuzz '^FuzzMask$' -fuzztime 60s ./internal/ansible
 
 // FuzzDecode checks that Decode never panics and agrees with encoding/json:
 // it accepts only valid JSON, rejects valid JSON only for its depth limit,
 // and what it returns is the value encoding/json reads.
 func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := moduleargs.Decode(data)
+		v, err := ansible.Decode(data)
 		valid := json.Valid(data) && utf8.Valid(data) // Python reads UTF-8 only
 		if err == nil && !valid {
 			t.Fatalf("Decode accepts invalid JSON %q", data)
@@ -77,7 +76,7 @@ func checkDecoded(t testing.TB, v any) {
 		for _, e := range x {
 			checkDecoded(t, e)
 		}
-	case *moduleargs.Object:
+	case *ansible.Object:
 		for _, k := range x.Keys() {
 			e, _ := x.Get(k)
 			checkDecoded(t, e)
@@ -100,12 +99,12 @@ var fuzzEnv = map[string]string{"AWS_REGION": "eu-west-1", "EC2_URL": "http://12
 func FuzzParse(f *testing.F) {
 	lookup := func(k string) (string, bool) { v, ok := fuzzEnv[k]; return v, ok }
 	f.Fuzz(func(t *testing.T, data []byte) {
-		args, err := moduleargs.Parse(data, fuzzSpec, "sts_assume_role", lookup)
+		args, err := ansible.Parse(data, fuzzSpec, "sts_assume_role", lookup)
 		if args == nil || args.Params == nil {
 			t.Fatalf("Parse(%q) returns no Args (error %v)", data, err)
 		}
 		if err != nil {
-			var e *moduleargs.Error
+			var e *ansible.Error
 			if !errors.As(err, &e) || e.Msg == "" {
 				t.Fatalf("Parse(%q) fails with %T %q, want a non-empty *Error", data, err, err)
 			}
@@ -138,18 +137,18 @@ func FuzzParse(f *testing.F) {
 }
 
 // typed reports whether v is a converted value of type t (or null).
-func typed(t moduleargs.Type, v any) bool {
+func typed(t ansible.Type, v any) bool {
 	switch v.(type) {
 	case nil:
 		return true
 	case string:
-		return t == moduleargs.Str || t == moduleargs.Path
+		return t == ansible.Str || t == ansible.Path
 	case int64, json.Number:
-		return t == moduleargs.Int
+		return t == ansible.Int
 	case bool:
-		return t == moduleargs.Int || t == moduleargs.Bool
-	case *moduleargs.Object:
-		return t == moduleargs.Dict
+		return t == ansible.Int || t == ansible.Bool
+	case *ansible.Object:
+		return t == ansible.Dict
 	}
 	return false
 }
@@ -158,9 +157,9 @@ func typed(t moduleargs.Type, v any) bool {
 // it contains a no_log value, and, when validation passed, every no_log
 // option whose value is itself a no_log value (a string or a number, not a
 // list or a dict turned into its str()) shows the placeholder.
-func assertMasked(t *testing.T, args *moduleargs.Args, valid bool) {
+func assertMasked(t *testing.T, args *ansible.Args, valid bool) {
 	t.Helper()
-	masked := moduleargs.Mask(args.Invocation(), args.NoLogValues)
+	masked := ansible.Mask(args.Invocation(), args.NoLogValues)
 	out, err := json.Marshal(masked)
 	if err != nil {
 		var unsupported *json.UnsupportedValueError
@@ -192,8 +191,8 @@ func assertMasked(t *testing.T, args *moduleargs.Args, valid bool) {
 			continue
 		}
 		if s, ok := args.Str(o.Name); ok && slices.Contains(args.NoLogValues, s) {
-			if got := inv.ModuleArgs[o.Name]; got != moduleargs.NoLogPlaceholder {
-				t.Errorf("module_args.%s = %#v, want %s", o.Name, got, moduleargs.NoLogPlaceholder)
+			if got := inv.ModuleArgs[o.Name]; got != ansible.NoLogPlaceholder {
+				t.Errorf("module_args.%s = %#v, want %s", o.Name, got, ansible.NoLogPlaceholder)
 			}
 		}
 	}
@@ -210,7 +209,7 @@ func FuzzMask(f *testing.F) {
 	f.Add("%%2F%252F\\u002F+", "/", " ")
 	f.Fuzz(func(t *testing.T, s, a, b string) {
 		secrets := []string{a, b}
-		if got, _ := moduleargs.Mask(s, secrets).(string); got != moduleargs.NoLogPlaceholder {
+		if got, _ := ansible.Mask(s, secrets).(string); got != ansible.NoLogPlaceholder {
 			for _, secret := range secrets {
 				if testenv.Checkable(secret) && strings.Contains(got, secret) {
 					t.Errorf("Mask(%q, %q) = %q shows %q", s, secrets, got, secret)
@@ -223,7 +222,7 @@ func FuzzMask(f *testing.F) {
 			}
 			for _, form := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
 				in := s + " " + form + " " + s
-				got, _ := moduleargs.Mask(in, secrets).(string)
+				got, _ := ansible.Mask(in, secrets).(string)
 				if strings.Count(got, form) >= strings.Count(in, form) {
 					t.Errorf("Mask(%q, %q) = %q leaves %q", in, secrets, got, form)
 				}

@@ -1,15 +1,13 @@
-package module_test
+package modules_test
 
 import (
+	"ansible-sts/internal/modules"
+	"ansible-sts/internal/testenv"
 	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"ansible-sts/internal/module"
-	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
 )
 
 // TestCheckOrder: once the client is built, a run fails in botocore's
@@ -38,7 +36,7 @@ func TestCheckOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			code := module.Run(modules.AssumeRole, module.OS(), []string{path}, &out)
+			code := modules.Run(modules.AssumeRole, modules.OS(), []string{path}, &out)
 			var r struct{ Msg string }
 			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 				t.Fatalf("%v: %s", err, out.Bytes())

@@ -1,4 +1,4 @@
-package module
+package modules
 
 // Doc is a module's documentation beyond its options (whose names,
 // aliases, types, defaults and descriptions come from the option table):

@@ -1,4 +1,4 @@
-package result
+package ansible
 
 import (
 	"bytes"
@@ -7,8 +7,6 @@ import (
 	"math"
 	"sort"
 	"strconv"
-
-	"ansible-sts/internal/moduleargs"
 )
 
 // encode writes v as JSON the way AnsibleModule's json.dumps does for the
@@ -45,7 +43,7 @@ func encode(b *bytes.Buffer, v any) {
 		encodeList(b, t)
 	case []string:
 		encodeList(b, t)
-	case *moduleargs.Object:
+	case *Object:
 		b.WriteByte('{')
 		for i, k := range t.Keys() {
 			if i > 0 {

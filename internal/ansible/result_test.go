@@ -1,4 +1,4 @@
-package result
+package ansible
 
 import (
 	"bytes"
@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"ansible-sts/internal/moduleargs"
 )
 
 func TestExpiration(t *testing.T) {
@@ -33,8 +31,8 @@ func TestExpiration(t *testing.T) {
 }
 
 func TestWrite(t *testing.T) {
-	spec := moduleargs.Spec{{Name: "mfa_token", NoLog: true}, {Name: "role_arn"}, {Name: "region", Aliases: []string{"aws_region"}}}
-	args, err := moduleargs.Parse([]byte(`{"mfa_token": "123456", "role_arn": "arn:aws:iam::123456789012:role/r", "region": "a", "aws_region": "b"}`), spec, "m", func(string) (string, bool) { return "", false })
+	spec := Spec{{Name: "mfa_token", NoLog: true}, {Name: "role_arn"}, {Name: "region", Aliases: []string{"aws_region"}}}
+	args, err := Parse([]byte(`{"mfa_token": "123456", "role_arn": "arn:aws:iam::123456789012:role/r", "region": "a", "aws_region": "b"}`), spec, "m", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +69,8 @@ func TestWrite(t *testing.T) {
 // the real outcome and the invocation, with inf, -inf and nan written as
 // Python's json.dumps writes them.
 func TestWriteNonFinite(t *testing.T) {
-	spec := moduleargs.Spec{{Name: "aws_config", Type: moduleargs.Dict}}
-	args, err := moduleargs.Parse([]byte(`{"aws_config": {"user_agent_extra": 1e400, "x": [-1e400, 1.5, 3]}}`), spec, "m", func(string) (string, bool) { return "", false })
+	spec := Spec{{Name: "aws_config", Type: Dict}}
+	args, err := Parse([]byte(`{"aws_config": {"user_agent_extra": 1e400, "x": [-1e400, 1.5, 3]}}`), spec, "m", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

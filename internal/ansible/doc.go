@@ -1,5 +1,7 @@
-// Package moduleargs reads an Ansible module's arguments file and applies
-// ansible-core 2.14's AnsibleModule argument semantics to it.
+// Package ansible is the Ansible side of a module run: it reads the
+// module's arguments file and applies ansible-core 2.14's AnsibleModule
+// argument semantics to it (args, spec, masking), and writes the module's
+// one JSON result the way exit_json and fail_json do (result.go).
 //
 // A module declares its options once, as a Spec (name, aliases, type,
 // required, default, no_log, environment fallback). Validate then behaves as
@@ -19,4 +21,4 @@
 // Only the first error is reported, as AnsibleModule does. The values are kept
 // as decoded from JSON (string, Int, Float, bool, nil, []any, *Object) so that
 // Python's str() of a non-string can be reproduced exactly.
-package moduleargs
+package ansible

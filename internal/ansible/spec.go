@@ -1,4 +1,4 @@
-package moduleargs
+package ansible
 
 // Option is one entry of a module's argument spec.
 type Option struct {

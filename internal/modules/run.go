@@ -2,7 +2,7 @@
 // result. Both binaries are a Module value and a call to Run; everything
 // they share (validation, check mode, credential resolution, the client,
 // failures, output) happens here, once.
-package module
+package modules
 
 import (
 	"context"
@@ -15,29 +15,28 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/awsauth"
-	"ansible-sts/internal/moduleargs"
-	"ansible-sts/internal/result"
 	"ansible-sts/internal/stscall"
 )
 
 // Module describes one STS module.
 type Module struct {
-	Name    string          // the module's name, used when the controller sends none
-	Options moduleargs.Spec // the module's own options; the AWS ones are added
-	Action  string          // the STS operation, e.g. "AssumeRole"
+	Name    string       // the module's name, used when the controller sends none
+	Options ansible.Spec // the module's own options; the AWS ones are added
+	Action  string       // the STS operation, e.g. "AssumeRole"
 	// Params are the request parameters, checked as botocore checks them.
 	Params []stscall.Param
 	// Call makes the STS call and returns the result keys on success.
-	Call func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error)
+	Call func(ctx context.Context, c *sts.Client, args *ansible.Args) (ansible.Result, error)
 	// Doc is the documentation ansible-doc shows.
 	Doc Doc
 }
 
 // Spec returns the full argument spec: the AWS options, then the module's
 // own, the order in which amazon.aws merges them.
-func (m Module) Spec() moduleargs.Spec {
-	return append(append(moduleargs.Spec{}, awsauth.Options...), m.Options...)
+func (m Module) Spec() ansible.Spec {
+	return append(append(ansible.Spec{}, awsauth.Options...), m.Options...)
 }
 
 // System is what a run takes from the machine it runs on: the
@@ -63,14 +62,14 @@ func Run(m Module, sys System, argv []string, stdout io.Writer) int {
 	if len(argv) > 0 {
 		path = argv[0]
 	}
-	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
-		return moduleargs.ReadFile(path, spec, m.Name, sys.Env)
+	return run(m, sys, stdout, func(spec ansible.Spec) (*ansible.Args, error) {
+		return ansible.ReadFile(path, spec, m.Name, sys.Env)
 	})
 }
 
 // run runs m on sys with the arguments load returns, and writes its one
 // result.
-func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
+func run(m Module, sys System, stdout io.Writer, load func(ansible.Spec) (*ansible.Args, error)) (code int) {
 	inv := &invocation{Module: m, sys: sys}
 	defer func() {
 		if p := recover(); p != nil {
@@ -79,10 +78,10 @@ func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*mo
 				p, stack = cp.value, cp.stack
 			}
 			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, stack)
-			code = result.Write(stdout, result.Failure(msg), inv.args)
+			code = ansible.Write(stdout, ansible.Failure(msg), inv.args)
 		}
 	}()
-	return result.Write(stdout, inv.run(load), inv.args)
+	return ansible.Write(stdout, inv.run(load), inv.args)
 }
 
 // invocation is one run of a module. args is set as soon as the arguments
@@ -90,26 +89,26 @@ func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*mo
 type invocation struct {
 	Module
 	sys  System
-	args *moduleargs.Args
+	args *ansible.Args
 }
 
-func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error)) result.Result {
+func (inv *invocation) run(load func(ansible.Spec) (*ansible.Args, error)) ansible.Result {
 	args, err := load(inv.Spec())
 	inv.args = args
 	// Every secret the run uses joins the no_log values as it is found,
 	// from here on: the result is masked with all of them.
 	args.AddSecrets(awsauth.InputSecrets(args, inv.sys)...)
 	if err != nil {
-		return result.Failure(err.Error())
+		return ansible.Failure(err.Error())
 	}
 	if args.CheckMode {
-		return result.Skipped(args.ModuleName)
+		return ansible.Skipped(args.ModuleName)
 	}
 
 	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args), inv.sys)
 	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
-		return inv.withActions(result.Failure(err.Error()), false)
+		return inv.withActions(ansible.Failure(err.Error()), false)
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), settings.Deadline)
 	defer cancel()
@@ -118,25 +117,25 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	// for (NoRegionError) and the credentials (NoCredentialsError), then
 	// sends the request.
 	if err := stscall.Check(args, inv.Params); err != nil {
-		return inv.withActions(result.Failure(err.Error()), false)
+		return inv.withActions(ansible.Failure(err.Error()), false)
 	}
 	if err := settings.SigningRegion(); err != nil {
-		return inv.withActions(result.Failure(err.Error()), false)
+		return inv.withActions(ansible.Failure(err.Error()), false)
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return inv.withActions(result.Failure(credentialsMessage(err, settings)), false)
+		return inv.withActions(ansible.Failure(credentialsMessage(err, settings)), false)
 	}
 	// The keys the chain found (a profile, credential_process, SSO, a
 	// container or instance role); not the new ones STS returns.
 	args.AddSecrets(creds.SecretAccessKey, creds.SessionToken)
 	if err := settings.CheckSendable(creds); err != nil {
-		return inv.withActions(result.Failure(err.Error()), false)
+		return inv.withActions(ansible.Failure(err.Error()), false)
 	}
 
 	rec := stscall.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(settings))
-	out, err := within(ctx, settings.Client.Deadline(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
+	out, err := within(ctx, settings.Client.Deadline(), func() (ansible.Result, error) { return inv.Call(ctx, client, args) })
 	if err != nil {
 		return inv.withActions(rec.Failure(err), rec.Sent())
 	}
@@ -154,9 +153,9 @@ const deadlineGrace = 500 * time.Millisecond
 // fails once the deadline passed fails with a DeadlineError. A panic of
 // call is raised again in the caller's goroutine, where the run recovers
 // it.
-func within(ctx context.Context, d time.Duration, call func() (result.Result, error)) (result.Result, error) {
+func within(ctx context.Context, d time.Duration, call func() (ansible.Result, error)) (ansible.Result, error) {
 	type outcome struct {
-		r        result.Result
+		r        ansible.Result
 		err      error
 		panicked *callPanic
 	}
@@ -197,7 +196,7 @@ type callPanic struct {
 
 // withActions adds resource_actions when debug_botocore_endpoint_logs is
 // on: the operation when a request was sent, else an empty list.
-func (inv *invocation) withActions(r result.Result, called bool) result.Result {
+func (inv *invocation) withActions(r ansible.Result, called bool) ansible.Result {
 	if awsauth.ConnectionOptions(inv.args).DebugLogs {
 		actions := []string{}
 		if called {

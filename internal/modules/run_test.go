@@ -1,4 +1,4 @@
-package module_test
+package modules_test
 
 import (
 	"bytes"
@@ -14,11 +14,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/fakests"
-	"ansible-sts/internal/module"
-	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/result"
 	"ansible-sts/internal/testenv"
 )
 
@@ -33,7 +31,7 @@ const (
 type fixture struct {
 	srv *testenv.STS
 	env map[string]string
-	sys module.System
+	sys modules.System
 }
 
 func newFixture(t *testing.T, cfg fakests.Config) *fixture {
@@ -47,7 +45,7 @@ func newFixture(t *testing.T, cfg fakests.Config) *fixture {
 		"AWS_ACCESS_KEY_ID":         keyID, "AWS_SECRET_ACCESS_KEY": secret,
 		"AWS_REGION": "us-east-1", "AWS_URL": f.srv.URL,
 	}
-	f.sys = module.System{
+	f.sys = modules.System{
 		LookupEnv: func(k string) (string, bool) { v, ok := f.env[k]; return v, ok },
 		Connect: func(_, address string) error {
 			host, _, _ := net.SplitHostPort(address)
@@ -87,17 +85,17 @@ func decode(t *testing.T, out []byte) map[string]any {
 	return r
 }
 
-func (f *fixture) run(t *testing.T, m module.Module, argv ...string) (int, map[string]any) {
+func (f *fixture) run(t *testing.T, m modules.Module, argv ...string) (int, map[string]any) {
 	t.Helper()
 	var out bytes.Buffer
-	code := module.Run(m, f.sys, argv, &out)
+	code := modules.Run(m, f.sys, argv, &out)
 	return code, decode(t, out.Bytes())
 }
 
 func (f *fixture) runMulti(t *testing.T, stdin string, argv ...string) (int, map[string]any) {
 	t.Helper()
 	var out bytes.Buffer
-	code := module.RunMulti("stsgo-aws", modules.All, f.sys, argv, strings.NewReader(stdin), &out)
+	code := modules.RunMulti("stsgo-aws", modules.All, f.sys, argv, strings.NewReader(stdin), &out)
 	return code, decode(t, out.Bytes())
 }
 
@@ -181,7 +179,7 @@ func TestRunNoLog(t *testing.T) {
 	delete(f.env, "AWS_SECRET_ACCESS_KEY")
 	args := fmt.Sprintf(`{"aws_access_key": %q, "aws_secret_key": %q, "mfa_serial_number": "arn:aws:iam::123456789012:mfa/u", "mfa_token": %q, "aws_config": {"retries": {"total_max_attempts": 1}}}`, keyID, secret, code6)
 	var out bytes.Buffer
-	code := module.Run(modules.SessionToken, f.sys, []string{writeArgs(t, args)}, &out)
+	code := modules.Run(modules.SessionToken, f.sys, []string{writeArgs(t, args)}, &out)
 	r := decode(t, out.Bytes())
 	wantFailure(t, code, r, "An error occurred (AccessDenied) when calling the GetSessionToken operation: code ******** with key ******** or ******** is wrong")
 	for _, s := range []string{code6, "envSecretKey1"} {
@@ -192,8 +190,8 @@ func TestRunNoLog(t *testing.T) {
 	inv, _ := r["invocation"].(map[string]any)
 	margs, _ := inv["module_args"].(map[string]any)
 	for _, k := range []string{"mfa_token", "aws_secret_key"} {
-		if margs[k] != moduleargs.NoLogPlaceholder {
-			t.Errorf("invocation.module_args.%s = %v, want %s", k, margs[k], moduleargs.NoLogPlaceholder)
+		if margs[k] != ansible.NoLogPlaceholder {
+			t.Errorf("invocation.module_args.%s = %v, want %s", k, margs[k], ansible.NoLogPlaceholder)
 		}
 	}
 }
@@ -246,7 +244,7 @@ func TestRunMulti(t *testing.T) {
 		t.Errorf("%d requests sent for runs that fail before the call", n)
 	}
 	var out bytes.Buffer
-	if code := module.RunMulti("stsgo-aws", modules.All, f.sys, []string{"--version"}, nil, &out); code != 0 || !strings.HasPrefix(out.String(), "stsgo-aws ") {
+	if code := modules.RunMulti("stsgo-aws", modules.All, f.sys, []string{"--version"}, nil, &out); code != 0 || !strings.HasPrefix(out.String(), "stsgo-aws ") {
 		t.Errorf("--version: exit status %d, %q", code, out.String())
 	}
 }
@@ -256,7 +254,7 @@ func TestRunPanic(t *testing.T) {
 	f := newFixture(t, fakests.Config{})
 	m := modules.SessionToken
 	m.Name = "boom"
-	m.Call = func(context.Context, *sts.Client, *moduleargs.Args) (result.Result, error) { panic("boom " + secret) }
+	m.Call = func(context.Context, *sts.Client, *ansible.Args) (ansible.Result, error) { panic("boom " + secret) }
 	code, r := f.run(t, m, writeArgs(t, `{}`))
 	wantFailure(t, code, r, "internal error in boom: boom ********")
 }
