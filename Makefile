@@ -90,10 +90,11 @@ QEMU_FOREIGN := qemu-$(if $(filter aarch64 arm64,$(shell uname -m)),x86_64,aarch
 # Each command the tests run, then each Python module of /usr/bin/python3 they import, with
 # the Debian package that has it: ansible-core; the reference modules (ansible, python3-boto3);
 # sshd, ssh, sudo and paramiko for the collection's SSH tests; qemu-user-static to run the
-# collection's other Linux binary; xz-utils to compress the collection's binaries.
+# collection's other Linux binary; xz-utils to compress the collection's binaries; Debian's
+# AWS CLI (awscli), a second real client of local-sts.
 TEST_COMMANDS := ansible-playbook:ansible-core ansible-galaxy:ansible-core ansible-doc:ansible-core \
   sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo useradd:passwd \
-  $(QEMU_FOREIGN):qemu-user-static xz:xz-utils
+  $(QEMU_FOREIGN):qemu-user-static xz:xz-utils /usr/bin/aws:awscli
 TEST_PYTHON := boto3:python3-boto3 paramiko:python3-paramiko ansible_collections.community.aws:ansible
 ensure-test-tools:
 	@missing() { \

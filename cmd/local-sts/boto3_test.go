@@ -80,11 +80,8 @@ func TestBoto3(t *testing.T) {
 // TestAWSCLI runs Debian's AWS CLI v1, when installed, under local-sts: it
 // reads the region only from AWS_DEFAULT_REGION.
 func TestAWSCLI(t *testing.T) {
-	const cli = "/usr/bin/aws"
-	if _, err := os.Stat(cli); err != nil {
-		// Not required, even in CI: boto3 covers the same ground.
-		t.Skipf("Debian's AWS CLI (%s) is not installed", cli)
-	}
+	// Debian's AWS CLI, by its path: the aws first on PATH may be another.
+	cli := testenv.RequireTool(t, "/usr/bin/aws")
 	testenv.Isolate(t)
 	var stdout, stderr bytes.Buffer
 	script := `exec ` + cli + ` sts get-caller-identity --endpoint-url "$AWS_URL" --query Arn --output text`
