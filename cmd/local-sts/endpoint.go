@@ -15,7 +15,7 @@ import (
 
 // endpoint is a running local STS endpoint and the identity it exports.
 type endpoint struct {
-	srv    *server
+	srv    *fakests.Server
 	faults *fakests.Faults
 	user   userConfig
 	region string

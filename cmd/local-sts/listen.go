@@ -7,27 +7,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 
 	"ansible-sts/internal/fakests"
 )
 
-// server serves the fake STS at "/" and the admin API under adminPrefix
-// on a loopback listener.
-type server struct {
-	*fakests.Handler
-	// URL is http://HOST:PORT, or https://... with TLS.
-	URL string
-
-	http     *http.Server
-	served   chan struct{}
-	closing  sync.Once
-	closeErr error
-}
-
 // listen serves sts, and the admin API with faults, on addr, a loopback
 // address (see listenAddr), over TLS with cert unless it is nil.
-func listen(addr string, sts *fakests.Handler, faults *fakests.Faults, cert *tls.Certificate) (*server, error) {
+func listen(addr string, sts *fakests.Handler, faults *fakests.Faults, cert *tls.Certificate) (*fakests.Server, error) {
 	hostPort, err := listenAddr(addr)
 	if err != nil {
 		return nil, err
@@ -36,21 +22,7 @@ func listen(addr string, sts *fakests.Handler, faults *fakests.Faults, cert *tls
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	scheme := "http"
-	if cert != nil {
-		scheme = "https"
-	}
-	s := &server{Handler: sts, URL: scheme + "://" + ln.Addr().String(), served: make(chan struct{})}
-	s.http = sts.HTTPServer(routes(sts, localOnly(&admin{sts: sts, faults: faults})), cert)
-	go func() {
-		defer close(s.served)
-		if cert != nil {
-			_ = s.http.ServeTLS(ln, "", "")
-		} else {
-			_ = s.http.Serve(ln)
-		}
-	}()
-	return s, nil
+	return sts.Serve(ln, routes(sts, localOnly(&admin{sts: sts, faults: faults})), cert), nil
 }
 
 // routes sends every path under adminPrefix to api and all others to sts,
@@ -63,20 +35,6 @@ func routes(sts, api http.Handler) http.Handler {
 		}
 		sts.ServeHTTP(w, r)
 	})
-}
-
-// Close stops the server: its connections first, so that the answers the
-// STS handler then releases cannot be sent, then the handler. It is safe
-// to call more than once.
-func (s *server) Close() error {
-	s.closing.Do(func() {
-		if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.closeErr = err
-		}
-		<-s.served
-		s.Handler.Close()
-	})
-	return s.closeErr
 }
 
 // errNotLoopback refuses a -listen address beyond loopback.

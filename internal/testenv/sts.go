@@ -2,28 +2,16 @@ package testenv
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"sync"
 	"testing"
 
 	"ansible-sts/internal/fakests"
 )
 
 // STS is a fake STS (see package fakests) served on 127.0.0.1 at a free
-// port. Its Handler holds the request log (Requests, Reset).
-type STS struct {
-	*fakests.Handler
-	// URL is http://127.0.0.1:PORT, or https://... with a certificate.
-	URL string
-
-	http     *http.Server
-	served   chan struct{}
-	closing  sync.Once
-	closeErr error
-}
+// port, at URL. Its Handler holds the request log (Requests, Reset).
+type STS struct{ *fakests.Server }
 
 // StartSTS serves a fake STS of cfg for the duration of t. It stops the
 // test with t.Fatal if the server cannot start.
@@ -75,30 +63,5 @@ func NewSTS(cfg fakests.Config, cert *tls.Certificate) (*STS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	s := &STS{Handler: h, URL: "http://" + ln.Addr().String(), http: h.HTTPServer(h, cert), served: make(chan struct{})}
-	if cert != nil {
-		s.URL = "https://" + ln.Addr().String()
-	}
-	go func() {
-		defer close(s.served)
-		if cert != nil {
-			_ = s.http.ServeTLS(ln, "", "")
-		} else {
-			_ = s.http.Serve(ln)
-		}
-	}()
-	return s, nil
-}
-
-// Close stops the server: its connections first, then the handler (see
-// fakests.Handler.Close). It is safe to call more than once.
-func (s *STS) Close() error {
-	s.closing.Do(func() {
-		if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.closeErr = err
-		}
-		<-s.served
-		s.Handler.Close()
-	})
-	return s.closeErr
+	return &STS{h.Serve(ln, h, cert)}, nil
 }
