@@ -123,7 +123,7 @@ gotest:
 ## on it (STSGO_PACKAGING_DIR), this machine's binaries among them
 PACKAGING_VERSION := v9.9.9-test
 # Every test in the files tagged packaging.
-PACKAGING_TESTS = ^($(shell sed -n 's/^func \(Test[[:alnum:]_]*\).*/\1/p' $$(grep -l '^//go:build packaging' internal/e2e/*_test.go) | paste -sd '|' -))$$
+PACKAGING_TESTS = ^($(shell sed -n 's/^func \(Test[[:alnum:]_]*\).*/\1/p' $$(grep -l '^//go:build packaging' test/e2e/*_test.go) | paste -sd '|' -))$$
 # make install runs with another HOME: Go's caches and settings stay where they are.
 GO_ENV_KEPT = $(foreach k,GOPATH GOCACHE GOMODCACHE GOENV,$(k)=$(shell $(GO) env $(k)))
 test-packaging: ensure-test-tools
@@ -132,8 +132,8 @@ test-packaging: ensure-test-tools
 	$(MAKE) --no-print-directory dist DIST="$$dir/dist" VERSION=$(PACKAGING_VERSION) >/dev/null; \
 	$(MAKE) --no-print-directory collection DIST="$$dir/collection" >/dev/null; \
 	env HOME="$$dir/home" $(GO_ENV_KEPT) $(MAKE) --no-print-directory install BIN="$$dir/bin" >/dev/null; \
-	echo "$(GO) test -race -count=1 -tags packaging -run '$(PACKAGING_TESTS)' ./internal/e2e"; \
-	STSGO_PACKAGING_DIR="$$dir" $(GO) test -race -count=1 -tags packaging -run '$(PACKAGING_TESTS)' ./internal/e2e
+	echo "$(GO) test -race -count=1 -tags packaging -run '$(PACKAGING_TESTS)' ./test/e2e"; \
+	STSGO_PACKAGING_DIR="$$dir" $(GO) test -race -count=1 -tags packaging -run '$(PACKAGING_TESTS)' ./test/e2e
 
 ## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in make test)
 fuzz:
@@ -145,7 +145,7 @@ fuzz:
 
 ## load: 500 module processes, 50 at a time, against a loopback endpoint that throttles a share of calls
 load:
-	$(GO) test -count=1 -run '^TestLoad$$' -v ./internal/e2e
+	$(GO) test -count=1 -run '^TestLoad$$' -v ./test/e2e
 
 ## bench: ours against the Python reference and the floor; writes docs/BENCHMARKS.md and docs/benchmarks.svg
 bench: build ensure-ansible
@@ -161,9 +161,9 @@ bench: build ensure-ansible
 lint:
 	@out=$$(gofmt -s -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt -s would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags packaging ./internal/e2e
+	$(GO) vet -tags packaging ./test/e2e
 	$(GO) run $(STATICCHECK) ./...
-	$(GO) run $(STATICCHECK) -tags packaging ./internal/e2e
+	$(GO) run $(STATICCHECK) -tags packaging ./test/e2e
 
 clean:
 	rm -rf $(BIN) $(DIST)

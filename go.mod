@@ -1,6 +1,6 @@
 module ansible-sts
 
-go 1.26
+go 1.26.0
 
 toolchain go1.26.8
 
@@ -11,6 +11,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/sts v1.51.7
 	github.com/aws/smithy-go v1.28.8
 	github.com/google/go-cmp v0.7.0
+	golang.org/x/tools v0.51.0
 )
 
 require (

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // boto3Script runs under local-sts with the exported environment only: a

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )

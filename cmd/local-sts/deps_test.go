@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // TestCommandsLinkNoTests: the shipped commands link neither package
 // testing nor the test support packages.
 func TestCommandsLinkNoTests(t *testing.T) {
 	goTool := testenv.RequireTool(t, "go")
-	forbidden := map[string]bool{"testing": true, "net/http/httptest": true, "ansible-sts/internal/testenv": true, "ansible-sts/internal/golden": true}
+	forbidden := map[string]bool{"testing": true, "net/http/httptest": true, "ansible-sts/test/testenv": true, "ansible-sts/test/golden": true}
 	for _, name := range []string{"local-sts", "sts_assume_role", "sts_session_token", "stsgo-aws"} {
 		t.Run(name, func(t *testing.T) {
 			pkg := "ansible-sts/cmd/" + name

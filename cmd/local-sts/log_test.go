@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/fakests"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"

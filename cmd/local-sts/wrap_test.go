@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 
 	"github.com/google/go-cmp/cmp"
 )

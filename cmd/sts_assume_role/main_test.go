@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 

@@ -2,7 +2,7 @@ package main
 
 import (
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"bytes"
 	"encoding/json"
 	"os"

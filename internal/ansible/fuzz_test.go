@@ -3,7 +3,7 @@ package ansible_test
 import (
 	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"bytes"
 	"encoding/json"
 	"errors"

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // TestFastPathReadsNoFile checks that explicit keys and a region, with no

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 const (

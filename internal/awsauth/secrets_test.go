@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"ansible-sts/internal/ansible"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 

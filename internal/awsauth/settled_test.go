@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // TestSettledNotResolvedAgain: what Load settles, the STS client uses, even

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/ansible"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 

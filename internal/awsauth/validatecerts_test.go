@@ -2,7 +2,7 @@ package awsauth
 
 import (
 	"ansible-sts/internal/ansible"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"testing"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ansible-sts/internal/fakests"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // botocoreScript calls the server through botocore: AssumeRole with user

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"ansible-sts/internal/fakests"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // retained is about what the log keeps of r: its strings and values.

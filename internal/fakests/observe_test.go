@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ansible-sts/internal/fakests"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 func TestObserve(t *testing.T) {

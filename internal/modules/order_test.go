@@ -2,7 +2,7 @@ package modules_test
 
 import (
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 	"bytes"
 	"encoding/json"
 	"os"

@@ -17,7 +17,7 @@ import (
 	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 const (

@@ -19,7 +19,7 @@ import (
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/modules"
 	"ansible-sts/internal/stscall"
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 const (

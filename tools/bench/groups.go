@@ -65,7 +65,7 @@ func moduleGroup(w *workspace, o options) *group {
 			&subject{Label: m + " (ours)", Kind: ours, Module: m, Calls: 1,
 				Argv: []string{filepath.Join(w.bin, m), args}, Env: w.environ()},
 			&subject{Label: m + " (reference)", Kind: reference, Module: m, Calls: 1,
-				Argv: []string{python, filepath.Join(w.repo, "testdata", "compat", "reference.py"),
+				Argv: []string{python, filepath.Join(w.repo, "test", "compat", "testdata", "reference.py"),
 					"ansible_collections.community.aws.plugins.modules." + m, args},
 				Env: w.environ()})
 	}

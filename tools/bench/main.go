@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 func main() {

@@ -85,7 +85,7 @@ const method = `## Method
   warm-up round. Wall time is from the start of the process to its end, as the benchmark waits
   for it.
 - Module call: our binary, or the reference module run as AnsiballZ runs it
-  (testdata/compat/reference.py with /usr/bin/python3), on the same arguments file: alice's keys,
+  (test/compat/testdata/reference.py with /usr/bin/python3), on the same arguments file: alice's keys,
   region and endpoint_url as options, role_arn and role_session_name, and every _ansible_* key
   ansible-core 2.14 writes.
 - Floor: tools/bench/floor, a static Go program (same build flags) that reads the arguments

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"ansible-sts/internal/testenv"
+	"ansible-sts/test/testenv"
 )
 
 // The SSH group runs playbooks over a real sshd on loopback, the way fleets
