@@ -8,6 +8,8 @@ type Option struct {
 	// had a value adds the warning "Both option X and its alias Y are set.".
 	Aliases  []string
 	Type     Type
+	// Elements is the type of a List's elements (ansible's elements).
+	Elements Type
 	Required bool
 	Default  any
 	// NoLog marks a secret: its value is masked everywhere in the output.
