@@ -17,8 +17,12 @@ type option struct {
 	// name, which is also the field of the SDK's input (e.g. "RoleArn").
 	Param string
 	// Min is the minimum botocore checks before sending: a length for a
-	// str option, a value for an int one (see stscall.Param).
+	// str option, each element's for a list, each key's for a dict, a
+	// value for an int one (see stscall.Param).
 	Min int
+	// Field is, for a list option whose elements STS takes as
+	// structures of one member, that member (PolicyArns' "arn").
+	Field string
 	// Order is the parameter's place in the request: the Python module's
 	// order, which is botocore's report order.
 	Order int
@@ -49,11 +53,21 @@ func (t table) params() []stscall.Param {
 			Name:     o.Param,
 			Option:   o.Name,
 			Min:      o.Min,
-			Int:      o.Type == ansible.Int,
+			Kind:     kinds[o.Type],
+			Field:    o.Field,
 			Required: o.Required,
 		})
 	}
 	return out
+}
+
+// kinds gives the request parameter shape of each option type: a dict is
+// sent as tags, the one map of the STS requests.
+var kinds = map[ansible.Type]stscall.Kind{
+	ansible.Str:  stscall.String,
+	ansible.Int:  stscall.Integer,
+	ansible.List: stscall.StringList,
+	ansible.Dict: stscall.TagList,
 }
 
 // specs returns the full argument spec of every module.
