@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -238,16 +239,23 @@ func runCase(t *testing.T, c compatCase, argv func(argsFile string) []string) ou
 
 var booleansRE = regexp.MustCompile(`Valid booleans include: .*`)
 
+// extensionOptions and extensionResults are what ours has beyond the
+// reference (modules.Extensions).
+var extensionOptions, extensionResults = modules.Extensions()
+
 // canonical removes what only the Python implementation can have
 // (exception, boto3_version, botocore_version; deprecations, since ours
-// deprecates nothing), the order of Python's set of valid booleans, and
-// maps option names in invocation.module_args to one name per option.
+// deprecates nothing) and what only ours has (the result keys the
+// reference does not return, and the options it lacks when they are
+// null, as AnsibleModule lists every option of its spec), the order of
+// Python's set of valid booleans, and maps option names in
+// invocation.module_args to one name per option.
 func canonical(v any) any {
 	r, ok := v.(map[string]any)
 	if !ok {
 		return v
 	}
-	for _, k := range []string{"exception", "boto3_version", "botocore_version", "deprecations"} {
+	for _, k := range append([]string{"exception", "boto3_version", "botocore_version", "deprecations"}, extensionResults...) {
 		delete(r, k)
 	}
 	if msg, ok := r["msg"].(string); ok {
@@ -279,6 +287,9 @@ var optionGroups = func() map[string]string {
 func canonicalArgs(args map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range args {
+		if v == nil && slices.Contains(extensionOptions, k) {
+			continue
+		}
 		name := k
 		if g, ok := optionGroups[k]; ok {
 			name = g

@@ -26,6 +26,7 @@ var envReturn = ReturnValue{
 	Description: "The same temporary credentials as environment variables, for a later task's environment keyword; AWS_SECURITY_TOKEN repeats the session token for older tools. Returned in clear, as sts_creds.",
 	Returned:    "always",
 	Type:        "dict",
+	Extension:   true,
 	Sample: map[string]any{
 		"AWS_ACCESS_KEY_ID":     "ASIAIOSFODNN7EXAMPLE",
 		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -117,8 +118,8 @@ var assumeRoleDoc = Doc{
 				{Name: "arn", Description: "The ARN of the assumed role session.", Returned: "always", Type: "str"},
 			}},
 		envReturn,
-		{Name: "packed_policy_size", Description: "The percentage of the allowed size that the session policy, the policy ARNs and the session tags use together.", Returned: "when STS returns it: a policy, policy_arns or tags were sent", Type: "int", Sample: 6},
-		{Name: "source_identity", Description: "The session's source identity: source_identity, or the one the calling session passed on.", Returned: "when STS returns it: the session has a source identity", Type: "str", Sample: "alice"},
+		{Name: "packed_policy_size", Description: "The percentage of the allowed size that the session policy, the policy ARNs and the session tags use together.", Returned: "when STS returns it: a policy, policy_arns or tags were sent", Type: "int", Sample: 6, Extension: true},
+		{Name: "source_identity", Description: "The session's source identity: source_identity, or the one the calling session passed on.", Returned: "when STS returns it: the session has a source identity", Type: "str", Sample: "alice", Extension: true},
 		{Name: "changed", Description: "Always true: every call mints new credentials.", Returned: "always", Type: "bool", Sample: true},
 		actionsReturn,
 	}, failureReturns...),

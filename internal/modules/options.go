@@ -26,6 +26,9 @@ type option struct {
 	// Order is the parameter's place in the request: the Python module's
 	// order, which is botocore's report order.
 	Order int
+	// Extension marks an option the Python module lacks (its tasks fail
+	// with "Unsupported parameters").
+	Extension bool
 }
 
 // table is a module's options, in declaration order: the order of the
@@ -112,4 +115,25 @@ func Aliases() map[string][]string {
 		}
 	}
 	return out
+}
+
+// Extensions returns what the modules have beyond the Python modules,
+// each name once: the options they lack, and the result keys they do not
+// return.
+func Extensions() (options, results []string) {
+	for _, t := range []table{assumeRoleOptions, sessionTokenOptions} {
+		for _, o := range t {
+			if o.Extension && !slices.Contains(options, o.Name) {
+				options = append(options, o.Name)
+			}
+		}
+	}
+	for _, m := range All {
+		for _, r := range m.Doc.Return {
+			if r.Extension && !slices.Contains(results, r.Name) {
+				results = append(results, r.Name)
+			}
+		}
+	}
+	return options, results
 }

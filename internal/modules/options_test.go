@@ -143,3 +143,14 @@ func TestAliases(t *testing.T) {
 		t.Errorf("Aliases() has role_arn, which has none")
 	}
 }
+
+// TestExtensions checks what the tests take as ours alone.
+func TestExtensions(t *testing.T) {
+	options, results := Extensions()
+	if diff := cmp.Diff([]string{"policy_arns", "tags", "transitive_tag_keys", "source_identity"}, options); diff != "" {
+		t.Errorf("extension options (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"aws_env", "packed_policy_size", "source_identity"}, results); diff != "" {
+		t.Errorf("extension results (-want +got):\n%s", diff)
+	}
+}
