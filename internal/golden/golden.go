@@ -20,6 +20,13 @@ var (
 	TempKeyRE = regexp.MustCompile(`^ASIA[A-Z0-9]{16}$`)
 )
 
+// secretNames names the temporary secrets of sts_creds and aws_env by
+// their keys; aws_env's values get sts_creds' placeholders.
+var secretNames = map[string]string{
+	"secret_key": "secret key", "AWS_SECRET_ACCESS_KEY": "secret key",
+	"session_token": "session token", "AWS_SESSION_TOKEN": "session token", "AWS_SECURITY_TOKEN": "session token",
+}
+
 // Normalise returns v with the volatile values replaced by placeholders:
 // temporary keys, secrets and tokens, expirations (checked to be Python's
 // isoformat), request ids and dates. urls rewrites strings (endpoint URLs
@@ -32,10 +39,10 @@ func Normalise(t testing.TB, v any, urls *strings.Replacer) any {
 		for k, e := range x {
 			s, isStr := e.(string)
 			switch {
-			case k == "access_key" && isStr && TempKeyRE.MatchString(s):
+			case (k == "access_key" || k == "AWS_ACCESS_KEY_ID") && isStr && TempKeyRE.MatchString(s):
 				out[k] = "<temporary access key>"
-			case (k == "secret_key" || k == "session_token") && isStr && len(s) >= 40 && !strings.Contains(s, "VALUE_SPECIFIED"):
-				out[k] = "<temporary " + strings.ReplaceAll(k, "_", " ") + ">"
+			case secretNames[k] != "" && isStr && len(s) >= 40 && !strings.Contains(s, "VALUE_SPECIFIED"):
+				out[k] = "<temporary " + secretNames[k] + ">"
 			case k == "expiration" && isStr:
 				switch {
 				case !expirationRE.MatchString(s):
