@@ -16,7 +16,7 @@ import (
 // boto3Script runs under local-sts with the exported environment only: a
 // client made without a region or keys finds them there. It assumes the
 // demo's deploy role with session tags, a policy ARN and a source
-// identity, chains into audit, and provokes a refusal; it prints the
+// identity, chains into audit, and provokes two refusals; it prints the
 // outcomes as JSON.
 const boto3Script = `
 import json, os
@@ -42,6 +42,12 @@ try:
 except ClientError as e:
     err = e.response["Error"]
     out["error"] = [e.response["ResponseMetadata"]["HTTPStatusCode"], err.get("Type"), err["Code"], err["Message"]]
+try:
+    user.assume_role(RoleArn="arn:aws:iam::123456789012:role/deploy", RoleSessionName="refused",
+        Tags=[{"Key": "k%02d" % i, "Value": "v"} for i in range(51)], SourceIdentity="alice smith")
+except ClientError as e:
+    err = e.response["Error"]
+    out["validation"] = [e.response["ResponseMetadata"]["HTTPStatusCode"], err.get("Type"), err["Code"], err["Message"]]
 print(json.dumps(out))
 `
 
@@ -71,6 +77,10 @@ func TestBoto3(t *testing.T) {
 		"audit":  []any{1.0, "alice"}, // Project=blue passed on
 		"error": []any{400.0, "Sender", "InvalidParameterValue",
 			"One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."},
+		// botocore checks no maximum: 51 tags reach the endpoint.
+		"validation": []any{400.0, "Sender", "ValidationError",
+			`2 validation errors detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50; ` +
+				`Value 'alice smith' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("boto3 outcomes mismatch (-want +got):\n%s", diff)

@@ -15,7 +15,8 @@ import (
 // The option table, as the unsupported-parameter message lists it.
 const supported = "Supported parameters include: aws_access_key, aws_ca_bundle, aws_config, aws_secret_key, " +
 	"debug_botocore_endpoint_logs, duration_seconds, ec2_url, external_id, mfa_serial_number, mfa_token, policy, " +
-	"profile, region, role_arn, role_session_name, security_token, validate_certs (access_key, access_token, " +
+	"policy_arns, profile, region, role_arn, role_session_name, security_token, source_identity, tags, " +
+	"transitive_tag_keys, validate_certs (access_key, access_token, " +
 	"aws_access_key_id, aws_endpoint_url, aws_profile, aws_region, aws_secret_access_key, aws_security_token, " +
 	"aws_session_token, ec2_access_key, ec2_region, ec2_secret_key, endpoint_url, s3_url, secret_key, session_token)."
 

@@ -21,18 +21,34 @@ const (
 	Bool
 	Path
 	Dict
+	// List is a list whose elements are of the option's Elements type.
+	List
 )
 
 // String returns the name ansible-core uses in its messages.
 func (t Type) String() string {
-	return [...]string{"str", "int", "bool", "path", "dict"}[t]
+	return [...]string{"str", "int", "bool", "path", "dict", "list"}[t]
 }
 
 // convert coerces v to t the way ansible-core 2.14's check_type_* functions
 // do; the error text is theirs. A path expands with the variables of
-// lookupEnv.
-func convert(t Type, v any, lookupEnv func(string) (string, bool)) (any, error) {
+// lookupEnv. A list's elements are converted to elements, which is only
+// ever Str here: that conversion cannot fail (check_type_str with
+// allow_conversion, str() of anything).
+func convert(t, elements Type, v any, lookupEnv func(string) (string, bool)) (any, error) {
 	switch t {
+	case List:
+		list, err := toList(v)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, len(list))
+		for i, e := range list {
+			if out[i], err = convert(elements, Str, e, lookupEnv); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	case Int:
 		return toInt(v)
 	case Bool:
@@ -93,6 +109,24 @@ var (
 // validBooleans is the repr of ansible-core's BOOLEANS set, in a fixed order
 // (Python prints the set in an order that changes from run to run).
 const validBooleans = "'y', 'yes', 'on', '1', 'true', 't', 1, 'n', 'no', 'off', '0', 'false', 'f', 0"
+
+// toList follows check_type_list: a list, a string split at every comma,
+// or a number (a bool is one) as the one-element list of its str().
+func toList(v any) ([]any, error) {
+	switch t := v.(type) {
+	case []any:
+		return t, nil
+	case string:
+		var out []any
+		for _, s := range strings.Split(t, ",") {
+			out = append(out, s)
+		}
+		return out, nil
+	case int64, json.Number, float64, bool:
+		return []any{PyStr(t)}, nil
+	}
+	return nil, fmt.Errorf("%s cannot be converted to a list", pyType(v))
+}
 
 // toBool follows check_type_bool and ansible's boolean().
 func toBool(v any) (any, error) {

@@ -149,6 +149,8 @@ func typed(t ansible.Type, v any) bool {
 		return t == ansible.Int || t == ansible.Bool
 	case *ansible.Object:
 		return t == ansible.Dict
+	case []any:
+		return t == ansible.List
 	}
 	return false
 }

@@ -137,3 +137,7 @@ func pyType(v any) string {
 	}
 	return "<class '" + name + "'>"
 }
+
+// PyType returns Python's str(type(v)) of a decoded JSON value, as
+// botocore's type errors print it: <class 'int'>.
+func PyType(v any) string { return pyType(v) }

@@ -6,8 +6,10 @@ type Option struct {
 	// Aliases are other names for the option. When several are set the
 	// one declared last wins, and each one set after the option already
 	// had a value adds the warning "Both option X and its alias Y are set.".
-	Aliases  []string
-	Type     Type
+	Aliases []string
+	Type    Type
+	// Elements is the type of a List's elements (ansible's elements).
+	Elements Type
 	Required bool
 	Default  any
 	// NoLog marks a secret: its value is masked everywhere in the output.

@@ -97,7 +97,7 @@ func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error 
 		if !ok || v == nil {
 			continue
 		}
-		cv, err := convert(o.Type, v, lookupEnv)
+		cv, err := convert(o.Type, o.Elements, v, lookupEnv)
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to %s: %v", o.Name, pyType(v), o.Type, err))
 			continue

@@ -22,9 +22,10 @@ var testSpec = Spec{
 	{Name: "role_session_name", Required: true},
 	{Name: "duration_seconds", Type: Int},
 	{Name: "mfa_token", NoLog: true},
+	{Name: "policy_arns", Type: List, Elements: Str},
 }
 
-const supportedMsg = "Supported parameters include: aws_access_key, aws_ca_bundle, aws_config, aws_secret_key, duration_seconds, ec2_url, mfa_token, region, role_arn, role_session_name, validate_certs (access_key, aws_access_key_id, aws_region, ec2_access_key, ec2_region, endpoint_url, secret_key)."
+const supportedMsg = "Supported parameters include: aws_access_key, aws_ca_bundle, aws_config, aws_secret_key, duration_seconds, ec2_url, mfa_token, policy_arns, region, role_arn, role_session_name, validate_certs (access_key, aws_access_key_id, aws_region, ec2_access_key, ec2_region, endpoint_url, secret_key)."
 
 func parse(t *testing.T, args string, env map[string]string) (*Args, error) {
 	t.Helper()
@@ -55,6 +56,7 @@ func TestParseErrors(t *testing.T) {
 		"bool from dict":                    {`{` + req + `, "validate_certs": {}}`, "argument 'validate_certs' is of type <class 'dict'> and we were unable to convert to bool: <class 'dict'> cannot be converted to a bool"},
 		"dict from plain string":            {`{` + req + `, "aws_config": "foo"}`, "argument 'aws_config' is of type <class 'str'> and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value"},
 		"dict from bad JSON":                {`{` + req + `, "aws_config": "{nope"}`, "argument 'aws_config' is of type <class 'str'> and we were unable to convert to dict: unable to evaluate string as dictionary"},
+		"list from dict":                    {`{` + req + `, "policy_arns": {"a": 1}}`, "argument 'policy_arns' is of type <class 'dict'> and we were unable to convert to list: <class 'dict'> cannot be converted to a list"},
 		"dict from int":                     {`{` + req + `, "aws_config": 5}`, "argument 'aws_config' is of type <class 'int'> and we were unable to convert to dict: <class 'int'> cannot be converted to a dict"},
 		"unknown _ansible_ key is internal": {`{` + req + `, "_ansible_target_log_info": "x", "_ansible_ignore_unknown_opts": false}`, ""},
 		"not JSON":                          {`{`, "the arguments file is not valid JSON: unexpected end of JSON input"},
@@ -110,6 +112,12 @@ func TestParseConversions(t *testing.T) {
 		"dict from JSON string":     {"aws_config", `"{\"connect_timeout\": 5}"`, `{"connect_timeout":5}`},
 		"dict from key=value":       {"aws_config", `"connect_timeout=5, read_timeout='1 0'"`, `{"connect_timeout":"5","read_timeout":"1 0"}`},
 		"dict stays dict":           {"aws_config", `{"retries":{"mode":"standard"}}`, `{"retries":{"mode":"standard"}}`},
+		"list elements as str()":    {"policy_arns", `["a", 1, null, true, 1.5, {"a": 1}, [1]]`, []any{"a", "1", "None", "True", "1.5", "{'a': 1}", "[1]"}},
+		"list from commas":          {"policy_arns", `"a,b,,c"`, []any{"a", "b", "", "c"}},
+		"list from empty string":    {"policy_arns", `""`, []any{""}},
+		"list from int":             {"policy_arns", `5`, []any{"5"}},
+		"list from bool":            {"policy_arns", `true`, []any{"True"}},
+		"list from float":           {"policy_arns", `1.5`, []any{"1.5"}},
 		"duplicate key: last value": {"role_session_name", `"a", "role_session_name": "b"`, "b"},
 	}
 	for name, tc := range tests {
@@ -221,7 +229,7 @@ func TestInvocationHoldsEveryOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(a.Invocation())
-	want := `{"module_args":{"role_arn":"arn:aws:iam::123456789012:role/demo","role_session_name":"s1","aws_region":"eu-west-1","region":"eu-west-1","validate_certs":true,"aws_access_key":null,"aws_secret_key":null,"ec2_url":null,"aws_ca_bundle":null,"aws_config":null,"duration_seconds":null,"mfa_token":null}}`
+	want := `{"module_args":{"role_arn":"arn:aws:iam::123456789012:role/demo","role_session_name":"s1","aws_region":"eu-west-1","region":"eu-west-1","validate_certs":true,"aws_access_key":null,"aws_secret_key":null,"ec2_url":null,"aws_ca_bundle":null,"aws_config":null,"duration_seconds":null,"mfa_token":null,"policy_arns":null}}`
 	if diff := cmp.Diff(want, string(b)); diff != "" {
 		t.Errorf("invocation (-want +got):\n%s", diff)
 	}

@@ -24,6 +24,16 @@ var assumeRoleOptions = table{
 		Param: "SerialNumber", Min: 9, Order: 6},
 	{Option: ansible.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the role's trust policy requires MFA."},
 		Param: "TokenCode", Min: 6, Order: 7},
+	// The session's options, which the Python module lacks: sent after
+	// its parameters, in the model's member order.
+	{Option: ansible.Option{Name: "policy_arns", Type: ansible.List, Elements: ansible.Str, Description: "The ARNs of IAM managed policies (at most 10) that further limit the session's permissions, as policy does."},
+		Param: "PolicyArns", Field: "arn", Min: 20, Order: 8, Extension: true},
+	{Option: ansible.Option{Name: "tags", Type: ansible.Dict, Description: "Session tags (at most 50), a dict of keys and values, sent in the order of the keys, sorted. A number or a boolean value is sent as Python's str() writes it (1.5, True); a null, list or dict value fails before the call. The role's trust policy must allow sts:TagSession."},
+		Param: "Tags", Min: 1, Order: 9, Extension: true},
+	{Option: ansible.Option{Name: "transitive_tag_keys", Type: ansible.List, Elements: ansible.Str, Description: "Keys of tags whose tags pass on to the sessions of the roles this session assumes in turn (role chaining); each must be a key of tags."},
+		Param: "TransitiveTagKeys", Min: 1, Order: 10, Extension: true},
+	{Option: ansible.Option{Name: "source_identity", Description: "The session's source identity, which CloudTrail records; it passes on through role chaining and cannot change there. The role's trust policy must allow sts:SetSourceIdentity."},
+		Param: "SourceIdentity", Min: 2, Order: 11, Extension: true},
 }
 
 var assumeRoleParams = assumeRoleOptions.params()
@@ -42,10 +52,17 @@ var AssumeRole = Module{
 		if err != nil {
 			return nil, err
 		}
-		creds, err := stscall.Credentials(out.Credentials)
+		r, err := credentialsResult(out.Credentials)
 		if err != nil {
 			return nil, err
 		}
-		return ansible.Result{"sts_creds": creds, "sts_user": stscall.AssumedRoleUser(out.AssumedRoleUser)}, nil
+		r["sts_user"] = stscall.AssumedRoleUser(out.AssumedRoleUser)
+		if out.PackedPolicySize != nil {
+			r["packed_policy_size"] = int64(*out.PackedPolicySize)
+		}
+		if out.SourceIdentity != nil {
+			r["source_identity"] = *out.SourceIdentity
+		}
+		return r, nil
 	},
 }

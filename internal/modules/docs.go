@@ -20,6 +20,21 @@ var credsReturn = ReturnValue{
 	},
 }
 
+// envReturn documents aws_env, which both modules return.
+var envReturn = ReturnValue{
+	Name:        "aws_env",
+	Description: "The same temporary credentials as environment variables, for a later task's environment keyword; AWS_SECURITY_TOKEN repeats the session token for older tools. Returned in clear, as sts_creds.",
+	Returned:    "always",
+	Type:        "dict",
+	Extension:   true,
+	Sample: map[string]any{
+		"AWS_ACCESS_KEY_ID":     "ASIAIOSFODNN7EXAMPLE",
+		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"AWS_SESSION_TOKEN":     "FQoGZXIvYXdzEBYaD...",
+		"AWS_SECURITY_TOKEN":    "FQoGZXIvYXdzEBYaD...",
+	},
+}
+
 // actionsReturn documents resource_actions.
 var actionsReturn = ReturnValue{
 	Name:        "resource_actions",
@@ -46,6 +61,7 @@ var assumeRoleDoc = Doc{
 	Description: []string{
 		"Calls AWS STS AssumeRole and returns the role's temporary credentials and the assumed role user.",
 		"A drop-in replacement for the Python module of the same name (Ansible 2.x, community.aws, amazon.aws): same options and aliases, same results, same messages.",
+		"Beyond the Python module: the session options policy_arns, tags, transitive_tag_keys and source_identity, and the results aws_env, packed_policy_size and source_identity.",
 	},
 	Notes: commonNotes,
 	SeeAlso: []Link{
@@ -64,6 +80,24 @@ var assumeRoleDoc = Doc{
     access_key: "{{ assumed.sts_creds.access_key }}"
     secret_key: "{{ assumed.sts_creds.secret_key }}"
     session_token: "{{ assumed.sts_creds.session_token }}"
+
+- name: Or run any AWS tool with them, through the environment
+  command: aws sts get-caller-identity
+  environment: "{{ assumed.aws_env }}"
+
+- name: Assume a role with managed policies, session tags and a source identity
+  sts_assume_role:
+    role_arn: arn:aws:iam::123456789012:role/deploy
+    role_session_name: ci-deploy
+    policy_arns:
+      - arn:aws:iam::aws:policy/ReadOnlyAccess
+    tags:
+      team: platform
+      pipeline: release
+    transitive_tag_keys: [team]
+    source_identity: alice
+  register: tagged
+  no_log: true
 
 - name: Assume a role that requires MFA and an external id, for one hour
   sts_assume_role:
@@ -84,6 +118,9 @@ var assumeRoleDoc = Doc{
 				{Name: "assumed_role_id", Description: "The role's unique ID and the session name.", Returned: "always", Type: "str"},
 				{Name: "arn", Description: "The ARN of the assumed role session.", Returned: "always", Type: "str"},
 			}},
+		envReturn,
+		{Name: "packed_policy_size", Description: "The percentage of the allowed size that the session policy, the policy ARNs and the session tags use together.", Returned: "when STS returns it: a policy, policy_arns or tags were sent", Type: "int", Sample: 6, Extension: true},
+		{Name: "source_identity", Description: "The session's source identity: source_identity, or the one the calling session passed on.", Returned: "when STS returns it: the session has a source identity", Type: "str", Sample: "alice", Extension: true},
 		{Name: "changed", Description: "Always true: every call mints new credentials.", Returned: "always", Type: "bool", Sample: true},
 		actionsReturn,
 	}, failureReturns...),
@@ -94,6 +131,7 @@ var sessionTokenDoc = Doc{
 	Description: []string{
 		"Calls AWS STS GetSessionToken and returns temporary credentials for the calling IAM user, optionally authenticated with an MFA device.",
 		"A drop-in replacement for the Python module of the same name (Ansible 2.x, community.aws): same options and aliases, same results; failures are clean where the Python module crashes.",
+		"Beyond the Python module: the result aws_env, the new credentials as environment variables.",
 	},
 	Notes: commonNotes,
 	SeeAlso: []Link{
@@ -114,13 +152,11 @@ var sessionTokenDoc = Doc{
 
 - name: Use it through the environment
   command: aws s3 ls
-  environment:
-    AWS_ACCESS_KEY_ID: "{{ session.sts_creds.access_key }}"
-    AWS_SECRET_ACCESS_KEY: "{{ session.sts_creds.secret_key }}"
-    AWS_SESSION_TOKEN: "{{ session.sts_creds.session_token }}"
+  environment: "{{ session.aws_env }}"
 `,
 	Return: append([]ReturnValue{
 		credsReturn,
+		envReturn,
 		{Name: "changed", Description: "Always true: every call mints new credentials.", Returned: "always", Type: "bool", Sample: true},
 		actionsReturn,
 	}, failureReturns...),

@@ -20,4 +20,6 @@ type ReturnValue struct {
 	Name, Description, Returned, Type string
 	Sample                            any
 	Contains                          []ReturnValue
+	// Extension marks a key the Python modules do not return.
+	Extension bool
 }

@@ -17,11 +17,18 @@ type option struct {
 	// name, which is also the field of the SDK's input (e.g. "RoleArn").
 	Param string
 	// Min is the minimum botocore checks before sending: a length for a
-	// str option, a value for an int one (see stscall.Param).
+	// str option, each element's for a list, each key's for a dict, a
+	// value for an int one (see stscall.Param).
 	Min int
+	// Field is, for a list option whose elements STS takes as
+	// structures of one member, that member (PolicyArns' "arn").
+	Field string
 	// Order is the parameter's place in the request: the Python module's
 	// order, which is botocore's report order.
 	Order int
+	// Extension marks an option the Python module lacks (its tasks fail
+	// with "Unsupported parameters").
+	Extension bool
 }
 
 // table is a module's options, in declaration order: the order of the
@@ -49,11 +56,21 @@ func (t table) params() []stscall.Param {
 			Name:     o.Param,
 			Option:   o.Name,
 			Min:      o.Min,
-			Int:      o.Type == ansible.Int,
+			Kind:     kinds[o.Type],
+			Field:    o.Field,
 			Required: o.Required,
 		})
 	}
 	return out
+}
+
+// kinds gives the request parameter shape of each option type: a dict is
+// sent as tags, the one map of the STS requests.
+var kinds = map[ansible.Type]stscall.Kind{
+	ansible.Str:  stscall.String,
+	ansible.Int:  stscall.Integer,
+	ansible.List: stscall.StringList,
+	ansible.Dict: stscall.TagList,
 }
 
 // specs returns the full argument spec of every module.
@@ -98,4 +115,25 @@ func Aliases() map[string][]string {
 		}
 	}
 	return out
+}
+
+// Extensions returns what the modules have beyond the Python modules,
+// each name once: the options they lack, and the result keys they do not
+// return.
+func Extensions() (options, results []string) {
+	for _, t := range []table{assumeRoleOptions, sessionTokenOptions} {
+		for _, o := range t {
+			if o.Extension && !slices.Contains(options, o.Name) {
+				options = append(options, o.Name)
+			}
+		}
+	}
+	for _, m := range All {
+		for _, r := range m.Doc.Return {
+			if r.Extension && !slices.Contains(results, r.Name) {
+				results = append(results, r.Name)
+			}
+		}
+	}
+	return options, results
 }

@@ -9,6 +9,7 @@ import (
 	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/stscall"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -28,9 +29,14 @@ func TestFill(t *testing.T) {
 			}
 			given := map[string]any{}
 			for _, p := range m.Params {
-				if p.Int {
+				switch p.Kind {
+				case stscall.Integer:
 					given[p.Option] = 900
-				} else {
+				case stscall.StringList:
+					given[p.Option] = []string{"value-of-" + p.Option}
+				case stscall.TagList:
+					given[p.Option] = map[string]string{"key-of-" + p.Option: "value-of-" + p.Option}
+				default:
 					given[p.Option] = "value-of-" + p.Option
 				}
 			}
@@ -43,7 +49,7 @@ func TestFill(t *testing.T) {
 			v := reflect.ValueOf(in).Elem()
 			var set []string
 			for i := range v.NumField() {
-				if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
+				if f := v.Field(i); (f.Kind() == reflect.Pointer || f.Kind() == reflect.Slice) && !f.IsNil() {
 					set = append(set, v.Type().Field(i).Name)
 				}
 			}
@@ -52,12 +58,24 @@ func TestFill(t *testing.T) {
 				want = append(want, p.Name)
 				switch f := v.FieldByName(p.Name).Interface().(type) {
 				case *int32:
-					if !p.Int || *f != 900 {
+					if p.Kind != stscall.Integer || *f != 900 {
 						t.Errorf("%s = %d, from option %s", p.Name, *f, p.Option)
 					}
 				case *string:
-					if p.Int || *f != "value-of-"+p.Option {
+					if p.Kind != stscall.String || *f != "value-of-"+p.Option {
 						t.Errorf("%s = %q, from option %s", p.Name, *f, p.Option)
+					}
+				case []string:
+					if p.Kind != stscall.StringList || p.Field != "" || !slices.Equal(f, []string{"value-of-" + p.Option}) {
+						t.Errorf("%s = %q, from option %s", p.Name, f, p.Option)
+					}
+				case []types.PolicyDescriptorType:
+					if p.Kind != stscall.StringList || p.Field != "arn" || len(f) != 1 || *f[0].Arn != "value-of-"+p.Option {
+						t.Errorf("%s = %+v, from option %s", p.Name, f, p.Option)
+					}
+				case []types.Tag:
+					if p.Kind != stscall.TagList || len(f) != 1 || *f[0].Key != "key-of-"+p.Option || *f[0].Value != "value-of-"+p.Option {
+						t.Errorf("%s = %+v, from option %s", p.Name, f, p.Option)
 					}
 				default:
 					t.Errorf("%s is a %T", p.Name, f)
@@ -83,7 +101,7 @@ func TestParams(t *testing.T) {
 		return out
 	}
 	want := map[string][]string{
-		AssumeRole.Name:   {"RoleArn", "RoleSessionName", "Policy", "DurationSeconds", "ExternalId", "SerialNumber", "TokenCode"},
+		AssumeRole.Name:   {"RoleArn", "RoleSessionName", "Policy", "DurationSeconds", "ExternalId", "SerialNumber", "TokenCode", "PolicyArns", "Tags", "TransitiveTagKeys", "SourceIdentity"},
 		SessionToken.Name: {"DurationSeconds", "SerialNumber", "TokenCode"},
 	}
 	for _, m := range All {
@@ -123,5 +141,16 @@ func TestAliases(t *testing.T) {
 	}
 	if _, ok := got["role_arn"]; ok {
 		t.Errorf("Aliases() has role_arn, which has none")
+	}
+}
+
+// TestExtensions checks what the tests take as ours alone.
+func TestExtensions(t *testing.T) {
+	options, results := Extensions()
+	if diff := cmp.Diff([]string{"policy_arns", "tags", "transitive_tag_keys", "source_identity"}, options); diff != "" {
+		t.Errorf("extension options (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"aws_env", "packed_policy_size", "source_identity"}, results); diff != "" {
+		t.Errorf("extension results (-want +got):\n%s", diff)
 	}
 }

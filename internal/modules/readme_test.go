@@ -70,6 +70,9 @@ func rowsOf(spec ansible.Spec, aliases bool) []readmeRow {
 	var out []readmeRow
 	for _, o := range spec {
 		typ := o.Type.String()
+		if o.Type == ansible.List {
+			typ += " of " + o.Elements.String()
+		}
 		if o.Required {
 			typ += ", required"
 		}

@@ -34,10 +34,6 @@ var SessionToken = Module{
 		if err != nil {
 			return nil, err
 		}
-		creds, err := stscall.Credentials(out.Credentials)
-		if err != nil {
-			return nil, err
-		}
-		return ansible.Result{"sts_creds": creds}, nil
+		return credentialsResult(out.Credentials)
 	},
 }

@@ -5,21 +5,51 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"ansible-sts/internal/ansible"
 )
 
+// Kind is the shape of a request parameter in the STS model, and of the
+// SDK's input field that holds it.
+type Kind int
+
+// The parameter shapes the modules send.
+const (
+	// String is a string member (a *string field), from a str option.
+	String Kind = iota
+	// Integer is an integer member (a *int32), from an int option.
+	Integer
+	// StringList is a list member from a list option: of strings
+	// ([]string, sent as NAME.member.N), or, when Param.Field is set,
+	// of structures of that one string member (such as
+	// []types.PolicyDescriptorType, sent as NAME.member.N.arn).
+	StringList
+	// TagList is a list of Tag structures ([]types.Tag, sent as
+	// NAME.member.N.Key and .Value) from a dict option: one tag a key,
+	// in the order of the keys, sorted, so that the request and the
+	// index botocore's messages give do not depend on how the task
+	// wrote the dict.
+	TagList
+)
+
 // Param is one request parameter: its STS name, the module option it comes
-// from and the minimum botocore enforces before sending (a length for
-// strings, a value for integers). botocore checks only minimums; maximums
-// and patterns are left to STS.
+// from, its shape and the minimum botocore enforces before sending (a
+// length for strings, each element's for a list, each key's for tags; a
+// value for integers). botocore checks only minimums (validate.py's
+// range_check): maximums and patterns are left to STS, which refuses
+// them with its own ValidationError.
 type Param struct {
-	Name     string // STS member name, e.g. "RoleArn"
-	Option   string // module option, e.g. "role_arn"
-	Min      int
-	Int      bool
+	Name   string // STS member name, e.g. "RoleArn"
+	Option string // module option, e.g. "role_arn"
+	Min    int
+	Kind   Kind
+	// Field is, for a StringList of structures, the member of each
+	// structure, as the model names it (e.g. "arn"); the SDK's field is
+	// its upper-case form.
+	Field    string
 	Required bool
 }
 
@@ -34,7 +64,8 @@ func (e *ValidationError) Error() string {
 // Check validates the options feeding params as botocore validates the
 // request built from them: an option that is null is not sent, so a
 // required one is reported missing; then each sent value against its
-// minimum, in params order (the Python modules' order).
+// minimum, in params order (the Python modules' order), a list's
+// elements in turn.
 func Check(args *ansible.Args, params []Param) error {
 	var problems []string
 	for _, p := range params {
@@ -42,23 +73,42 @@ func Check(args *ansible.Args, params []Param) error {
 			problems = append(problems, fmt.Sprintf("Missing required parameter in input: %q", p.Name))
 		}
 	}
+	length := func(name, s string, min int) {
+		if n := utf8.RuneCountInString(s); n < min {
+			problems = append(problems, fmt.Sprintf("Invalid length for parameter %s, value: %d, valid min length: %d", name, n, min))
+		}
+	}
 	for _, p := range params {
 		v := args.Value(p.Option)
 		if v == nil {
 			continue
 		}
-		if p.Int {
+		switch p.Kind {
+		case Integer:
 			n, shown := intValue(v)
 			if n < int64(p.Min) {
 				problems = append(problems, fmt.Sprintf("Invalid value for parameter %s, value: %s, valid min value: %d", p.Name, shown, p.Min))
 			} else if n > math.MaxInt32 {
 				problems = append(problems, fmt.Sprintf("Invalid value for parameter %s, value: %s, valid max value: %d", p.Name, shown, math.MaxInt32))
 			}
-			continue
-		}
-		s, _ := v.(string)
-		if n := utf8.RuneCountInString(s); n < p.Min {
-			problems = append(problems, fmt.Sprintf("Invalid length for parameter %s, value: %d, valid min length: %d", p.Name, n, p.Min))
+		case StringList:
+			for i, s := range stringsValue(v) {
+				name := fmt.Sprintf("%s[%d]", p.Name, i)
+				if p.Field != "" {
+					name += "." + p.Field
+				}
+				length(name, s, p.Min)
+			}
+		case TagList:
+			for i, t := range tags(v) {
+				length(fmt.Sprintf("%s[%d].Key", p.Name, i), t.key, p.Min)
+				if _, ok := tagValue(t.value); !ok {
+					problems = append(problems, fmt.Sprintf("Invalid type for parameter %s[%d].Value, value: %s, type: %s, valid types: <class 'str'>", p.Name, i, ansible.PyStr(t.value), ansible.PyType(t.value)))
+				}
+			}
+		default:
+			s, _ := v.(string)
+			length(p.Name, s, p.Min)
 		}
 	}
 	if len(problems) > 0 {
@@ -87,40 +137,96 @@ func intValue(v any) (int64, string) {
 	return 0, ansible.PyStr(v)
 }
 
+// stringsValue returns a list option's elements, which validation made
+// strings.
+func stringsValue(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		out = append(out, ansible.PyStr(e))
+	}
+	return out
+}
+
+// tag is one key of a tags dict and its value as given.
+type tag struct {
+	key   string
+	value any
+}
+
+// tags returns the keys of a dict option, sorted (Python's sorted(), as
+// both compare code points), each with its value.
+func tags(v any) []tag {
+	obj, _ := v.(*ansible.Object)
+	if obj == nil {
+		return nil
+	}
+	keys := obj.Keys()
+	slices.Sort(keys)
+	out := make([]tag, len(keys))
+	for i, k := range keys {
+		value, _ := obj.Get(k)
+		out[i] = tag{k, value}
+	}
+	return out
+}
+
+// tagValue returns a tag's value as sent: a string as given, a number or
+// a boolean as Python's str() writes it (1.5, True), as amazon.aws's tag
+// helpers convert them. A null, a list or a dict is no tag value: false,
+// and Check reports it in botocore's words.
+func tagValue(v any) (string, bool) {
+	switch v.(type) {
+	case nil, []any, *ansible.Object:
+		return "", false
+	}
+	return ansible.PyStr(v), true
+}
+
 // Fill sets the members of in, a pointer to the SDK's input of the
 // operation (such as *sts.AssumeRoleInput), that params name, each from its
-// option: the field named after the STS member, a *int32 for an int option
-// and a *string otherwise, left nil when the option is unset (an empty
-// string is sent, as botocore sends it). Call it only after Check. A
-// parameter naming no such field panics: the modules' tests fill every one.
+// option: the field named after the STS member, of the parameter's Kind,
+// left nil when the option is unset (an empty string or list is sent, as
+// botocore sends it). Call it only after Check. A parameter naming no such
+// field panics: the modules' tests fill every one.
 func Fill(in any, args *ansible.Args, params []Param) {
 	v := reflect.ValueOf(in).Elem()
 	for _, p := range params {
 		f := v.FieldByName(p.Name)
-		if p.Int {
-			f.Set(reflect.ValueOf(int32Value(args, p.Option)))
-		} else {
-			f.Set(reflect.ValueOf(stringValue(args, p.Option)))
+		value := args.Value(p.Option)
+		if value == nil {
+			continue
+		}
+		switch p.Kind {
+		case Integer:
+			n, _ := intValue(value)
+			f.Set(reflect.ValueOf(aws32(int32(n))))
+		case StringList:
+			list := stringsValue(value)
+			if p.Field == "" {
+				f.Set(reflect.ValueOf(list))
+				continue
+			}
+			out := reflect.MakeSlice(f.Type(), len(list), len(list))
+			for i, s := range list {
+				out.Index(i).FieldByName(strings.ToUpper(p.Field[:1]) + p.Field[1:]).Set(reflect.ValueOf(&s))
+			}
+			f.Set(out)
+		case TagList:
+			ts := tags(value)
+			out := reflect.MakeSlice(f.Type(), len(ts), len(ts))
+			for i, t := range ts {
+				key := t.key
+				s, _ := tagValue(t.value)
+				out.Index(i).FieldByName("Key").Set(reflect.ValueOf(&key))
+				out.Index(i).FieldByName("Value").Set(reflect.ValueOf(&s))
+			}
+			f.Set(out)
+		default:
+			s := ansible.PyStr(value)
+			f.Set(reflect.ValueOf(&s))
 		}
 	}
 }
 
-// int32Value returns an int option as the SDK wants it, nil when unset.
-func int32Value(args *ansible.Args, option string) *int32 {
-	v := args.Value(option)
-	if v == nil {
-		return nil
-	}
-	n, _ := intValue(v)
-	i := int32(n)
-	return &i
-}
-
-// stringValue returns a str option as the SDK wants it, nil when unset.
-func stringValue(args *ansible.Args, option string) *string {
-	s, ok := args.Str(option)
-	if !ok {
-		return nil
-	}
-	return &s
-}
+func aws32(n int32) *int32 { return &n }

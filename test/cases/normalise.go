@@ -8,6 +8,13 @@ import (
 	"ansible-sts/test/testenv"
 )
 
+// secretNames names the temporary secrets of sts_creds and aws_env by
+// their keys; aws_env's values get sts_creds' placeholders.
+var secretNames = map[string]string{
+	"secret_key": "secret key", "AWS_SECRET_ACCESS_KEY": "secret key",
+	"session_token": "session token", "AWS_SESSION_TOKEN": "session token", "AWS_SECURITY_TOKEN": "session token",
+}
+
 var expirationRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$`)
 
 // Normalise returns v with the volatile values replaced by placeholders:
@@ -22,8 +29,8 @@ func Normalise(t testing.TB, v any, urls *strings.Replacer) any {
 		for k, e := range x {
 			s, isStr := e.(string)
 			switch {
-			case (k == "secret_key" || k == "session_token") && isStr && len(s) >= 40 && !strings.Contains(s, "VALUE_SPECIFIED"):
-				out[k] = "<temporary " + strings.ReplaceAll(k, "_", " ") + ">"
+			case secretNames[k] != "" && isStr && len(s) >= 40 && !strings.Contains(s, "VALUE_SPECIFIED"):
+				out[k] = "<temporary " + secretNames[k] + ">"
 			case k == "expiration" && isStr:
 				switch {
 				case !expirationRE.MatchString(s):

@@ -124,7 +124,7 @@ func TestDemoPlaybook(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "failed=0") {
 		t.Fatalf("demo.yml: exit %d\n%s", code, out)
 	}
-	for _, want := range []string{":assumed-role/deploy/demo-deploy", ":assumed-role/audit/demo-audit", ":assumed-role/admin/demo-admin"} {
+	for _, want := range []string{":assumed-role/deploy/demo-deploy", ":assumed-role/audit/demo-audit", "source identity demo-user", ":assumed-role/admin/demo-admin"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

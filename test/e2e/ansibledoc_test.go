@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/modules"
 	"ansible-sts/test/testenv"
 )
 
@@ -100,7 +102,9 @@ func TestAnsibleDoc(t *testing.T) {
 			var doc map[string]struct {
 				Doc struct {
 					Options map[string]struct {
-						Aliases []string `json:"aliases"`
+						Aliases  []string `json:"aliases"`
+						Type     string   `json:"type"`
+						Elements string   `json:"elements"`
 					} `json:"options"`
 				} `json:"doc"`
 				Examples string         `json:"examples"`
@@ -125,6 +129,31 @@ func TestAnsibleDoc(t *testing.T) {
 			}
 			if doc[m].Examples == "" || doc[m].Return["sts_creds"] == nil {
 				t.Errorf("examples or RETURN missing")
+			}
+			// Each option's type (and a list's elements), and every
+			// return value, as the module's table and docs give them.
+			for _, mod := range modules.All {
+				if mod.Name != m {
+					continue
+				}
+				for _, o := range mod.Spec() {
+					want := []string{o.Type.String(), ""}
+					if o.Type == ansible.List {
+						want[1] = o.Elements.String()
+					}
+					got := doc[m].Doc.Options[o.Name]
+					if diff := cmp.Diff(want, []string{got.Type, got.Elements}); diff != "" {
+						t.Errorf("%s's type and elements (-table +documented):\n%s", o.Name, diff)
+					}
+				}
+				for _, r := range mod.Doc.Return {
+					if doc[m].Return[r.Name] == nil {
+						t.Errorf("RETURN lacks %s", r.Name)
+					}
+				}
+			}
+			if !strings.Contains(doc[m].Examples, `environment: "{{ `) || !strings.Contains(doc[m].Examples, `.aws_env }}"`) {
+				t.Errorf("the examples do not show environment: aws_env:\n%s", doc[m].Examples)
 			}
 		})
 	}

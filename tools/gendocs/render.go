@@ -42,6 +42,9 @@ func options(spec ansible.Spec) ymap {
 	opts := ymap{}
 	for _, o := range spec {
 		doc := ymap{{"description", []string{o.Description}}, {"type", o.Type.String()}}
+		if o.Type == ansible.List {
+			doc = append(doc, kv{"elements", o.Elements.String()})
+		}
 		if o.Required {
 			doc = append(doc, kv{"required", true})
 		}

@@ -1,0 +1,28 @@
+package modules
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/stscall"
+)
+
+// credentialsResult returns the result keys of new credentials c: sts_creds,
+// as the Python modules return it, and aws_env, the same credentials as
+// the environment variables the AWS SDKs and CLIs read, for a later
+// task's environment keyword. AWS_SECURITY_TOKEN repeats the session
+// token for older tools (boto 2, some SDKs' older releases) that read
+// only that name.
+func credentialsResult(c *types.Credentials) (ansible.Result, error) {
+	creds, err := stscall.Credentials(c)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]any{
+		"AWS_ACCESS_KEY_ID":     creds["access_key"],
+		"AWS_SECRET_ACCESS_KEY": creds["secret_key"],
+		"AWS_SESSION_TOKEN":     creds["session_token"],
+		"AWS_SECURITY_TOKEN":    creds["session_token"],
+	}
+	return ansible.Result{"sts_creds": creds, "aws_env": env}, nil
+}
