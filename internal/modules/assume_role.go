@@ -57,8 +57,12 @@ var AssumeRole = Module{
 			return nil, err
 		}
 		r["sts_user"] = stscall.AssumedRoleUser(out.AssumedRoleUser)
-		if out.PackedPolicySize != nil {
-			r["packed_policy_size"] = int64(*out.PackedPolicySize)
+		// The SDK's model marks PackedPolicySize deprecated in favour of
+		// SessionTokenUtilization, but STS still answers it, and it is
+		// what botocore and the AWS CLI report.
+		//lint:ignore SA1019 returned as STS sends it
+		if size := out.PackedPolicySize; size != nil {
+			r["packed_policy_size"] = int64(*size)
 		}
 		if out.SourceIdentity != nil {
 			r["source_identity"] = *out.SourceIdentity
