@@ -87,8 +87,9 @@ func TestBoto3(t *testing.T) {
 	}
 }
 
-// TestAWSCLI runs Debian's AWS CLI v1, when installed, under local-sts: it
-// reads the region only from AWS_DEFAULT_REGION.
+// TestAWSCLI runs Debian's AWS CLI (version 2) under local-sts: a second
+// real client beside boto3, which reads the region only from
+// AWS_DEFAULT_REGION.
 func TestAWSCLI(t *testing.T) {
 	// Debian's AWS CLI, by its path: the aws first on PATH may be another.
 	cli := testenv.RequireTool(t, "/usr/bin/aws")
