@@ -46,49 +46,31 @@ except ClientError as e:
 print(json.dumps(out))
 `
 
-// pythonWithBotocore returns the path of a Python interpreter that can
-// import botocore, or "" when there is none.
-func pythonWithBotocore() string {
+// requireBotocore returns Debian's Python interpreter, which the test
+// needs with boto3 and botocore: without them the test fails in CI and is
+// skipped elsewhere.
+func requireBotocore(t *testing.T) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	// Debian's python3-boto3, the botocore ansible-core's modules use.
-	out, err := exec.CommandContext(ctx, "/usr/bin/python3", "-c", "import sys, botocore; print(sys.executable)").Output()
-	if err != nil {
-		return ""
+	out, err := exec.CommandContext(ctx, "/usr/bin/python3", "-c", "import sys, boto3, botocore; print(sys.executable)").Output()
+	if err == nil {
+		return strings.TrimSpace(string(out))
 	}
-	return strings.TrimSpace(string(out))
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("/usr/bin/python3 with boto3 and botocore (Debian's python3-boto3) is required in CI: %v", err)
+	}
+	t.Skipf("/usr/bin/python3 with boto3 and botocore (Debian's python3-boto3) not available: %v", err)
+	return ""
 }
 
 func TestBotocoreCompatibility(t *testing.T) {
-	python := pythonWithBotocore() // before the environment is isolated
-	if python == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("/usr/bin/python3 with botocore (Debian's python3-boto3) is required in CI")
-		}
-		t.Skip("/usr/bin/python3 with botocore (Debian's python3-boto3) not available")
-	}
+	python := requireBotocore(t) // before the environment is isolated
 	testenv.Isolate(t)
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{alice}})
 
-	home := os.Getenv("HOME")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", botocoreScript, srv.URL, alice.AccessKeyID, alice.SecretAccessKey, roleA)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "missing", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "missing", "credentials"),
-	}
-	stdout, err := cmd.Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("botocore script: %v\n%s", err, stderr)
-	}
+	stdout := runScript(t, python, botocoreScript, srv.URL, alice.AccessKeyID, alice.SecretAccessKey, roleA)
 	var got map[string]string
 	if err := json.Unmarshal(stdout, &got); err != nil {
 		t.Fatalf("decode %q: %v", stdout, err)
@@ -178,35 +160,11 @@ print(json.dumps(out))
 // SourceIdentity from its answers, and its refusals (code, message,
 // Type=Sender).
 func TestBoto3SessionTags(t *testing.T) {
-	python := pythonWithBotocore() // before the environment is isolated
-	if python == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("/usr/bin/python3 with boto3 (Debian's python3-boto3) is required in CI")
-		}
-		t.Skip("/usr/bin/python3 with boto3 (Debian's python3-boto3) not available")
-	}
+	python := requireBotocore(t) // before the environment is isolated
 	testenv.Isolate(t)
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{ci}, Roles: sessionRoles})
 
-	home := os.Getenv("HOME")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", boto3SessionScript, srv.URL, ci.AccessKeyID, ci.SecretAccessKey, firstRole, secondRole, untaggedRole)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "missing", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "missing", "credentials"),
-	}
-	stdout, err := cmd.Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("boto3 script: %v\n%s", err, stderr)
-	}
+	stdout := runScript(t, python, boto3SessionScript, srv.URL, ci.AccessKeyID, ci.SecretAccessKey, firstRole, secondRole, untaggedRole)
 	type result struct {
 		Packed         int    `json:"packed"`
 		SourceIdentity string `json:"source_identity"`
@@ -237,4 +195,31 @@ func TestBoto3SessionTags(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("boto3 outcomes mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// runScript runs a Python script with args in the test's isolated
+// environment (see testenv.Isolate), with shared files that do not exist,
+// and returns its stdout.
+func runScript(t *testing.T, python, script string, args ...string) []byte {
+	t.Helper()
+	home := os.Getenv("HOME")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, append([]string{"-c", script}, args...)...)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "missing", "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "missing", "credentials"),
+	}
+	stdout, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("python script: %v\n%s", err, stderr)
+	}
+	return stdout
 }

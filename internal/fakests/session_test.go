@@ -72,13 +72,7 @@ func notAuthorized(callerARN, action, roleARN string) testenv.APIError {
 func TestSessionRefusals(t *testing.T) {
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{ci}, Roles: sessionRoles})
 	ctx := context.Background()
-	first, err := newClient(t, srv, testenv.UserKeys(ci)).AssumeRole(ctx, &sts.AssumeRoleInput{
-		RoleArn: aws.String(firstRole), RoleSessionName: aws.String("first"),
-		Tags: tags("Project", "blue", "Stage", "dev"), TransitiveTagKeys: []string{"Project"}, SourceIdentity: aws.String("alice"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := firstSession(t, srv)
 	firstKeys := testenv.TempKeys(first.Credentials)
 	firstARN := aws.ToString(first.AssumedRoleUser.Arn)
 	long := strings.Repeat("x", 1900)
@@ -250,13 +244,7 @@ func TestSessionRefusals(t *testing.T) {
 func TestSessionChain(t *testing.T) {
 	srv := testenv.StartSTS(t, fakests.Config{Users: []fakests.User{ci}, Roles: sessionRoles})
 	ctx := context.Background()
-	first, err := newClient(t, srv, testenv.UserKeys(ci)).AssumeRole(ctx, &sts.AssumeRoleInput{
-		RoleArn: aws.String(firstRole), RoleSessionName: aws.String("first"),
-		Tags: tags("Project", "blue", "Stage", "dev"), TransitiveTagKeys: []string{"Project"}, SourceIdentity: aws.String("alice"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := firstSession(t, srv)
 	// Sending the same source identity again is no change.
 	second, err := newClient(t, srv, testenv.TempKeys(first.Credentials)).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn: aws.String(secondRole), RoleSessionName: aws.String("second"),
@@ -351,4 +339,18 @@ func TestPackedPolicySize(t *testing.T) {
 			}
 		})
 	}
+}
+
+// firstSession is ci's session of the first role, tagged Project (passed
+// on) and Stage, with the source identity alice: the start of a chain.
+func firstSession(t *testing.T, srv *testenv.STS) *sts.AssumeRoleOutput {
+	t.Helper()
+	first, err := newClient(t, srv, testenv.UserKeys(ci)).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn: aws.String(firstRole), RoleSessionName: aws.String("first"),
+		Tags: tags("Project", "blue", "Stage", "dev"), TransitiveTagKeys: []string{"Project"}, SourceIdentity: aws.String("alice"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first
 }
