@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,22 +39,15 @@ func newFixture(t *testing.T, cfg fakests.Config) *fixture {
 	h := testenv.Isolate(t)
 	cfg.Users = []fakests.User{{AccessKeyID: keyID, SecretAccessKey: secret}}
 	f := &fixture{srv: testenv.StartSTS(t, cfg)}
-	f.env = map[string]string{
-		"HOME": h.Dir, "AWS_CONFIG_FILE": h.Config, "AWS_SHARED_CREDENTIALS_FILE": h.Credentials, "BOTO_CONFIG": h.Boto,
-		"AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_ACCESS_KEY_ID":         keyID, "AWS_SECRET_ACCESS_KEY": secret,
+	f.env = h.Vars()
+	maps.Copy(f.env, map[string]string{
+		"AWS_ACCESS_KEY_ID": keyID, "AWS_SECRET_ACCESS_KEY": secret,
 		"AWS_REGION": "us-east-1", "AWS_URL": f.srv.URL,
-	}
+	})
 	f.sys = modules.System{
 		LookupEnv: func(k string) (string, bool) { v, ok := f.env[k]; return v, ok },
-		Connect: func(_, address string) error {
-			host, _, _ := net.SplitHostPort(address)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				return fmt.Errorf("tests connect to loopback only, not %s", address)
-			}
-			return nil
-		},
-		Now: time.Now,
+		Connect:   testenv.ConnectLoopback,
+		Now:       time.Now,
 	}
 	return f
 }

@@ -33,20 +33,11 @@ const (
 // loopback only.
 func loopbackSystem(t *testing.T) modules.System {
 	h := testenv.Isolate(t)
-	env := map[string]string{
-		"HOME": h.Dir, "AWS_CONFIG_FILE": h.Config, "AWS_SHARED_CREDENTIALS_FILE": h.Credentials,
-		"BOTO_CONFIG": h.Boto, "AWS_EC2_METADATA_DISABLED": "true",
-	}
+	env := h.Vars()
 	return modules.System{
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Connect: func(_, address string) error {
-			host, _, _ := net.SplitHostPort(address)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				return fmt.Errorf("tests connect to loopback only, not %s", address)
-			}
-			return nil
-		},
-		Now: time.Now,
+		Connect:   testenv.ConnectLoopback,
+		Now:       time.Now,
 	}
 }
 

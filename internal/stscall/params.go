@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"ansible-sts/internal/ansible"
 )
 
@@ -200,7 +202,7 @@ func Fill(in any, args *ansible.Args, params []Param) {
 		switch p.Kind {
 		case Integer:
 			n, _ := intValue(value)
-			f.Set(reflect.ValueOf(aws32(int32(n))))
+			f.Set(reflect.ValueOf(aws.Int32(int32(n))))
 		case StringList:
 			list := stringsValue(value)
 			if p.Field == "" {
@@ -228,5 +230,3 @@ func Fill(in any, args *ansible.Args, params []Param) {
 		}
 	}
 }
-
-func aws32(n int32) *int32 { return &n }

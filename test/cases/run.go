@@ -71,8 +71,7 @@ func (c *Case) Run(t testing.TB, argv func(argsFile string) []string) *Run {
 	temp := sessionCredentials(t, srv)
 	srv.Reset()
 	armed.Store(true)
-	subst := strings.NewReplacer("$URL", srv.URL, "$CLOSED", closed, "$HOME", home.Dir,
-		"$TEMP_KEY", temp[0], "$TEMP_SECRET", temp[1], "$TEMP_TOKEN", temp[2])
+	subst := placeholders(srv.URL, closed, home.Dir, temp)
 
 	content, err := c.argsFile(subst, home.Dir)
 	if err != nil {
@@ -153,8 +152,8 @@ func (c *Case) argsFile(subst *strings.Replacer, home string) ([]byte, error) {
 // server's URL and the session credentials standing in as fixed values
 // and home as $HOME.
 func (c *Case) Seed(home string) (args, env, config, credentials, boto []byte, err error) {
-	subst := strings.NewReplacer("$URL", "http://127.0.0.1:9", "$CLOSED", "http://127.0.0.1:9", "$HOME", home,
-		"$TEMP_KEY", "ASIAIOSFODNN7EXAMPLE", "$TEMP_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", "$TEMP_TOKEN", "FQoGZXIvYXdzEXAMPLETOKEN")
+	subst := placeholders("http://127.0.0.1:9", "http://127.0.0.1:9", home,
+		[3]string{"ASIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", "FQoGZXIvYXdzEXAMPLETOKEN"})
 	if args, err = c.argsFile(subst, home); err != nil {
 		return
 	}
@@ -166,6 +165,14 @@ func (c *Case) Seed(home string) (args, env, config, credentials, boto []byte, e
 		files[kind] = []byte(subst.Replace(content))
 	}
 	return args, env, files["config"], files["credentials"], files["boto"], nil
+}
+
+// placeholders replaces the placeholders of a case's args, env and files
+// (see the package comment) with their values: the server's URL, a closed
+// URL, the home and session credentials (key, secret, token).
+func placeholders(url, closed, home string, temp [3]string) *strings.Replacer {
+	return strings.NewReplacer("$URL", url, "$CLOSED", closed, "$HOME", home,
+		"$TEMP_KEY", temp[0], "$TEMP_SECRET", temp[1], "$TEMP_TOKEN", temp[2])
 }
 
 // sessionCredentials gets session credentials for alice from srv, for the

@@ -14,7 +14,7 @@ const RoleARN = "arn:aws:iam::123456789012:role/demo"
 // users: alice has an MFA device.
 func users() []fakests.User {
 	alice := testenv.Alice()
-	alice.MFASerial = "arn:aws:iam::123456789012:mfa/alice"
+	alice.MFASerial = testenv.AliceMFASerial
 	return []fakests.User{alice, testenv.Bob()}
 }
 

@@ -13,8 +13,8 @@ import (
 )
 
 const (
-	roleARN   = "arn:aws:iam::123456789012:role/demo"
-	mfaSerial = "arn:aws:iam::123456789012:mfa/alice"
+	roleARN   = cases.RoleARN
+	mfaSerial = testenv.AliceMFASerial
 )
 
 var users = []fakests.User{testenv.Alice(), testenv.Bob()}

@@ -11,6 +11,10 @@ const (
 	BobSecret   = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
 )
 
+// AliceMFASerial is the ARN of alice's MFA device, for the tests that
+// give her one.
+const AliceMFASerial = "arn:aws:iam::123456789012:mfa/alice"
+
 // Alice returns alice, a user of account 123456789012 with AliceKey, for
 // a fake STS's Config.Users.
 func Alice() fakests.User {

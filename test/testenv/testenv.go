@@ -14,9 +14,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,11 +95,9 @@ func Isolate(t testing.TB) Home {
 		}
 	}
 	h := newHome(t)
-	t.Setenv("HOME", h.Dir)
-	t.Setenv("AWS_CONFIG_FILE", h.Config)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", h.Credentials)
-	t.Setenv("BOTO_CONFIG", h.Boto)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for k, v := range h.Vars() {
+		t.Setenv(k, v)
+	}
 	return h
 }
 
@@ -110,19 +111,38 @@ func newHome(t testing.TB) Home {
 	}
 }
 
+// Vars are the variables that point a run into the isolated home: HOME,
+// the shared files, the boto config file, and the instance metadata
+// service turned off.
+func (h Home) Vars() map[string]string {
+	return map[string]string{
+		"HOME":                        h.Dir,
+		"AWS_CONFIG_FILE":             h.Config,
+		"AWS_SHARED_CREDENTIALS_FILE": h.Credentials,
+		"BOTO_CONFIG":                 h.Boto,
+		"AWS_EC2_METADATA_DISABLED":   "true",
+	}
+}
+
 // Environ returns a clean environment for a subprocess: PATH, LANG and the
-// isolated HOME and file variables, plus extra ("NAME=value").
+// isolated home's Vars, plus extra ("NAME=value").
 func (h Home) Environ(extra ...string) []string {
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"LANG=C.UTF-8",
-		"HOME=" + h.Dir,
-		"AWS_CONFIG_FILE=" + h.Config,
-		"AWS_SHARED_CREDENTIALS_FILE=" + h.Credentials,
-		"BOTO_CONFIG=" + h.Boto,
-		"AWS_EC2_METADATA_DISABLED=true",
+	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8"}
+	vars := h.Vars()
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		env = append(env, k+"="+vars[k])
 	}
 	return append(env, extra...)
+}
+
+// ConnectLoopback is the Connect of a module run's System in a test: it
+// allows connections to loopback addresses only.
+func ConnectLoopback(_, address string) error {
+	host, _, _ := net.SplitHostPort(address)
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("tests connect to loopback only, not %s", address)
+	}
+	return nil
 }
 
 // NewHome returns a temporary home for a subprocess without changing the
