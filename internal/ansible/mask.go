@@ -1,6 +1,9 @@
 package ansible
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -14,8 +17,10 @@ const maskText = "********"
 // Mask returns v with secrets removed, as ansible-core's remove_values: a
 // string equal to a secret becomes NoLogPlaceholder, every occurrence of a
 // secret inside a string becomes "********", and a number, boolean or null
-// whose Python str() contains a secret becomes NoLogPlaceholder. Keys are
-// kept. Maps, Objects and slices are copied, never changed in place.
+// whose Python str() contains a secret becomes NoLogPlaceholder. Beyond
+// remove_values, which keeps keys, a key is masked as a string is (see
+// maskKeys): an endpoint can echo a secret in a header's name. Maps,
+// Objects and slices are copied, never changed in place.
 //
 // Beyond remove_values, a secret is also found in its encoded forms: a
 // string is searched as written and as decoded from percent-encoding (URL
@@ -38,8 +43,9 @@ func Mask(v any, secrets []string) any {
 	return m.mask(v)
 }
 
-// masker holds the distinct non-empty secrets, longest first.
-type masker struct{ secrets []string }
+// masker holds the distinct non-empty secrets, longest first, and the
+// same with their ASCII letters in lower case.
+type masker struct{ secrets, folded []string }
 
 func newMasker(secrets []string) *masker {
 	seen := map[string]bool{}
@@ -54,7 +60,11 @@ func newMasker(secrets []string) *masker {
 		return nil
 	}
 	sort.SliceStable(uniq, func(i, j int) bool { return len(uniq[i]) > len(uniq[j]) })
-	return &masker{uniq}
+	folded := make([]string, len(uniq))
+	for i, s := range uniq {
+		folded[i] = asciiLower(s)
+	}
+	return &masker{uniq, folded}
 }
 
 func (m *masker) mask(v any) any {
@@ -74,15 +84,16 @@ func (m *masker) mask(v any) any {
 		}
 		return out
 	case map[string]any:
+		keys := slices.Sorted(maps.Keys(t))
 		out := make(map[string]any, len(t))
-		for k, e := range t {
-			out[k] = m.mask(e)
+		for i, k := range m.maskKeys(keys) {
+			out[k] = m.mask(t[keys[i]])
 		}
 		return out
 	case *Object:
 		out := NewObject()
-		for _, k := range t.keys {
-			out.Set(k, m.mask(t.vals[k]))
+		for i, k := range m.maskKeys(t.keys) {
+			out.Set(k, m.mask(t.vals[t.keys[i]]))
 		}
 		return out
 	}
@@ -95,13 +106,73 @@ func (m *masker) mask(v any) any {
 	return v
 }
 
+// maskKeys returns keys, in their order, masked as strings are, without
+// regard to the case of ASCII letters (maskKey). A key
+// that masking leaves as it is keeps its name. A masked key whose text is
+// already taken, by a key kept or by one masked before it, takes the first
+// free name of "TEXT (2)", "TEXT (3)", …, so that no entry is lost: the
+// keys of a map are taken in sorted order, an Object's in its own.
+func (m *masker) maskKeys(keys []string) []string {
+	out := make([]string, len(keys))
+	masked := make([]bool, len(keys))
+	taken := make(map[string]bool, len(keys))
+	for i, k := range keys {
+		out[i] = m.maskKey(k)
+		masked[i] = out[i] != k
+		if !masked[i] {
+			taken[k] = true
+		}
+	}
+	for i, text := range out {
+		if !masked[i] {
+			continue
+		}
+		name := text
+		for n := 2; taken[name]; n++ {
+			name = fmt.Sprintf("%s (%d)", text, n)
+		}
+		taken[name] = true
+		out[i] = name
+	}
+	return out
+}
+
+// asciiLower is s with its ASCII letters in lower case: unlike
+// strings.ToLower, it keeps every byte where it is, so that a match in it
+// is a match at the same place in s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // span is a byte range [start, end) of the string being masked.
 type span struct{ start, end int }
 
-func (m *masker) maskString(s string) string {
+func (m *masker) maskString(s string) string { return m.maskIn(s, false) }
+
+// maskKey masks a key as a string, but also where it holds a secret in
+// another case: the names of an answer's headers are reported in lower
+// case (as HTTP names are case-insensitive), which would otherwise carry
+// a secret key's letters out unmasked.
+func (m *masker) maskKey(s string) string { return m.maskIn(s, true) }
+
+// maskIn masks s, comparing ASCII letters without case when fold is set.
+func (m *masker) maskIn(s string, fold bool) string {
 	views := decodedViews(s)
+	secrets := m.secrets
+	if fold {
+		secrets = m.folded
+		for i := range views {
+			views[i].text = asciiLower(views[i].text)
+		}
+	}
 	for _, v := range views {
-		for _, secret := range m.secrets {
+		for _, secret := range secrets {
 			if v.text == secret {
 				return NoLogPlaceholder
 			}
@@ -109,7 +180,7 @@ func (m *masker) maskString(s string) string {
 	}
 	var hits []span
 	for _, v := range views {
-		for _, secret := range m.secrets {
+		for _, secret := range secrets {
 			for i := 0; ; {
 				j := strings.Index(v.text[i:], secret)
 				if j < 0 {

@@ -1,6 +1,7 @@
 package ansible
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,7 +28,7 @@ func TestMask(t *testing.T) {
 		"float":     NoLogPlaceholder,
 		"other_int": 42,
 		"list":      []any{"a********b"},
-		"obj":       map[string]any{"s3cret_key": NoLogPlaceholder, "nested": []any{"x-********-y", NoLogPlaceholder, 12.5, true, nil}},
+		"obj":       map[string]any{"********_key": NoLogPlaceholder, "nested": []any{"x-********-y", NoLogPlaceholder, 12.5, true, nil}},
 	}
 	got := Mask(in, secrets).(map[string]any)
 	o := got["obj"].(*Object)
@@ -42,6 +43,51 @@ func TestMask(t *testing.T) {
 	}
 	if s, _ := in["equal"].(string); s != "123456" {
 		t.Error("Mask changed its input")
+	}
+}
+
+// TestMaskKeys: a key is masked as a value is, in any case of its
+// letters, and two keys that mask to
+// the same text both survive, the later ones (in sorted order for a map,
+// in its own for an Object) with a number.
+func TestMaskKeys(t *testing.T) {
+	secrets := []string{"572839", "wJalrXUtnFEMI"}
+	headers := map[string]any{
+		"x-seen-code-572839":          "1",
+		"x-seen-code-********":        "sent so by the endpoint",
+		"x-seen-code-572839572839":    "2",
+		"x-seen-secret-wJalrXUtnFEMI": "3",
+		"x-seen-lower-wjalrxutnfemi":  "5",
+		"572839":                      "4",
+		"content-type":                "text/xml",
+	}
+	want := map[string]any{
+		"x-seen-code-********":         "sent so by the endpoint",
+		"x-seen-code-******** (2)":     "1",
+		"x-seen-code-****************": "2",
+		"x-seen-secret-********":       "3",
+		"x-seen-lower-********":        "5",
+		NoLogPlaceholder:               "4",
+		"content-type":                 "text/xml",
+	}
+	got := Mask(map[string]any{"http_headers": headers}, secrets).(map[string]any)
+	if diff := cmp.Diff(want, got["http_headers"]); diff != "" {
+		t.Errorf("Mask (-want +got):\n%s", diff)
+	}
+
+	obj := NewObject()
+	obj.Set("b-572839", 1)
+	obj.Set("a-572839", 2)
+	obj.Set("a-********", 3)
+	masked := Mask(obj, secrets).(*Object)
+	var pairs []string
+	for _, k := range masked.Keys() {
+		v, _ := masked.Get(k)
+		pairs = append(pairs, fmt.Sprintf("%s=%v", k, v))
+	}
+	wantPairs := []string{"b-********=1", "a-******** (2)=2", "a-********=3"}
+	if diff := cmp.Diff(wantPairs, pairs); diff != "" {
+		t.Errorf("Object keys (-want +got):\n%s", diff)
 	}
 }
 
