@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -70,7 +71,7 @@ func (r *Recorder) record(ctx context.Context, in middleware.DeserializeInput, n
 		return out, md, err
 	}
 	r.mu.Lock()
-	r.status, r.header = resp.StatusCode, resp.Header.Clone()
+	r.status, r.header = resp.StatusCode, sentHeader(resp.Response)
 	r.mu.Unlock()
 	if err != nil {
 		return out, md, err
@@ -90,6 +91,31 @@ func (r *Recorder) record(ctx context.Context, in middleware.DeserializeInput, n
 	}
 	// A body cut short is decoded as far as it goes, as the SDK does.
 	return out, md, decodeErrorAnswer(resp.StatusCode, body)
+}
+
+// sentHeader is a copy of the answer's header as the endpoint sent it, as
+// botocore reports it. Go's client takes two headers out of an HTTP/1.1
+// answer's header, and says them otherwise:
+//   - Transfer-Encoding, kept in TransferEncoding ("chunked");
+//   - Connection when it holds "close", which sets Close. Close is also set
+//     for a body that ends when the connection does, which RFC 9112 (9.6)
+//     has a server announce with "close" all the same. The value is put
+//     back as "close", the token Go looked for.
+func sentHeader(resp *http.Response) http.Header {
+	h := resp.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if resp.ProtoMajor != 1 || resp.ProtoMinor < 1 {
+		return h
+	}
+	if len(resp.TransferEncoding) > 0 && h.Get("Transfer-Encoding") == "" {
+		h.Set("Transfer-Encoding", strings.Join(resp.TransferEncoding, ", "))
+	}
+	if resp.Close && h.Get("Connection") == "" {
+		h.Set("Connection", "close")
+	}
+	return h
 }
 
 // AnswerTooLargeError is an answer whose body exceeds MaxAnswer.
