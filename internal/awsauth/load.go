@@ -327,7 +327,7 @@ func (l *loader) direct() error {
 		l.cfg = aws.Config{
 			Region:      l.s.Region.Value,
 			Credentials: l.creds,
-			HTTPClient:  wholeBody{l.hc},
+			HTTPClient:  newSTSClient(l.hc),
 			Retryer:     retryer(l.s.Client, l.guard),
 		}
 		return nil
@@ -402,15 +402,14 @@ func (l *loader) loadSDK() error {
 		config.WithWebIdentityRoleCredentialOptions(boundedTokenFile),
 	}
 	// The container credentials client is the one HTTP client of the
-	// chain that the SDK builds afresh rather than from the config's: it
-	// is given sys's connections and proxies when sys restricts them.
-	if l.guard != nil {
-		opts = append(opts, config.WithEndpointCredentialOptions(func(o *endpointcreds.Options) {
-			o.HTTPClient = awshttp.NewBuildableClient().
-				WithDialerOptions(l.guard.dialer).
-				WithTransportOptions(func(tr *http.Transport) { tr.Proxy = l.sys.Proxy })
-		}))
-	}
+	// chain that the SDK builds afresh rather than from the config's. It
+	// is given sys's connections and proxies, and refuses redirects as
+	// the config's client does.
+	opts = append(opts, config.WithEndpointCredentialOptions(func(o *endpointcreds.Options) {
+		o.HTTPClient = awshttp.NewBuildableClient().
+			WithDialerOptions(l.guard.dialer).
+			WithTransportOptions(func(tr *http.Transport) { tr.Proxy = refuseRedirects(l.sys.Proxy) })
+	}))
 	// The HTTP client trusts the bundle already. The loader is handed it
 	// only so that it looks for none of its own; adding it again to the
 	// client's roots changes nothing, as a pool holds a certificate once.
@@ -446,7 +445,7 @@ func (l *loader) loadSDK() error {
 		return fmt.Errorf("cannot load the AWS configuration: %w", err)
 	}
 	swap.apply(&cfg)
-	cfg.HTTPClient = wholeBody{l.hc}
+	cfg.HTTPClient = newSTSClient(l.hc)
 	l.cfg = cfg
 	return nil
 }

@@ -63,11 +63,11 @@ func TestSettledNotResolvedAgain(t *testing.T) {
 			args: `{"region": "eu-west-1", "aws_config": {"connect_timeout": 7}}`,
 			env:  map[string]string{"AWS_DEFAULTS_MODE": "standard"},
 			check: func(t *testing.T, _ Settings, o sts.Options) {
-				whole, ok := o.HTTPClient.(wholeBody)
+				c, ok := o.HTTPClient.(stsClient)
 				if !ok {
 					t.Fatalf("HTTP client %T", o.HTTPClient)
 				}
-				hc := whole.BuildableClient
+				hc := c.BuildableClient
 				if d := hc.GetDialer().Timeout; d != 7*time.Second {
 					t.Errorf("connect timeout %v, want 7s", d)
 				}

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -59,11 +60,27 @@ var Scenarios = map[string]Scenario{
 	// Response/Errors/Error with RequestID.
 	"nested_403":           answerFirst(always, fakests.Response{Status: 403, Body: testenv.NestedErrorBody("SignatureDoesNotMatch", fakests.MsgSignatureDoesNotMatch)}),
 	"nested_throttle_once": answerFirst(1, fakests.Response{Status: 400, Body: testenv.NestedErrorBody("Throttling", "Rate exceeded")}),
+	// Redirects, which botocore does not follow for STS: each points at a
+	// closed port, so that a client that followed one would fail
+	// otherwise.
+	"redirect_301": redirect(301),
+	"redirect_303": redirect(303),
+	"redirect_307": redirect(307),
+	"redirect_308": redirect(308),
+	// close_403 is an error answer that closes its connection and says so.
+	"close_403": answerFirst(always, fakests.Response{Status: 403, Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRole", Type: "Sender",
+		Header: http.Header{"Connection": {"close"}}}),
 	"ec2_400": answerFirst(always, fakests.Response{Status: 400, Body: []byte(`<Response><Errors><Error><Code>ValidationError</Code>` +
 		`<Message>bad</Message><Detail/></Error></Errors><RequestID>ec2-request-1</RequestID></Response>`)}),
 }
 
 const always = 1 << 40
+
+// redirect answers every request made once armed with status, its
+// Location a closed port on loopback.
+func redirect(status int) Scenario {
+	return answerFirst(always, fakests.Response{Status: status, Body: []byte{}, Header: http.Header{"Location": {"http://127.0.0.1:9/elsewhere"}}})
+}
 
 // answerFirst answers the first n requests made once armed with resp.
 func answerFirst(n int64, resp fakests.Response) Scenario {
