@@ -23,7 +23,7 @@ COLLECTION_PLATFORMS := linux/amd64:linux_x86_64 linux/arm64:linux_aarch64 \
 
 FUZZTIME    ?= 30s
 
-.PHONY: build demo ensure-ansible ensure-test-tools install dist collection test gotest test-packaging fuzz load bench lint clean
+.PHONY: build demo ensure-ansible ensure-test-tools roots install dist collection test gotest test-packaging fuzz load bench lint clean
 
 ## build: static binaries of both modules (and local-sts) in $(BIN)/, with their ansible-doc files
 build:
@@ -91,10 +91,10 @@ QEMU_FOREIGN := qemu-$(if $(filter aarch64 arm64,$(shell uname -m)),x86_64,aarch
 # the Debian package that has it: ansible-core; the reference modules (ansible, python3-boto3);
 # sshd, ssh, sudo and paramiko for the collection's SSH tests; qemu-user-static to run the
 # collection's other Linux binary; xz-utils to compress the collection's binaries; Debian's
-# AWS CLI (awscli), a second real client of local-sts.
+# AWS CLI (awscli), a second real client of local-sts; debootstrap for make roots.
 TEST_COMMANDS := ansible-playbook:ansible-core ansible-galaxy:ansible-core ansible-doc:ansible-core \
   sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo useradd:passwd \
-  $(QEMU_FOREIGN):qemu-user-static xz:xz-utils /usr/bin/aws:awscli
+  $(QEMU_FOREIGN):qemu-user-static xz:xz-utils /usr/bin/aws:awscli debootstrap:debootstrap
 TEST_PYTHON := boto3:python3-boto3 paramiko:python3-paramiko ansible_collections.community.aws:ansible
 ensure-test-tools:
 	@missing() { \
@@ -111,9 +111,20 @@ ensure-test-tools:
 	  echo "the collection's SSH tests start sshd and create users: run make test as root (go test ./... needs no root)" >&2; exit 1; \
 	fi
 
+## roots: the Debian roots the tests also run ansible-core in (test/roots): trixie (stable) and
+## forky (testing), each with Debian's ansible, boto3 and botocore, built in parallel from the
+## mirror of this machine's apt sources (as root; about two minutes). Kept in STSGO_ROOTS, outside
+## the work tree, and rebuilt only when test/roots/build.sh's recipe changes
+# The tests (test/roots) read the same variable.
+STSGO_ROOTS ?= /var/cache/stsgo-test-roots
+export STSGO_ROOTS
+roots:
+	sh test/roots/build.sh
+
 ## test: every test: unit, precedence matrix, differential, end to end, playbooks and ad-hoc
-## calls through ansible-core (go test ./...), then test-packaging; with the race detector
-test: ensure-test-tools gotest test-packaging
+## calls through ansible-core, on this machine and in the roots (go test ./...), then
+## test-packaging; with the race detector
+test: ensure-test-tools roots gotest test-packaging
 
 gotest:
 	$(GO) test -race -count=1 ./...
