@@ -50,7 +50,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
-from ansible.vars.clean import remove_internal_keys
+from ansible_collections.stsgo.aws.plugins.plugin_utils.core_compat import binary_module, encode_args, module_result
 
 display = Display()
 
@@ -94,9 +94,11 @@ safe() {
 '''
 
 # The warm command: run the cached binary, or say why not. Arguments: the
-# module, the cache folder. The case table maps uname to platform and hash.
+# module, the cache folder, and "check" in check mode, where the command
+# creates nothing: a missing folder is a miss. The case table maps uname to
+# platform and hash.
 _RUN = r'''
-m=$1 r=$2
+m=$1 r=$2 c=$3
 u=$(uname -sm 2>/dev/null)
 case $u in
 %(table)s
@@ -106,6 +108,7 @@ case $r in "~") r=${HOME:-};; "~/"*) r=${HOME:-}/${r#"~/"};; esac
 case $r in /*) ;; *) say nohome "$p";; esac
 d=$r/$h b=$r/$h/stsgo-aws
 if [ ! -d "$d" ]; then
+  [ "$c" != check ] || say absent "$p" "$d" -
   (umask 077; mkdir -p "$d") 2>/dev/null || say unusable "$p" "$r"
 fi
 safe "$r" d && safe "$d" d || say unsafe "$p" "$d"
@@ -174,7 +177,9 @@ class BinaryModuleAction(ActionBase):
         if not result.get('skipped'):
             self._sums = read_sums()
             why = self._why_not_stdin(wrap_async)
-            if why:
+            if why and self._task.check_mode:
+                data = self._check_mode_skip()
+            elif why:
                 display.vvv('stsgo-aws: %s; using ansible-core\'s binary module path' % why, host=self._host_name(task_vars))
                 data = self._execute_fallback(task_vars, wrap_async)
             else:
@@ -219,25 +224,30 @@ class BinaryModuleAction(ActionBase):
     def _execute_stdin(self, task_vars):
         args = dict(self._task.args)
         self._update_module_args(self._task.action, args, task_vars)
-        in_data = json.dumps(args)
+        in_data = encode_args(args)
         warnings = []
         if boolean(self._setting(task_vars, 'stsgo_aws_cache', True), strict=False):
             res = self._run_cached(task_vars, in_data, warnings)
+        elif self._task.check_mode:
+            res = None
         else:
             res = self._private(self._platform(task_vars), in_data)
-        data = self._parse_returned_data(res)
-        data.pop('_ansible_suppress_tmpdir_delete', None)
-        remove_internal_keys(data)
+        if res is None:
+            data = self._check_mode_skip()
+        else:
+            data = module_result(self, res)
         if warnings:
             data['warnings'] = list(data.get('warnings') or []) + warnings
         return data
 
     def _run_cached(self, task_vars, in_data, warnings):
         """Run the cached binary; on a miss, fill the cache and run it, or
-        fall back to a private upload. Returns the command's result."""
+        fall back to a private upload. Returns the command's result, or
+        None in check mode when the cache cannot run the binary as it is."""
         root = self._setting(task_vars, 'stsgo_aws_cache_dir', '~/.ansible/stsgo')
         script = _RUN % {'table': self._case_table()}
-        res = self._command(script, [self.MODULE, root], in_data)
+        argv = [self.MODULE, root, 'check' if self._task.check_mode else '-']
+        res = self._command(script, argv, in_data)
         miss = self._miss(res)
         if not miss:
             return res
@@ -245,12 +255,14 @@ class BinaryModuleAction(ActionBase):
         display.vvv('stsgo-aws: cache %s (%s) %s' % (reason, platform, where), host=self._host_name(task_vars))
         if reason == 'platform':
             raise AnsibleActionFail(self._unknown_platform(' '.join(miss[1:])))
+        if self._task.check_mode:
+            return None
         if reason in ('absent', 'tampered'):
             if reason == 'tampered':
                 warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, where))
             miss = self._install(platform, where, miss[3] if len(miss) > 3 else '-')
             if miss == ['installed']:
-                res = self._command(script, [self.MODULE, root], in_data)
+                res = self._command(script, argv, in_data)
                 miss = self._miss(res)
                 if not miss:
                     return res
@@ -258,6 +270,15 @@ class BinaryModuleAction(ActionBase):
         elif reason in ('unsafe', 'unusable'):
             warnings.append(self._fallback_warning(miss))
         return self._private(platform, in_data)
+
+    def _check_mode_skip(self):
+        """Return what the module answers in check mode, which it does not
+        support, without running it: in check mode nothing is sent to the
+        host or written there. A warm cache runs the module itself, which
+        then also checks its arguments. The answer goes through the same
+        parsing as the module's own, so it looks the same on every version."""
+        answer = {'skipped': True, 'msg': 'remote module (%s) does not support check mode' % self._task.action}
+        return module_result(self, {'rc': 0, 'stdout': json.dumps(answer), 'stderr': ''})
 
     def _case_table(self):
         lines = []
@@ -328,7 +349,7 @@ class BinaryModuleAction(ActionBase):
     def _configure_module(self, module_name, module_args, task_vars):
         binary = getattr(self, '_fallback_binary', None)
         if binary and module_name == self._task.action:
-            return ('binary', None, None, binary)
+            return binary_module(binary)
         return super(BinaryModuleAction, self)._configure_module(module_name, module_args, task_vars)
 
     # Platforms and binaries.

@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright: the stsgo.aws maintainers
+# Apache License 2.0 (see LICENSE)
+"""What the action plugin needs of ActionBase where ansible-core changed it.
+
+Each name here feature-tests the running ansible-core once, at import, and
+each branch is exercised by the tests on the version that takes it: 2.14
+(bookworm), 2.19 (trixie) and 2.22 (forky).
+
+- 2.19 made _configure_module return (_BuiltModule, path) instead of a
+  4-tuple, gave _parse_returned_data the module's serialization profile,
+  and encodes a module's arguments with that profile's encoder (a vaulted
+  value is no longer a str).
+- 2.22 made _parse_returned_data return a UnifiedTaskResult, which cleans
+  its own internal keys (and registers the module's _ansible_new_secrets
+  with the controller's masker), and removed
+  ansible.vars.clean.remove_internal_keys.
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import inspect
+import json
+
+from ansible.plugins.action import ActionBase
+
+try:  # 2.19 and later: arguments may hold tagged values (vaulted ones)
+    from ansible.module_utils.common.json import Direction, get_module_encoder
+except ImportError:  # 2.18 and earlier: plain str subclasses
+    get_module_encoder = None
+
+try:  # 2.19 and later
+    from ansible.executor.module_common import _BuiltModule
+except ImportError:  # 2.18 and earlier
+    _BuiltModule = None
+
+try:  # 2.21 and earlier
+    from ansible.vars.clean import remove_internal_keys
+except ImportError:  # 2.22 and later: the parsed result removes its own
+    remove_internal_keys = None
+
+# Binary modules are read and written with the legacy profile (2.19+).
+_PROFILE = 'legacy'
+_TAKES_PROFILE = 'profile' in inspect.signature(ActionBase._parse_returned_data).parameters
+
+
+def binary_module(path):
+    """Return what _configure_module returns for the binary module at path.
+    No module data is given, so the file is sent as it is."""
+    if _BuiltModule is None:
+        return 'binary', None, None, path
+    return _BuiltModule(b_module_data=None, module_style='binary', shebang=None, serialization_profile=_PROFILE), path
+
+
+def encode_args(args):
+    """Return a module's arguments as the JSON ansible-core would send to a
+    binary module."""
+    if get_module_encoder is None:
+        return json.dumps(args)
+    return json.dumps(args, cls=get_module_encoder(_PROFILE, Direction.CONTROLLER_TO_MODULE))
+
+
+def module_result(action, res):
+    """Return the result of a module from the output of the command that ran
+    it (res, as _low_level_execute_command returns it), as _execute_module
+    returns a module's result: parsed, its internal keys handled, and
+    removed."""
+    if _TAKES_PROFILE:
+        data = action._parse_returned_data(res, _PROFILE)
+    else:
+        data = action._parse_returned_data(res)
+    if remove_internal_keys is None:
+        data.remove_internal_keys()
+        return data.as_result_dict(for_round_trip=True)
+    data.pop('_ansible_suppress_tmpdir_delete', None)
+    remove_internal_keys(data)
+    return data
