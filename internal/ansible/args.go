@@ -17,6 +17,9 @@ type Internal struct {
 	CheckMode  bool   // _ansible_check_mode
 	ModuleName string // _ansible_module_name: the action as the task wrote it
 	Version    string // _ansible_version: the controller's ansible-core
+	// InjectInvocation is _ansible_inject_invocation, read as Python's
+	// bool(), or nil when the controller sent none (before 2.21).
+	InjectInvocation *bool
 }
 
 // Args is a validated arguments file.
@@ -35,6 +38,9 @@ type Args struct {
 	Sources map[string]string
 	// defaults are the spec's defaults, for options given as null.
 	defaults map[string]any
+	// returned are secrets the result returns in clear (see
+	// AddReturnedSecrets).
+	returned []string
 }
 
 // Error is an argument validation failure. Msg is the text AnsibleModule
@@ -147,6 +153,9 @@ func (a *Args) setInternal(key string, v any) {
 		if s, ok := v.(string); ok {
 			a.Version = s
 		}
+	case "_ansible_inject_invocation":
+		b := pyTruthy(v)
+		a.InjectInvocation = &b
 	}
 }
 

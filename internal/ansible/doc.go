@@ -1,7 +1,8 @@
 // Package ansible is the Ansible side of a module run: it reads the
 // module's arguments file and applies ansible-core 2.14's AnsibleModule
 // argument semantics to it (args, spec, masking), and writes the module's
-// one JSON result the way exit_json and fail_json do (result.go).
+// one JSON result the way exit_json and fail_json do (result.go) for the
+// controller's ansible-core (controller.go).
 //
 // A module declares its options once, as a Spec (name, aliases, type,
 // required, default, no_log, environment fallback). Validate then behaves as

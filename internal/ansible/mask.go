@@ -8,16 +8,44 @@ import (
 	"strings"
 )
 
-// NoLogPlaceholder replaces a value equal to a secret.
+// NoLogPlaceholder replaces a value equal to a secret in remove_values.
 const NoLogPlaceholder = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
-// maskText replaces each occurrence of a secret inside a string.
-const maskText = "********"
+// RedactedPlaceholder is what a controller that masks secrets itself
+// (ansible-core 2.22 and later) shows in place of one.
+const RedactedPlaceholder = "$REDACTED$"
 
-// Mask returns v with secrets removed, as ansible-core's remove_values: a
-// string equal to a secret becomes NoLogPlaceholder, every occurrence of a
-// secret inside a string becomes "********", and a number, boolean or null
-// whose Python str() contains a secret becomes NoLogPlaceholder. Beyond
+// MaskStyle is what masking writes in place of a secret.
+type MaskStyle struct {
+	// Value replaces a string equal to a secret, and a number, boolean or
+	// null whose Python str() contains one.
+	Value string
+	// Text replaces each occurrence of a secret inside a longer string.
+	Text string
+	// JoinTouching makes occurrences that touch one Text, as overlapping
+	// ones always are.
+	JoinTouching bool
+}
+
+var (
+	// RemoveValues is ansible-core's remove_values, which AnsibleModule
+	// applies to its whole result up to 2.21. Its str.replace leaves two
+	// touching occurrences two.
+	RemoveValues = MaskStyle{Value: NoLogPlaceholder, Text: "********"}
+	// Redacted is how the controller of ansible-core 2.22 and later shows
+	// a secret it knows, wherever it is: every run of occurrences,
+	// overlapping or touching, becomes one $REDACTED$.
+	Redacted = MaskStyle{Value: RedactedPlaceholder, Text: RedactedPlaceholder, JoinTouching: true}
+)
+
+// Mask is MaskAs in the RemoveValues style.
+func Mask(v any, secrets []string) any { return MaskAs(v, secrets, RemoveValues) }
+
+// MaskAs returns v with secrets removed, as ansible-core's remove_values,
+// writing what style says: a string equal to a secret becomes
+// style.Value, every occurrence of a secret inside a string becomes
+// style.Text, and a number, boolean or null whose Python str() contains a
+// secret becomes style.Value. Beyond
 // remove_values, which keeps keys, a key is masked as a string is (see
 // maskKeys): an endpoint can echo a secret in a header's name. Maps,
 // Objects and slices are copied, never changed in place.
@@ -34,20 +62,24 @@ const maskText = "********"
 // together, so a secret that contains another is hidden whole whichever is
 // listed first; the secrets are tried longest first. Occurrences of one
 // secret are counted as Python's str.replace counts them (left to right,
-// without overlap), so "********" appears once per occurrence.
-func Mask(v any, secrets []string) any {
-	m := newMasker(secrets)
+// without overlap), so style.Text appears once per occurrence unless
+// style.JoinTouching joins touching ones.
+func MaskAs(v any, secrets []string, style MaskStyle) any {
+	m := newMasker(secrets, style)
 	if m == nil {
 		return v
 	}
 	return m.mask(v)
 }
 
-// masker holds the distinct non-empty secrets, longest first, and the
-// same with their ASCII letters in lower case.
-type masker struct{ secrets, folded []string }
+// masker holds the distinct non-empty secrets, longest first, the same
+// with their ASCII letters in lower case, and what replaces them.
+type masker struct {
+	secrets, folded []string
+	style           MaskStyle
+}
 
-func newMasker(secrets []string) *masker {
+func newMasker(secrets []string, style MaskStyle) *masker {
 	seen := map[string]bool{}
 	var uniq []string
 	for _, s := range secrets {
@@ -64,7 +96,7 @@ func newMasker(secrets []string) *masker {
 	for i, s := range uniq {
 		folded[i] = asciiLower(s)
 	}
-	return &masker{uniq, folded}
+	return &masker{uniq, folded, style}
 }
 
 func (m *masker) mask(v any) any {
@@ -100,7 +132,7 @@ func (m *masker) mask(v any) any {
 	s := pyRepr(v)
 	for _, secret := range m.secrets {
 		if strings.Contains(s, secret) {
-			return NoLogPlaceholder
+			return m.style.Value
 		}
 	}
 	return v
@@ -174,7 +206,7 @@ func (m *masker) maskIn(s string, fold bool) string {
 	for _, v := range views {
 		for _, secret := range secrets {
 			if v.text == secret {
-				return NoLogPlaceholder
+				return m.style.Value
 			}
 		}
 	}
@@ -201,12 +233,12 @@ func (m *masker) maskIn(s string, fold bool) string {
 	for i := 0; i < len(hits); {
 		cur := hits[i]
 		// Overlapping occurrences are one; touching ones stay two, as
-		// str.replace makes them.
-		for i++; i < len(hits) && hits[i].start < cur.end; i++ {
+		// str.replace makes them, unless the style joins them.
+		for i++; i < len(hits) && (hits[i].start < cur.end || m.style.JoinTouching && hits[i].start == cur.end); i++ {
 			cur.end = max(cur.end, hits[i].end)
 		}
 		out.WriteString(s[pos:cur.start])
-		out.WriteString(maskText)
+		out.WriteString(m.style.Text)
 		pos = cur.end
 	}
 	out.WriteString(s[pos:])

@@ -1,6 +1,8 @@
 // A module's one JSON result, written the way AnsibleModule's exit_json
-// and fail_json write it: the invocation and warnings added, every no_log
-// value masked (top-level booleans and nulls kept), exit status 0 on
+// and fail_json write it for the controller that runs it (controller.go):
+// the invocation (when the controller asks for it) and warnings added,
+// every no_log value masked (top-level booleans and nulls kept), the
+// secrets listed for a controller that masks them, exit status 0 on
 // success or skip and 1 on failure.
 
 package ansible
@@ -35,26 +37,42 @@ func (r Result) Failed() bool {
 // Write prints r as one JSON object followed by a newline and returns the
 // exit status. args may be nil when the arguments file could not be read;
 // otherwise its invocation, warnings and secrets apply.
+//
+// Whatever the controller, the result is masked of every secret the run
+// used: a controller that masks secrets still keeps the result as it is
+// written, in registered variables, and masks only what it displays. The
+// list handed to such a controller is added after masking, for it holds
+// the secrets themselves; the controller takes it out of the result before
+// anything else sees it.
 func Write(w io.Writer, r Result, args *Args) int {
-	out := make(map[string]any, len(r)+2)
+	out := make(map[string]any, len(r)+3)
 	for k, v := range r {
 		out[k] = v
 	}
 	var secrets []string
+	style := RemoveValues
 	if args != nil {
-		if _, ok := out["invocation"]; !ok {
+		if !args.IncludesInvocation() {
+			delete(out, "invocation")
+		} else if _, ok := out["invocation"]; !ok {
 			out["invocation"] = args.Invocation()
 		}
 		if len(args.Warnings) > 0 {
 			out["warnings"] = args.Warnings
 		}
 		secrets = args.NoLogValues
+		style = args.Masking()
 	}
 	for k, v := range out {
 		switch v.(type) {
 		case nil, bool: // AnsibleModule keeps these as they are
 		default:
-			out[k] = Mask(v, secrets)
+			out[k] = MaskAs(v, secrets, style)
+		}
+	}
+	if args != nil {
+		if s := args.NewSecrets(); len(s) > 0 {
+			out[NewSecretsKey] = s
 		}
 	}
 	var b bytes.Buffer

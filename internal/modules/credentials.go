@@ -26,3 +26,20 @@ func credentialsResult(c *types.Credentials) (ansible.Result, error) {
 	}
 	return ansible.Result{"sts_creds": creds, "aws_env": env}, nil
 }
+
+// returnedSecrets returns the secrets of the new credentials in r: the
+// secret key and the session token (aws_env repeats them). They stay in
+// the result in clear, as the Python modules return them, for later tasks
+// to use; a controller that masks secrets is told of them too, so that it
+// hides them from every display, this task's included. The access key ID
+// is not a secret: it names the session in logs and in CloudTrail.
+func returnedSecrets(r ansible.Result) []string {
+	creds, _ := r["sts_creds"].(map[string]any)
+	var out []string
+	for _, k := range []string{"secret_key", "session_token"} {
+		if s, ok := creds[k].(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

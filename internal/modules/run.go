@@ -140,6 +140,7 @@ func (inv *invocation) run(load func(ansible.Spec) (*ansible.Args, error)) ansib
 		return inv.withActions(rec.Failure(err), rec.Sent())
 	}
 	out["changed"] = true
+	args.AddReturnedSecrets(returnedSecrets(out)...)
 	return inv.withActions(out, true)
 }
 
