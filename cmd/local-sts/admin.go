@@ -19,7 +19,8 @@ const adminPrefix = "/local-sts/"
 // redacted replaces the values of parameters that carry secrets.
 const redacted = "******"
 
-// requestRecord is a recorded STS request as the admin API shows it.
+// requestRecord is a recorded STS request, or an attempt the egress guard
+// refused, as the admin API shows it.
 type requestRecord struct {
 	Time        time.Time         `json:"time"`
 	Method      string            `json:"method"`
@@ -32,6 +33,9 @@ type requestRecord struct {
 	Status      int               `json:"status"`
 	Error       string            `json:"error"`
 	Params      map[string]string `json:"params"`
+	// Egress is the host:port of an attempt the egress guard refused, ""
+	// for an STS request: a smoke playbook can assert that no entry has one.
+	Egress string `json:"egress"`
 }
 
 // faultsState is the admin API's view of the faults.
@@ -49,10 +53,12 @@ type faultsUpdate struct {
 	Delay        *string `json:"delay"`
 }
 
-// admin serves the admin API of one STS handler.
+// admin serves the admin API of one STS handler, and of its egress guard
+// unless that is nil.
 type admin struct {
 	sts    *fakests.Handler
 	faults *fakests.Faults
+	egress *egressGuard
 }
 
 // ServeHTTP routes the admin API's resources by path and method.
@@ -106,17 +112,33 @@ func (a *admin) health(w http.ResponseWriter, _ *http.Request) {
 	_, _ = io.WriteString(w, "ok\n")
 }
 
+// requests lists the STS requests and the refused egress attempts in one
+// list, in the order they came: a playbook that reads the list sees both.
 func (a *admin) requests(w http.ResponseWriter, _ *http.Request) {
 	reqs := a.sts.Requests()
-	out := make([]requestRecord, len(reqs))
-	for i, r := range reqs {
-		out[i] = record(r)
+	var refused []egressAttempt
+	if a.egress != nil {
+		refused = a.egress.Attempts()
+	}
+	// A merge, not a sort: each list keeps its own order.
+	out := make([]requestRecord, 0, len(reqs)+len(refused))
+	for len(reqs) > 0 || len(refused) > 0 {
+		if len(refused) > 0 && (len(reqs) == 0 || refused[0].Time.Before(reqs[0].Time)) {
+			out = append(out, refused[0].record())
+			refused = refused[1:]
+			continue
+		}
+		out = append(out, record(reqs[0]))
+		reqs = reqs[1:]
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *admin) resetRequests(w http.ResponseWriter, _ *http.Request) {
 	a.sts.Reset()
+	if a.egress != nil {
+		a.egress.Reset()
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

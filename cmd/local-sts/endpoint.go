@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -21,10 +22,13 @@ type endpoint struct {
 	region string
 	// caFile is the PEM file of the certificate with -tls, else "".
 	caFile string
+	// guard is the egress guard, nil without one.
+	guard *egressGuard
 }
 
-// start loads the configuration and starts the endpoint o describes. Each
-// request is logged to log as one line, unless log is nil.
+// start loads the configuration and starts the endpoint o describes, and
+// its egress guard if o asks for one. Each request, and each refused
+// egress attempt, is logged to log as one line, unless log is nil.
 func start(o options, log io.Writer) (*endpoint, error) {
 	cfg, err := loadConfig(o.config)
 	if err != nil {
@@ -38,17 +42,22 @@ func start(o options, log io.Writer) (*endpoint, error) {
 	e.faults.Set(fakests.FaultSettings{Throttle: o.throttle, ServerErrors: o.serverErrors, Delay: o.delay})
 	sc := cfg.serverConfig()
 	sc.Faults = e.faults
+	var logf func(string)
 	if log != nil {
 		var mu sync.Mutex
-		sc.Observe = func(r fakests.Request) {
+		logf = func(line string) {
 			mu.Lock()
 			defer mu.Unlock()
-			_, _ = io.WriteString(log, logLine(r)+"\n")
+			_, _ = io.WriteString(log, line+"\n")
 		}
+		sc.Observe = func(r fakests.Request) { logf(logLine(r)) }
 	}
 	sts, err := fakests.New(sc)
 	if err != nil {
 		return nil, fmt.Errorf("start: %w", err)
+	}
+	if o.guard {
+		e.guard = newGuard(logf)
 	}
 	var cert *tls.Certificate
 	if o.tls {
@@ -61,15 +70,34 @@ func start(o options, log io.Writer) (*endpoint, error) {
 		}
 		cert = &c
 	}
-	if e.srv, err = listen(o.listen, sts, e.faults, cert); err != nil {
+	api := &admin{sts: sts, faults: e.faults, egress: e.guard}
+	if e.srv, err = listen(o.listen, sts, api, cert); err != nil {
 		return nil, errors.Join(fmt.Errorf("start: %w", err), e.removeCA())
+	}
+	if e.guard != nil {
+		// After the endpoint, whose -listen port it could otherwise take,
+		// and on its address, which is known to exist.
+		u, err := url.Parse(e.srv.URL)
+		if err == nil {
+			err = e.guard.listen(u.Hostname())
+		}
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("start: %w", err), e.Close())
+		}
 	}
 	return e, nil
 }
 
-// Close stops the server and removes the certificate file.
+// Close stops the server and the guard and removes the certificate file.
 func (e *endpoint) Close() error {
-	return errors.Join(e.srv.Close(), e.removeCA())
+	return errors.Join(e.srv.Close(), e.closeGuard(), e.removeCA())
+}
+
+func (e *endpoint) closeGuard() error {
+	if e.guard == nil {
+		return nil
+	}
+	return e.guard.close()
 }
 
 func (e *endpoint) removeCA() error {
@@ -99,6 +127,9 @@ func (e *endpoint) exports() []string {
 	}
 	if e.caFile != "" {
 		env = append(env, "LOCAL_STS_CA_BUNDLE="+e.caFile)
+	}
+	if e.guard != nil {
+		env = append(env, proxyVars(e.guard.URL, e.srv.URL)...)
 	}
 	return env
 }

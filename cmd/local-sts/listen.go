@@ -11,9 +11,9 @@ import (
 	"ansible-sts/internal/fakests"
 )
 
-// listen serves sts, and the admin API with faults, on addr, a loopback
+// listen serves sts, and api, its admin API, on addr, a loopback
 // address (see listenAddr), over TLS with cert unless it is nil.
-func listen(addr string, sts *fakests.Handler, faults *fakests.Faults, cert *tls.Certificate) (*fakests.Server, error) {
+func listen(addr string, sts *fakests.Handler, api *admin, cert *tls.Certificate) (*fakests.Server, error) {
 	hostPort, err := listenAddr(addr)
 	if err != nil {
 		return nil, err
@@ -22,7 +22,7 @@ func listen(addr string, sts *fakests.Handler, faults *fakests.Faults, cert *tls
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	return sts.Serve(ln, routes(sts, localOnly(&admin{sts: sts, faults: faults})), cert), nil
+	return sts.Serve(ln, routes(sts, localOnly(api)), cert), nil
 }
 
 // routes sends every path under adminPrefix to api and all others to sts,

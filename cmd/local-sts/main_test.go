@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -15,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"ansible-sts/test/testenv"
 )
 
 // commandArg as the first argument makes the test binary act as a command
@@ -40,6 +45,8 @@ func TestMain(m *testing.M) {
 //	sdk          calls GetCallerIdentity with the SDK's default
 //	             configuration and prints the caller's ARN
 //	sleep        prints "ready", then sleeps; SIGINT makes it exit 7
+//	egress URL   GETs URL through the proxy the environment names and
+//	             prints the answer's status and body, or the error
 func fakeCommand(args []string) int {
 	switch args[0] {
 	case "env":
@@ -77,6 +84,29 @@ func fakeCommand(args []string) int {
 			return 1
 		}
 		fmt.Println(aws.ToString(out.Arn))
+		return 0
+	case "egress":
+		// Dialling loopback only, before any lookup: without the guard's
+		// variables the request fails here instead of leaving.
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if err := testenv.ConnectLoopback(network, addr); err != nil {
+				return nil, err
+			}
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}
+		client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, DialContext: dial}}
+		resp, err := client.Get(args[1])
+		if err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		fmt.Printf("%s\n%s", resp.Status, body)
 		return 0
 	case "sleep":
 		sigs := make(chan os.Signal, 1)

@@ -24,6 +24,9 @@ type options struct {
 	tls, verbose, version      bool
 	// command is the command to run, empty to serve until interrupted.
 	command []string
+	// guard starts an egress guard for the command: with a command,
+	// unless -no-egress-guard.
+	guard bool
 }
 
 // Exit statuses of local-sts itself.
@@ -76,6 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // parseFlags parses args; usage errors are printed to stderr.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
+	var noGuard bool
 	fs := flag.NewFlagSet("local-sts", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -90,7 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.serverErrors, "server-errors", 0, "answer the next `N` STS calls with 500 InternalFailure")
 	fs.DurationVar(&o.delay, "delay", 0, "wait this `duration` before answering each STS call")
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a fresh self-signed certificate, exported as LOCAL_STS_CA_BUNDLE")
-	fs.BoolVar(&o.verbose, "v", false, "with a command, log each request to stderr")
+	fs.BoolVar(&o.verbose, "v", false, "with a command, log each request, and each attempt the egress guard refused, to stderr")
+	fs.BoolVar(&noGuard, "no-egress-guard", false, "pass the command the inherited proxy variables, instead of pointing them at a loopback proxy that refuses every request")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -100,6 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 			return o, fmt.Errorf("unexpected argument %q; put the command after --", rest[0])
 		}
 		o.command = slices.Clone(rest)
+		o.guard = !noGuard
 	}
 	switch {
 	case o.throttle < 0:

@@ -25,7 +25,7 @@ var forwarded = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, sysca
 // its exit status (128+N when signal N ended it).
 func wrap(e *endpoint, argv []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = childEnv(os.Environ(), e.exports())
+	cmd.Env = childEnv(os.Environ(), e.exports(), e.guard != nil)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 
 	sigs := make(chan os.Signal, 4)
@@ -72,9 +72,10 @@ func exitStatus(err error, stderr io.Writer, name string) int {
 
 // childEnv returns environ without the variables that could point AWS
 // clients elsewhere (every AWS_*, EC2_*, S3_URL and BOTO_CONFIG, but
-// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE) or that exported sets,
-// followed by exported.
-func childEnv(environ, exported []string) []string {
+// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE), nor, when guarded,
+// those that set a proxy, nor those that exported sets; followed by
+// exported.
+func childEnv(environ, exported []string, guarded bool) []string {
 	set := map[string]bool{}
 	for _, kv := range exported {
 		name, _, _ := strings.Cut(kv, "=")
@@ -83,7 +84,7 @@ func childEnv(environ, exported []string) []string {
 	var env []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if !set[name] && !cleared(name) {
+		if !set[name] && !cleared(name) && !(guarded && proxyVar(name)) {
 			env = append(env, kv)
 		}
 	}

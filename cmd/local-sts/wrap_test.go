@@ -13,7 +13,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var urlRE = regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`)
+var (
+	urlRE   = regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`)
+	guardRE = regexp.MustCompile(`^http://127\.0\.0\.1:\d+` + guardPath + `$`)
+)
 
 func TestWrapEnvironment(t *testing.T) {
 	home := testenv.Isolate(t)
@@ -21,6 +24,7 @@ func TestWrapEnvironment(t *testing.T) {
 		"AWS_PROFILE": "leak", "AWS_SESSION_TOKEN": "leak", "AWS_CA_BUNDLE": "/leak.pem", "AWS_DEFAULT_REGION": "leak",
 		"AWS_ACCESS_KEY_ID": "leak", "EC2_URL": "http://leak", "S3_URL": "http://leak", "BOTO_CONFIG": "/leak.cfg",
 		"LOCAL_STS_URL": "http://stale", "KEEP_ME": "kept", "AWS_EC2_METADATA_DISABLED": "false",
+		"HTTPS_PROXY": "http://leak:3128", "no_proxy": "*", "ALL_PROXY": "socks5://leak", "ftp_proxy": "http://leak",
 	}
 	for k, v := range inherited {
 		t.Setenv(k, v)
@@ -42,17 +46,24 @@ func TestWrapEnvironment(t *testing.T) {
 	}
 	got := map[string]string{}
 	for k, v := range env {
-		if cleared(k) || k == "S3_URL" || k == "BOTO_CONFIG" || strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "LOCAL_STS") || k == "KEEP_ME" {
+		if cleared(k) || k == "S3_URL" || k == "BOTO_CONFIG" || strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "LOCAL_STS") || k == "KEEP_ME" || proxyVar(k) {
 			got[k] = v
 		}
 	}
-	url := env["AWS_URL"]
+	url, guard := env["AWS_URL"], env["HTTPS_PROXY"]
+	if !guardRE.MatchString(guard) || strings.HasPrefix(guard, url+"/") {
+		t.Errorf("HTTPS_PROXY = %q, want the guard's http://127.0.0.1:PORT%s beside the endpoint %s", guard, guardPath, url)
+	}
+	const noProxy = "127.0.0.1,localhost,::1,[::1],127.0.0.0/8"
 	want := map[string]string{
 		"AWS_URL": url, "AWS_ENDPOINT_URL_STS": url, "LOCAL_STS_URL": url,
 		"AWS_ACCESS_KEY_ID": ciKeys.ID, "AWS_SECRET_ACCESS_KEY": ciKeys.Secret,
 		"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_CONFIG_FILE": home.Config, "AWS_SHARED_CREDENTIALS_FILE": home.Credentials,
 		"KEEP_ME": "kept",
+		// The inherited proxy variables give way to the guard's.
+		"HTTPS_PROXY": guard, "https_proxy": guard, "HTTP_PROXY": guard, "http_proxy": guard, "ALL_PROXY": guard, "all_proxy": guard,
+		"NO_PROXY": noProxy, "no_proxy": noProxy,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("command environment mismatch (-want +got):\n%s", diff)
@@ -79,6 +90,16 @@ func TestWrap(t *testing.T) {
 			name: "faults from flags", args: []string{"-v", "-throttle", "1", "--", os.Args[0], commandArg, "sdk"}, wantStdout: ciARN + "\n",
 			wantStderr: `^GetCallerIdentity ` + regexp.QuoteMeta(ciARN) + ` -> 400 Throttling\nGetCallerIdentity ` + regexp.QuoteMeta(ciARN) + ` -> 200\n$`,
 		},
+		{
+			name: "plain request refused by the guard, logged with -v", args: []string{"-v", "--", os.Args[0], commandArg, "egress", "http://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity"},
+			wantStdout: "403 " + refusal("sts.us-east-1.amazonaws.com:80") + "\n" + refusal("sts.us-east-1.amazonaws.com:80") + "\n",
+			wantStderr: `^GET sts\.us-east-1\.amazonaws\.com:80 -> 403 EgressRefused\n$`,
+		},
+		{
+			name: "CONNECT refused by the guard, logged with -v", args: []string{"-v", "--", os.Args[0], commandArg, "egress", "https://sts.us-east-1.amazonaws.com/"}, wantStatus: 1,
+			wantStdout: `Get "https://sts.us-east-1.amazonaws.com/": ` + refusal("sts.us-east-1.amazonaws.com:443") + "\n",
+			wantStderr: `^CONNECT sts\.us-east-1\.amazonaws\.com:443 -> 403 EgressRefused\n$`,
+		},
 		{name: "command fails", args: []string{"--", os.Args[0], commandArg, "env", "42"}, wantStatus: 42, wantStdout: "{", wantStderr: `^$`},
 		{name: "command not found", args: []string{"--", "/nonexistent/command"}, wantStatus: 127, wantStderr: `^local-sts: run /nonexistent/command: .*no such file or directory\n$`},
 	}
@@ -104,10 +125,12 @@ func TestWrap(t *testing.T) {
 }
 
 func TestChildEnv(t *testing.T) {
+	proxies := []string{"HTTPS_PROXY=h", "https_proxy=h", "NO_PROXY=n", "no_proxy=n", "ALL_PROXY=a", "FTP_PROXY=f", "socks_proxy=s", "Http_Proxy=m"}
 	tests := []struct {
 		name     string
 		environ  []string
 		exported []string
+		guarded  bool
 		want     []string
 	}{
 		{
@@ -122,10 +145,22 @@ func TestChildEnv(t *testing.T) {
 			exported: []string{"LOCAL_STS_URL=new"},
 			want:     []string{"HOME=/h", "LOCAL_STS_URL=new"},
 		},
+		{
+			name:     "guarded: every proxy variable cleared, in any case",
+			environ:  append([]string{"HOME=/h", "PROXY=p", "NO_PROXY_X=x"}, proxies...),
+			exported: []string{"HTTP_PROXY=g"},
+			guarded:  true,
+			want:     []string{"HOME=/h", "PROXY=p", "NO_PROXY_X=x", "HTTP_PROXY=g"},
+		},
+		{
+			name:    "unguarded: proxy variables kept",
+			environ: append([]string{"HOME=/h"}, proxies...),
+			want:    append([]string{"HOME=/h"}, proxies...),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, childEnv(tt.environ, tt.exported)); diff != "" {
+			if diff := cmp.Diff(tt.want, childEnv(tt.environ, tt.exported, tt.guarded)); diff != "" {
 				t.Errorf("environment mismatch (-want +got):\n%s", diff)
 			}
 		})
