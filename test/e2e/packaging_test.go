@@ -3,15 +3,19 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/test/roots"
 	"ansible-sts/test/testenv"
 )
 
@@ -160,24 +164,52 @@ func TestCollection(t *testing.T) {
 		t.Errorf("binaries: %v, want five .xz files", xzs)
 	}
 	runIn(t, unpacked, env, "sha256sum", "--check", "--strict", "SHA256SUMS")
-	dir := t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "playbooks", "collection.yml"), filepath.Join(dir, "collection.yml"), 0o644)
-	play := runIn(t, dir, env, filepath.Join(binDir, "local-sts"), "--", "ansible-playbook", "-i", "localhost,", "collection.yml")
-	if !strings.Contains(play, "failed=0") {
-		t.Errorf("collection.yml:\n%s", play)
-	}
-	if doc := runIn(t, dir, env, "ansible-doc", "stsgo.aws.sts_session_token"); !strings.Contains(doc, "mfa_serial_number") {
-		t.Errorf("ansible-doc stsgo.aws.sts_session_token:\n%s", doc)
-	}
-	list := runIn(t, dir, env, "ansible-doc", "-l", "stsgo.aws")
-	for _, m := range []string{"stsgo.aws.sts_assume_role", "stsgo.aws.sts_session_token"} {
-		if !strings.Contains(list, m+" ") {
-			t.Errorf("ansible-doc -l stsgo.aws does not list %s:\n%s", m, list)
+
+	// Installed and used on each controller.
+	eachController(t, func(t *testing.T, c *roots.Root) {
+		home := testenv.NewHome(t)
+		collections := t.TempDir()
+		env := home.Environ("ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_COLLECTIONS_PATH="+collections)
+		binds := []string{home.Dir, collections, filepath.Dir(tarball)}
+		runOn(t, c, binds, t.TempDir(), env, "ansible-galaxy", "collection", "install", "-p", collections, tarball)
+		dir := t.TempDir()
+		copyFile(t, filepath.Join(repoRoot, "playbooks", "collection.yml"), filepath.Join(dir, "collection.yml"), 0o644)
+		play, code := withLocalSTSOn(t, c, []string{collections}, dir, []string{"ANSIBLE_COLLECTIONS_PATH=" + collections}, "ansible-playbook", "-i", "localhost,", "collection.yml")
+		if code != 0 || !strings.Contains(play, "failed=0") {
+			t.Errorf("collection.yml:\n%s", play)
 		}
+		if doc := runOn(t, c, binds, dir, env, "ansible-doc", "stsgo.aws.sts_session_token"); !strings.Contains(doc, "mfa_serial_number") {
+			t.Errorf("ansible-doc stsgo.aws.sts_session_token:\n%s", doc)
+		}
+		list := runOn(t, c, binds, dir, env, "ansible-doc", "-l", "stsgo.aws")
+		for _, m := range []string{"stsgo.aws.sts_assume_role", "stsgo.aws.sts_session_token"} {
+			if !strings.Contains(list, m+" ") {
+				t.Errorf("ansible-doc -l stsgo.aws does not list %s:\n%s", m, list)
+			}
+		}
+		if strings.Contains(list, "WARNING") {
+			t.Errorf("ansible-doc -l stsgo.aws warns:\n%s", list)
+		}
+	})
+}
+
+// runOn is runIn on controller c: the command runs in c's root, where dir
+// and binds (host paths) show at the same paths.
+func runOn(t *testing.T, c *roots.Root, binds []string, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	if c.Host() {
+		return runIn(t, dir, env, name, args...)
 	}
-	if strings.Contains(list, "WARNING") {
-		t.Errorf("ansible-doc -l stsgo.aws warns:\n%s", list)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := c.Command(ctx, append([]string{dir}, binds...), name, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s on %s: %v\n%s", name, strings.Join(args, " "), c.Suite, err, out.String())
 	}
+	return out.String()
 }
 
 // TestDist checks what make dist cross-built for every platform: the

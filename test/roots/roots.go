@@ -85,15 +85,42 @@ func Get(t testing.TB, suite string) *Root {
 	// ansible-playbook being there means the whole root is; RequireTool
 	// then applies the tests' one rule for what is missing.
 	testenv.RequireTool(hinted{t, "run make roots"}, filepath.Join(dir, "usr/bin/ansible-playbook"))
+	r, err := load(suite, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Open is Get and Environments for a program rather than a test: the
+// environment named suite, this machine's own stack when suite is the
+// host's codename, else the root of suite; a missing root is an error.
+func Open(suite string) (*Root, error) {
+	if suite == codename() {
+		v, err := hostVersions()
+		if err != nil {
+			return nil, err
+		}
+		return &Root{Suite: suite, Dir: "/", Versions: v}, nil
+	}
+	dir := filepath.Join(Dir(), suite)
+	if _, err := os.Stat(filepath.Join(dir, "usr/bin/ansible-playbook")); err != nil {
+		return nil, fmt.Errorf("root %s: %w (run make roots)", suite, err)
+	}
+	return load(suite, dir)
+}
+
+// load reads the versions make roots recorded in the root at dir.
+func load(suite, dir string) (*Root, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "stsgo-versions.json"))
 	if err != nil {
-		t.Fatalf("root %s: %v (run make roots to rebuild it)", suite, err)
+		return nil, fmt.Errorf("root %s: %v (run make roots to rebuild it)", suite, err)
 	}
 	r := &Root{Suite: suite, Dir: dir}
 	if err := json.Unmarshal(data, &r.Versions); err != nil {
-		t.Fatalf("root %s: parse stsgo-versions.json: %v", suite, err)
+		return nil, fmt.Errorf("root %s: parse stsgo-versions.json: %v", suite, err)
 	}
-	return r
+	return r, nil
 }
 
 // privileged stops a test that cannot chroot or mount: a failure in CI,
@@ -134,6 +161,10 @@ var hostVersions = sync.OnceValues(func() (Versions, error) {
 })
 
 // host returns the host's own stack, named by the host's Debian codename.
+// HostEnvironment is this machine's own stack, without its versions read:
+// a Root whose Command runs on the host.
+func HostEnvironment() *Root { return &Root{Suite: codename(), Dir: "/"} }
+
 func host(t testing.TB) *Root {
 	t.Helper()
 	testenv.RequireTool(t, "ansible-playbook")
