@@ -14,8 +14,9 @@ var (
 	// as the option's fallback only.
 	ansibleURLEnv    = []string{"AWS_URL", "EC2_URL"}
 	endpointFallback = concat(ansibleURLEnv, []string{"S3_URL"})
-	// sdkEndpointEnv are the AWS SDKs' endpoint variables, which the
-	// endpoint chain reads after amazon.aws's.
+	// sdkEndpointEnv are the AWS SDKs' configured endpoint variables, read
+	// after amazon.aws's unless configured endpoints are ignored (see
+	// endpoints.go).
 	sdkEndpointEnv = []string{"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}
 	// profileEnv is in amazon.aws's order: AWS_DEFAULT_PROFILE wins.
 	profileEnv = []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE"}
@@ -48,8 +49,13 @@ const (
 //	               AWS_SECURITY_TOKEN, EC2_SECURITY_TOKEN
 //	region         option region (or an alias, or its fallback), AWS_REGION,
 //	               AWS_DEFAULT_REGION, EC2_REGION, then the shared config file
-//	endpoint       option ec2_url (or an alias, or its fallback), AWS_URL, EC2_URL,
-//	               AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, then the SDK's shared config
+//	endpoint       option ec2_url (or an alias, or its fallback), AWS_URL, EC2_URL;
+//	               then, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the
+//	               profile's ignore_configured_endpoint_urls) is true,
+//	               AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's services
+//	               section, the profile's endpoint_url; then the AWS endpoint
+//	               of the region, which the endpoint settings choose (see
+//	               endpoints.go)
 //	profile        option profile (or an alias); without key options,
 //	               AWS_DEFAULT_PROFILE, then AWS_PROFILE
 //
@@ -71,8 +77,12 @@ var (
 	secretKeyChain = chain{secretKeyEnv}
 	tokenChain     = chain{tokenEnv}
 	regionChain    = chain{regionEnv}
-	endpointChain  = chain{concat(ansibleURLEnv, sdkEndpointEnv)}
-	profileChain   = chain{profileEnv}
+	endpointChain  = chain{ansibleURLEnv}
+	// configuredEndpointChain is botocore's configured endpoint in the
+	// environment: amazon.aws passes the option's endpoint to botocore,
+	// which looks for these only without one.
+	configuredEndpointChain = chain{sdkEndpointEnv}
+	profileChain            = chain{profileEnv}
 )
 
 // Value is a resolved setting and where it came from, e.g.

@@ -10,13 +10,17 @@ import (
 )
 
 // The defaults bound one module call: at most DefaultMaxAttempts attempts,
-// each at most DefaultConnectTimeout + DefaultReadTimeout, with the SDK's
-// jittered backoff between them (under 2 s, then under 4 s): 51 s at worst.
+// each at most DefaultConnectTimeout + DefaultReadTimeout, with botocore's
+// legacy backoff between them (under 1, 2, 4 and 8 s): 90 s at worst.
 const (
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultReadTimeout    = 10 * time.Second
-	DefaultMaxAttempts    = 3
-	legacyMaxAttempts     = 5 // botocore's legacy mode: 4 retries
+	// DefaultMaxAttempts is botocore's legacy retry mode's, its default
+	// mode in every release the collections run on: 4 retries.
+	DefaultMaxAttempts = 5
+	// standardMaxAttempts is botocore's (and the SDK's) in the standard
+	// and adaptive modes.
+	standardMaxAttempts = 3
 )
 
 // ClientSettings are the HTTP and retry settings of the STS client, from
@@ -25,8 +29,10 @@ const (
 type ClientSettings struct {
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration
-	MaxAttempts    int    // total attempts, the first one included
-	RetryMode      string // "standard" or "adaptive" ("legacy" runs as standard)
+	MaxAttempts    int // total attempts, the first one included
+	// RetryMode is "legacy" (botocore's, the default; "" too), "standard"
+	// or "adaptive" (the SDK's).
+	RetryMode      string
 	UserAgentExtra string
 	Proxies        map[string]string // scheme ("http", "https") → proxy URL
 }
@@ -36,15 +42,25 @@ var supportedAWSConfig = []string{"connect_timeout", "proxies", "read_timeout", 
 
 // clientSettings reads aws_config. A key that does not apply fails, naming
 // it, rather than being silently ignored.
-func clientSettings(cfg *ansible.Object, sys System) (ClientSettings, error) {
-	s := ClientSettings{
+func clientSettings(cfg *ansible.Object, sys System) (s ClientSettings, err error) {
+	s = ClientSettings{
 		ConnectTimeout: DefaultConnectTimeout,
 		ReadTimeout:    DefaultReadTimeout,
-		MaxAttempts:    DefaultMaxAttempts,
-		RetryMode:      "standard",
+		RetryMode:      "legacy",
 	}
+	// The attempts are the mode's unless something sets them, whichever
+	// of the mode and the attempts is set where (as botocore resolves
+	// them: the option's retries, then AWS_RETRY_MODE, AWS_MAX_ATTEMPTS).
+	defer func() {
+		if s.MaxAttempts == 0 {
+			s.MaxAttempts = DefaultMaxAttempts
+			if !s.legacy() {
+				s.MaxAttempts = standardMaxAttempts
+			}
+		}
+	}()
 	if mode := sys.getenv(retryModeEnv); mode != "" {
-		if err := s.setMode(mode, false); err != nil {
+		if err := s.setMode(mode); err != nil {
 			return s, err
 		}
 	}
@@ -83,24 +99,26 @@ func clientSettings(cfg *ansible.Object, sys System) (ClientSettings, error) {
 }
 
 // Deadline is the longest a call can take with these settings: every
-// attempt timing out, and the longest backoff before each retry (the SDK
-// waits a random time below 2^n seconds, at most 20 s, before retry n).
+// attempt timing out, and the longest backoff before each retry.
 func (s ClientSettings) Deadline() time.Duration {
 	d := time.Duration(s.MaxAttempts) * (s.ConnectTimeout + s.ReadTimeout)
 	for n := 1; n < s.MaxAttempts; n++ {
-		d += min(time.Duration(1<<min(n, 5))*time.Second, 20*time.Second)
+		if s.legacy() {
+			d += legacyBackoffCeiling(n)
+		} else {
+			// The SDK waits a random time below 2^n s, at most 20 s.
+			d += min(time.Duration(1<<min(n, 5))*time.Second, 20*time.Second)
+		}
 	}
 	return d
 }
 
-func (s *ClientSettings) setMode(mode string, fromOption bool) error {
+// legacy reports whether the retries are botocore's legacy mode's.
+func (s ClientSettings) legacy() bool { return s.RetryMode == "legacy" || s.RetryMode == "" }
+
+func (s *ClientSettings) setMode(mode string) error {
 	switch mode {
-	case "standard", "adaptive":
-	case "legacy":
-		mode = "standard"
-		if !fromOption || s.MaxAttempts == DefaultMaxAttempts {
-			s.MaxAttempts = legacyMaxAttempts
-		}
+	case "legacy", "standard", "adaptive":
 	default:
 		//lint:ignore ST1005 the text users of the Python modules know, verbatim
 		return fmt.Errorf(`Invalid value provided to "mode": %q must be one of: legacy, standard, adaptive`, mode)
@@ -114,9 +132,8 @@ func (s *ClientSettings) setRetries(v any) error {
 	if !ok {
 		return fmt.Errorf("aws_config: retries must be a dict, not %s", ansible.PyRepr(v))
 	}
-	// mode first: legacy changes the default attempts, explicit counts win.
 	if m, ok := r.Get("mode"); ok {
-		if err := s.setMode(ansible.PyStr(m), true); err != nil {
+		if err := s.setMode(ansible.PyStr(m)); err != nil {
 			return err
 		}
 	}

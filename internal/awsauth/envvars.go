@@ -15,7 +15,7 @@ type EnvVars struct {
 // Environment returns the variables the modules read.
 func Environment() EnvVars {
 	all := concat(accessKeyChain.env, secretKeyChain.env, tokenChain.env, regionChain.env,
-		endpointChain.env, profileChain.env, secretEnv, urlEnv, tokenFileEnv,
+		endpointChain.env, configuredEndpointChain.env, endpointSettingsEnv, profileChain.env, secretEnv, urlEnv, tokenFileEnv,
 		[]string{retryModeEnv, maxAttemptsEnv, configFileEnv, credentialsFileEnv, botoConfigEnv})
 	for _, o := range Options {
 		all = append(all, o.EnvFallback...)

@@ -12,7 +12,9 @@ import (
 // TestFastPathReadsNoFile checks that explicit keys and a region, with no
 // profile in the environment, build the configuration without the SDK's
 // loader: the shared files and the boto config file are directories here,
-// so any attempt to read them fails, as the second row shows.
+// so the loader's attempt to read them fails, as the second row shows.
+// The direct path reads the shared files for the profile's endpoint
+// settings only, and takes a directory for no file, as botocore does.
 func TestFastPathReadsNoFile(t *testing.T) {
 	tests := map[string]struct {
 		args    string

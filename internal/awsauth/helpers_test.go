@@ -10,7 +10,7 @@ import (
 
 // connection validates an arguments file's contents against Options and
 // returns its connection options, failing the test on a validation error.
-func connection(t *testing.T, args string) Connection {
+func connection(t testing.TB, args string) Connection {
 	t.Helper()
 	a, err := ansible.Parse([]byte(args), Options, "test", lookupEnv)
 	if err != nil {

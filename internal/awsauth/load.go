@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -53,8 +52,20 @@ type Settings struct {
 	Profile                                    Value
 	// Region is empty only when an endpoint is given and no region is
 	// known anywhere; SigningRegion says so.
-	Region   Value
+	Region Value
+	// Endpoint is the endpoint the STS client sends to: the one given
+	// (option, AWS_URL, EC2_URL), else the configured one
+	// (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's services
+	// section or endpoint_url), else the AWS endpoint of the region that
+	// Endpoints choose, its source then "default (...)". Preview has only
+	// the one given.
 	Endpoint Value
+	// CredentialScope is the region requests are signed for: Region, but
+	// us-east-1 at the global endpoint, and a FIPS pseudo-region's region.
+	CredentialScope string
+	// Endpoints are the settings that choose the endpoint (Preview has
+	// those of the environment only).
+	Endpoints EndpointSettings
 
 	ValidateCerts bool
 	// CABundle is the PEM file replacing the system roots, when
@@ -95,11 +106,12 @@ func (s Settings) Secrets() []string { return slices.Clone(s.secrets) }
 // Load settles the connection settings of one module run and builds the
 // aws.Config of its STS client, without any network call. It reads the
 // environment, the boto config file when botocore's chain would reach it,
-// and, unless the keys, the region and the profile are all known without
-// them, lets the SDK's loader read the shared config and credentials files
-// for the profile, the region and the default credential chain. Every file
-// read is a regular file of bounded size (see boundedfile), and a
-// credential_process runs under processProvider's bounds.
+// the profile's endpoint settings in the shared config and credentials
+// files, and, unless the keys, the region and the profile are all known
+// without them, lets the SDK's loader read those files for the profile,
+// the region and the default credential chain. Every file read is a
+// regular file of bounded size (see boundedfile), and a credential_process
+// runs under processProvider's bounds.
 //
 // On failure the Settings are those settled so far, with their Secrets.
 func Load(c Connection, sys System) (Settings, aws.Config, error) {
@@ -174,8 +186,10 @@ var pipeline = []step{
 	{firstFileStep, (*loader).readCABundle},
 	{"http client", (*loader).httpClient},
 	// Explicit keys, a region and no profile in the environment need no
-	// file: the configuration is built directly and the steps marked
-	// SDK-only are skipped.
+	// credential chain: the configuration is built directly, and the
+	// steps marked SDK-only are skipped. Only the endpoint settings are
+	// read from the shared files then (final endpoint), which costs a
+	// fraction of the loader, and takes no credential from them.
 	{"direct", (*loader).direct},
 	// SDK-only: the shared files are checked before the SDK opens them by
 	// name, and the CA bundle it would read is read here, bounded, so that
@@ -188,8 +202,8 @@ var pipeline = []step{
 	{"boto config", (*loader).botoConfig},
 	// SDK-only: the profile's region, when nothing before gave one.
 	{"shared region", (*loader).sharedRegion},
-	// Last, as it needs the final region: the endpoint the client uses,
-	// or the global endpoint when no region is known anywhere.
+	// Last, as it needs the final region: the endpoint the client uses
+	// and the region it signs for, on every path (see finalEndpoint).
 	{"final endpoint", (*loader).finalEndpoint},
 }
 
@@ -225,16 +239,17 @@ func (l *loader) region() error {
 	return checkRegion(l.s.Region.Value)
 }
 
+// endpoint takes the endpoint given, and the endpoint settings of the
+// environment; the configured endpoints and the profile's settings are
+// finalEndpoint's.
 func (l *loader) endpoint() error {
 	l.s.Endpoint = endpointChain.first(l.conn.Endpoint, l.sys)
 	if e := l.s.Endpoint.Value; e != "" {
-		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			// botocore's ValueError, as amazon.aws's boto3_conn reports it.
-			//lint:ignore ST1005 the text users of the Python modules know, verbatim
-			return fmt.Errorf("Couldn't connect to AWS: Invalid endpoint: %s", e)
+		if err := checkEndpoint(e); err != nil {
+			return err
 		}
 	}
-	return nil
+	return l.s.Endpoints.fromEnv(l.sys)
 }
 
 // keyOptions reports whether the task gives a key (not a token) option:
@@ -300,9 +315,15 @@ func (l *loader) client() error {
 }
 
 // readCABundle reads the option's CA bundle when the endpoint may use TLS
-// (like botocore, which loads it only for an https connection).
+// (like botocore, which loads it only for an https connection): the one
+// given, else one of the environment's configured endpoints.
 func (l *loader) readCABundle() error {
-	if l.s.CABundle.Value == "" || strings.HasPrefix(l.s.Endpoint.Value, "http://") {
+	endpoint := l.s.Endpoint.Value
+	if endpoint == "" && !on(l.s.Endpoints.IgnoreConfigured) {
+		v, _ := configuredEndpointChain.fromEnv(l.sys)
+		endpoint = v.Value
+	}
+	if l.s.CABundle.Value == "" || strings.HasPrefix(endpoint, "http://") {
 		return nil
 	}
 	var err error
@@ -383,12 +404,10 @@ func (l *loader) loaderCABundle() error {
 // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, max_attempts, retry_mode), the
 // defaults mode (else AWS_DEFAULTS_MODE or defaults_mode would change the
 // timeouts), the profile (AWS_PROFILE), the keys, the region (AWS_REGION,
-// AWS_DEFAULT_REGION) and the endpoint (else AWS_ENDPOINT_URL_STS,
-// AWS_ENDPOINT_URL, endpoint_url or a services section, which the STS
-// client reads from the loaded sources, would win over it). What is left
-// to it is what the modules leave to the SDK: the credential chain, and
-// the region and endpoint of the shared config when nothing before gave
-// one.
+// AWS_DEFAULT_REGION) and the endpoint given. What is left to it is what
+// the modules leave to the SDK: the credential chain, and the region of
+// the shared config when nothing before gave one. The STS client's
+// endpoint is finalEndpoint's, on this path as on the direct one.
 func (l *loader) loadSDK() error {
 	if !l.sdk {
 		return nil
@@ -483,22 +502,48 @@ func (l *loader) sharedRegion() error {
 	return nil
 }
 
-// finalEndpoint sets the endpoint the STS client uses, when one was
-// settled (the SDK's loader has it already). With no endpoint and no
-// region anywhere the call goes to the global endpoint, signed for
-// us-east-1, as the collections' botocore sends it. With an endpoint and no
-// region the region stays empty: the module reports it after the
-// parameter checks, where botocore fails.
+// finalEndpoint settles the endpoint the STS client sends to and the
+// region it signs for, once the region is final, as botocore 1.40 does,
+// on the direct path as on the SDK's: the endpoint given; else, unless
+// configured endpoints are ignored, the configured one; else the AWS
+// endpoint of the region that the endpoint settings choose, which is the
+// global endpoint signed for us-east-1 when no region is known anywhere.
+// The profile's settings are read from the shared files here, on both
+// paths (the SDK's loader reads neither sts_regional_endpoints nor, for
+// explicit keys, anything at all). With an endpoint and no region the
+// region stays empty: the module reports it after the parameter checks,
+// where botocore fails.
 func (l *loader) finalEndpoint() error {
-	switch {
-	case l.s.Endpoint.Value != "":
-		l.cfg.BaseEndpoint = aws.String(l.s.Endpoint.Value)
-	case l.s.Region.Value == "":
-		l.s.Region = Value{"us-east-1", "default (global endpoint)"}
-		l.s.Endpoint = Value{GlobalEndpoint, "default (no region)"}
-		l.cfg.Region = l.s.Region.Value
-		l.cfg.BaseEndpoint = aws.String(GlobalEndpoint)
+	p, err := readProfileConfig(l.loaderProfile(), l.sys)
+	if err != nil {
+		return err
 	}
+	if err := l.s.Endpoints.fromProfile(p); err != nil {
+		return err
+	}
+	if l.s.Endpoint.Value == "" {
+		if l.s.Endpoint, err = l.s.Endpoints.configuredEndpoint(p, l.sys); err != nil {
+			return err
+		}
+		if e := l.s.Endpoint.Value; e != "" {
+			if err := checkEndpoint(e); err != nil {
+				return err
+			}
+		}
+	}
+	if l.s.Endpoint.Value != "" {
+		l.s.CredentialScope, _ = fipsRegion(l.s.Region.Value)
+	} else {
+		if l.s.Endpoint, l.s.CredentialScope, err = l.s.Endpoints.awsEndpoint(l.s.Region.Value); err != nil {
+			return err
+		}
+		if l.s.Region.Value == "" {
+			l.s.Region = Value{"us-east-1", "default (global endpoint)"}
+			l.cfg.Region = l.s.Region.Value
+		}
+	}
+	l.cfg.BaseEndpoint = aws.String(l.s.Endpoint.Value)
+	l.cfg.ServiceOptions = append(l.cfg.ServiceOptions, l.s.stsOptions)
 	return nil
 }
 

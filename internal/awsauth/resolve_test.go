@@ -240,6 +240,11 @@ func TestPrecedence(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			home.WriteFiles(t, tc.files)
+			if tc.want.Err == "" && tc.want.Endpoint == (Value{}) {
+				// A row that names no endpoint expects the region's.
+				r := tc.want.Region.Value
+				tc.want.Endpoint = Value{"https://sts." + r + ".amazonaws.com", "default (region " + r + ")"}
+			}
 			got, err := resolveAll(t, "{"+trimComma(tc.args)+"}")
 			if tc.want.Err != "" || err != nil {
 				gotErr := ""

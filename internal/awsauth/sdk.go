@@ -10,11 +10,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
 )
 
-// retryer returns the SDK's standard (or adaptive) retryer, which retries
-// throttling, 5xx answers and connection errors with jittered backoff; a
-// certificate that failed verification is not retried, since it will fail
-// the same way, nor is a connection the guard g (nil for none) refused.
+// retryer returns the retryer of the retry mode: botocore's legacy mode
+// (legacyRetryer), else the SDK's standard (or adaptive) retryer, which
+// retries throttling, 5xx answers and connection errors with jittered
+// backoff; there a certificate that failed verification is not retried,
+// since it will fail the same way. In no mode is a connection the guard g
+// (nil for none) refused retried.
 func retryer(c ClientSettings, g *guard) func() aws.Retryer {
+	if c.legacy() {
+		return func() aws.Retryer { return legacyRetryer(c.MaxAttempts, g) }
+	}
 	standard := func(o *retry.StandardOptions) {
 		o.MaxAttempts = c.MaxAttempts
 		first := []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(certificateError)}

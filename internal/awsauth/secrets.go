@@ -64,6 +64,8 @@ func InputSecrets(args *ansible.Args, sys System) []string {
 // the settings and the configuration as far as they got.
 func (l *loader) secrets() []string {
 	out := []string{l.s.SecretAccessKey.Value, l.s.SessionToken.Value}
+	// The endpoint may come from the shared config file, with a password.
+	out = append(out, urlPasswords(l.s.Endpoint.Value)...)
 	for _, src := range l.cfg.ConfigSources {
 		sc, ok := src.(config.SharedConfig)
 		if !ok {

@@ -40,13 +40,15 @@ func (r *Recorder) Failure(err error) ansible.Result {
 		timeout  interface{ Timeout() bool }
 		deadline *DeadlineError
 	)
-	// A body that stopped coming is a timeout, not a bad answer.
-	if errors.As(err, &de) && !errors.As(err, &deadline) && !errors.Is(de.Err, context.DeadlineExceeded) && !(errors.As(de.Err, &timeout) && timeout.Timeout()) {
-		return ansible.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v", r.Action, url, status, de.Err))
-	}
 	tries := ""
 	if attempts > 1 {
 		tries = fmt.Sprintf(" (%d attempts)", attempts)
+	}
+	// A body that stopped coming is a timeout, not a bad answer. A body
+	// cut short is retried, as botocore retries a connection closed
+	// early, hence the attempts.
+	if errors.As(err, &de) && !errors.As(err, &deadline) && !errors.Is(de.Err, context.DeadlineExceeded) && !(errors.As(de.Err, &timeout) && timeout.Timeout()) {
+		return ansible.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v%s", r.Action, url, status, de.Err, tries))
 	}
 	return ansible.Failure(transportMessage(err, url) + tries)
 }

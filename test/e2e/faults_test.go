@@ -20,9 +20,10 @@ import (
 )
 
 // The worst case of a call is every attempt using its whole connect and
-// read timeouts, plus the longest backoff before each retry (below 2^n s
-// before retry n, at most 20 s). With the defaults (5 s, 10 s, 3 attempts)
-// that is 3 × 15 s + 2 s + 4 s = 51 s. Each test below states its own.
+// read timeouts, plus the longest backoff before each retry (botocore's
+// legacy mode, the default: below 2^(n-1) s before retry n). With the
+// defaults (5 s, 10 s, 5 attempts) that is 5 × 15 s + 1 s + 2 s + 4 s +
+// 8 s = 90 s. Each test below states its own.
 
 // worstCase is the longest a module run may take with these settings: the
 // deadline the modules give a call (awsauth.ClientSettings.Deadline).
@@ -37,29 +38,35 @@ const slack = 15 * time.Second
 var defaultWorstCase = worstCase(awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts)
 
 // TestWorstCase checks the modules' deadline against the worst cases
-// worked out by hand from the rule above, the README's 51 s with the
-// defaults among them.
+// worked out by hand from the rule above, the README's 90 s with the
+// defaults among them, and from the SDK's standard mode (below 2^n s
+// before retry n, at most 20 s).
 func TestWorstCase(t *testing.T) {
 	tests := map[string]struct {
 		connect, read time.Duration
 		attempts      int
+		mode          string
 		want          time.Duration
 	}{
-		"defaults, as the README says": {awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts, 51 * time.Second},
-		"short settings":               {time.Second, time.Second, 2, 6 * time.Second}, // 2 × 2 s + 2 s
-		"backoff alone":                {0, 0, 3, 6 * time.Second},                     // 2 s + 4 s
-		"one attempt":                  {5 * time.Second, 10 * time.Second, 1, 15 * time.Second},
-		"backoff capped at 20 s":       {0, 0, 7, 70 * time.Second}, // 2 + 4 + 8 + 16 + 20 + 20 s
+		"defaults, as the README says": {awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts, "", 90 * time.Second},
+		"short settings":               {time.Second, time.Second, 2, "", 5 * time.Second}, // 2 × 2 s + 1 s
+		"backoff alone":                {0, 0, 5, "legacy", 15 * time.Second},              // 1 + 2 + 4 + 8 s
+		"one attempt":                  {5 * time.Second, 10 * time.Second, 1, "", 15 * time.Second},
+		"legacy, 8 attempts":           {0, 0, 8, "", 127 * time.Second},        // 1 + 2 + ... + 64 s
+		"standard mode":                {0, 0, 3, "standard", 6 * time.Second},  // 2 s + 4 s
+		"standard, capped at 20 s":     {0, 0, 7, "adaptive", 70 * time.Second}, // 2 + 4 + 8 + 16 + 20 + 20 s
+		"standard, the defaults":       {5 * time.Second, 10 * time.Second, 3, "standard", 51 * time.Second},
 	}
 	for name, tc := range tests {
-		if got := worstCase(tc.connect, tc.read, tc.attempts); got != tc.want {
+		s := awsauth.ClientSettings{ConnectTimeout: tc.connect, ReadTimeout: tc.read, MaxAttempts: tc.attempts, RetryMode: tc.mode}
+		if got := s.Deadline(); got != tc.want {
 			t.Errorf("%s: the deadline of %v, %v, %d attempts is %v, want %v", name, tc.connect, tc.read, tc.attempts, got, tc.want)
 		}
 	}
 }
 
 // short are the settings of the tests that wait for timeouts: 1 s to
-// connect, 1 s to read, 2 attempts, so 2 × 2 s + 2 s = 6 s at worst.
+// connect, 1 s to read, 2 attempts, so 2 × 2 s + 1 s = 5 s at worst.
 var short = map[string]any{"connect_timeout": 1, "read_timeout": 1, "retries": map[string]any{"total_max_attempts": 2}}
 
 var shortWorstCase = worstCase(time.Second, time.Second, 2)
@@ -99,12 +106,12 @@ func assertFailed(t *testing.T, r run, prefix string, contains ...string) {
 }
 
 // TestConnectionRefused: nothing listens. Every attempt fails at once, so
-// the worst case is the backoff alone: under 2 s + 4 s with the defaults
-// (51 s if the port dropped packets instead).
+// the worst case is the backoff alone: under 1 + 2 + 4 + 8 s with the
+// defaults (90 s if the port dropped packets instead).
 func TestConnectionRefused(t *testing.T) {
 	closed := testenv.ClosedURL(t)
-	r := faultRun(t, closed, nil, worstCase(0, 0, 3))
-	assertFailed(t, r, `Could not connect to the endpoint URL: "`+closed+`/": connect: connection refused (3 attempts)`)
+	r := faultRun(t, closed, nil, worstCase(0, 0, 5))
+	assertFailed(t, r, `Could not connect to the endpoint URL: "`+closed+`/": connect: connection refused (5 attempts)`)
 }
 
 // rawServer is a loopback TCP server that does what a test says with each
@@ -168,7 +175,7 @@ func reset(c *net.TCPConn) {
 
 // TestConnectionReset: the endpoint resets the connection, after reading
 // the request or halfway through its answer. Each attempt ends at once,
-// so the worst case is the backoff: under 2 s + 4 s with the defaults.
+// so the worst case is the backoff: under 15 s with the defaults.
 func TestConnectionReset(t *testing.T) {
 	t.Run("after the request", func(t *testing.T) {
 		t.Parallel()
@@ -177,15 +184,16 @@ func TestConnectionReset(t *testing.T) {
 				reset(c)
 			}
 		})
-		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
-		assertFailed(t, r, `Could not connect to the endpoint URL: "`+srv.URL+`/": read tcp `, ": read: connection reset by peer (3 attempts)")
-		if n := srv.conns.Load(); n != 3 {
-			t.Errorf("%d connections, want 3 attempts", n)
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 5))
+		assertFailed(t, r, `Could not connect to the endpoint URL: "`+srv.URL+`/": read tcp `, ": read: connection reset by peer (5 attempts)")
+		if n := srv.conns.Load(); n != 5 {
+			t.Errorf("%d connections, want 5 attempts", n)
 		}
 	})
 	// Whether the client has read the status line when the reset comes
-	// decides between a transport error, retried, and a body that cannot
-	// be read, not retried.
+	// decides between a transport error and a body cut short; botocore
+	// retries both, and a body that did not parse, which the reset may
+	// leave, not.
 	t.Run("halfway through the answer", func(t *testing.T) {
 		t.Parallel()
 		srv := startRaw(t, func(c *net.TCPConn, _ <-chan struct{}) {
@@ -197,22 +205,22 @@ func TestConnectionReset(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 			reset(c)
 		})
-		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 3))
+		r := faultRun(t, srv.URL, nil, worstCase(0, 0, 5))
 		msg, _ := r.Result["msg"].(string)
 		unreadable := `Unable to parse the AssumeRole response from "` + srv.URL + `/" (HTTP 200): failed to decode response body, `
 		reset := `Could not connect to the endpoint URL: "` + srv.URL + `/": read tcp `
 		if r.Code != 1 || !strings.HasPrefix(msg, unreadable) && !strings.HasPrefix(msg, reset) {
 			t.Errorf("exit status %d, msg %q; want 1 and the prefix %q or %q", r.Code, msg, unreadable, reset)
 		}
-		if n := srv.conns.Load(); n < 1 || n > 3 {
-			t.Errorf("%d connections, want 1 to 3 attempts", n)
+		if n := srv.conns.Load(); n < 1 || n > 5 {
+			t.Errorf("%d connections, want 1 to 5 attempts", n)
 		}
 	})
 }
 
 // TestNoAnswer: the endpoint accepts and reads the request but never
-// answers. With the defaults this takes the full worst case, 51 s; with
-// the short settings, 2 × (1 s + 1 s) + under 2 s of backoff: 6 s.
+// answers. With the short settings, 2 × 1 s of read timeout + under 1 s
+// of backoff: at most 5 s.
 func TestNoAnswer(t *testing.T) {
 	t.Parallel()
 	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
@@ -229,11 +237,11 @@ func TestNoAnswer(t *testing.T) {
 
 // TestNoAnswerDefaults: the same with the defaults. The connection is
 // made at once, so each attempt ends when the 10 s read timeout passes
-// with nothing read: 3 × 10 s plus the backoff (under 2 s, then under
-// 4 s), 30 to 36 s, the figure the README states.
+// with nothing read: 5 × 10 s plus the backoff (under 1, 2, 4 and 8 s),
+// 50 to 65 s, the figure the README states.
 func TestNoAnswerDefaults(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: waits out the default timeouts (30 to 36 s)")
+		t.Skip("-short: waits out the default timeouts (50 to 65 s)")
 	}
 	t.Parallel()
 	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {
@@ -242,18 +250,18 @@ func TestNoAnswerDefaults(t *testing.T) {
 		}
 	})
 	start := time.Now()
-	r := faultRun(t, srv.URL, nil, 36*time.Second)
-	if d := time.Since(start); d < 30*time.Second {
-		t.Errorf("the run took %v; 3 read timeouts of 10 s take at least 30 s", d.Round(time.Millisecond))
+	r := faultRun(t, srv.URL, nil, 65*time.Second)
+	if d := time.Since(start); d < 50*time.Second {
+		t.Errorf("the run took %v; 5 read timeouts of 10 s take at least 50 s", d.Round(time.Millisecond))
 	}
-	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/" (no answer within 10s) (3 attempts)`)
-	if n := srv.conns.Load(); n != 3 {
-		t.Errorf("%d connections, want 3 attempts", n)
+	assertFailed(t, r, `Read timeout on endpoint URL: "`+srv.URL+`/" (no answer within 10s) (5 attempts)`)
+	if n := srv.conns.Load(); n != 5 {
+		t.Errorf("%d connections, want 5 attempts", n)
 	}
 }
 
 // TestSlowAnswer: STS answers, but 3 s after the 1 s read timeout has
-// passed. Worst case with the short settings 6 s; with the defaults the
+// passed. Worst case with the short settings 5 s; with the defaults the
 // answer would arrive in time.
 func TestSlowAnswer(t *testing.T) {
 	t.Parallel()
@@ -269,8 +277,8 @@ func TestSlowAnswer(t *testing.T) {
 
 // TestServerErrors: 500 and 503 answers are retried, then reported with
 // the number of retries. The answers are immediate, so the worst case is
-// the backoff: under 2 s + 4 s with the defaults (3 attempts), under 2 s
-// with total_max_attempts 2.
+// the backoff: under 15 s with the defaults (5 attempts), under 1 s with
+// total_max_attempts 2.
 func TestServerErrors(t *testing.T) {
 	tests := map[string]struct {
 		resp     fakests.Response
@@ -280,8 +288,8 @@ func TestServerErrors(t *testing.T) {
 	}{
 		"500, default attempts": {
 			resp:     fakests.Response{Status: 500, Code: "InternalFailure", Message: fakests.MsgInternalFailure},
-			attempts: 3,
-			want:     "An error occurred (InternalFailure) when calling the AssumeRole operation (reached max retries: 2): " + fakests.MsgInternalFailure,
+			attempts: 5,
+			want:     "An error occurred (InternalFailure) when calling the AssumeRole operation (reached max retries: 4): " + fakests.MsgInternalFailure,
 		},
 		"503, two attempts": {
 			resp:     fakests.Response{Status: 503, Code: "ServiceUnavailable", Message: "Service is unavailable"},
@@ -291,8 +299,8 @@ func TestServerErrors(t *testing.T) {
 		},
 		"503 without a body, default attempts": {
 			resp:     fakests.Response{Status: 503},
-			attempts: 3,
-			want:     "An error occurred (503) when calling the AssumeRole operation (reached max retries: 2): Service Unavailable",
+			attempts: 5,
+			want:     "An error occurred (503) when calling the AssumeRole operation (reached max retries: 4): Service Unavailable",
 		},
 	}
 	for name, tc := range tests {
@@ -315,7 +323,7 @@ func TestServerErrors(t *testing.T) {
 }
 
 // TestThrottlingThenSuccess: two throttled answers, then the credentials.
-// Worst case with the defaults: under 2 s + 4 s of backoff.
+// Worst case with the defaults: under 1 s + 2 s of backoff.
 func TestThrottlingThenSuccess(t *testing.T) {
 	t.Parallel()
 	cfg := fakests.Config{Users: users}
@@ -365,8 +373,9 @@ func TestBadAnswers(t *testing.T) {
 }
 
 // TestTruncatedAnswer: a 200 that declares a longer body than it sends,
-// then closes the connection. A body that cannot be read is not retried:
-// one round trip, 15 s at worst with the defaults.
+// then closes the connection. botocore retries it (urllib3's
+// IncompleteRead is its ConnectionClosedError), and so does ours: every
+// attempt ends at once, so the worst case is the backoff, under 15 s.
 func TestTruncatedAnswer(t *testing.T) {
 	t.Parallel()
 	srv := startRaw(t, func(c *net.TCPConn, _ <-chan struct{}) {
@@ -376,10 +385,10 @@ func TestTruncatedAnswer(t *testing.T) {
 		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n"+
 			`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>`)
 	})
-	r := faultRun(t, srv.URL, nil, worstCase(5*time.Second, 10*time.Second, 1))
-	assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" (HTTP 200): failed to decode response body, unexpected EOF`)
-	if n := srv.conns.Load(); n != 1 {
-		t.Errorf("%d connections, want 1 (not retried)", n)
+	r := faultRun(t, srv.URL, nil, worstCase(0, 0, 5))
+	assertFailed(t, r, `Unable to parse the AssumeRole response from "`+srv.URL+`/" (HTTP 200): failed to decode response body, unexpected EOF (5 attempts)`)
+	if n := srv.conns.Load(); n != 5 {
+		t.Errorf("%d connections, want 5 attempts", n)
 	}
 }
 
@@ -448,7 +457,7 @@ func TestSessionTokens(t *testing.T) {
 // TestErrorShapes: every error document shape botocore reads gives the
 // code, the message and the request id; a Throttling code is retried in
 // any shape. Immediate answers: the worst case is the backoff, under
-// 2 s + 4 s with the defaults.
+// 15 s with the defaults.
 func TestErrorShapes(t *testing.T) {
 	const requestID = "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"
 	tests := map[string]struct {
@@ -476,8 +485,8 @@ func TestErrorShapes(t *testing.T) {
 			code: "AccessDenied", requestID: requestID,
 		},
 		"Errors/Error Throttling, every time": {
-			status: 400, body: testenv.NestedErrorBody("Throttling", "Rate exceeded"), attempts: 3,
-			want: "An error occurred (Throttling) when calling the AssumeRole operation (reached max retries: 2): Rate exceeded",
+			status: 400, body: testenv.NestedErrorBody("Throttling", "Rate exceeded"), attempts: 5,
+			want: "An error occurred (Throttling) when calling the AssumeRole operation (reached max retries: 4): Rate exceeded",
 			code: "Throttling", requestID: requestID,
 		},
 		"EC2-style Response/Errors/Error": {
@@ -587,7 +596,7 @@ func TestSwitchingProtocols(t *testing.T) {
 		proxy := startRaw(t, answer101(dripping))
 		endpoint := "https" + strings.TrimPrefix(testenv.ClosedURL(t), "http")
 		r := faultRun(t, endpoint, map[string]any{"aws_config": map[string]any{"proxies": map[string]any{"https": proxy.URL}}}, defaultWorstCase)
-		assertFailed(t, r, `Could not connect to the endpoint URL: "`+endpoint+`/": the proxy `+proxy.URL+` answered the tunnel request (CONNECT) with 101 Switching Protocols (3 attempts)`)
+		assertFailed(t, r, `Could not connect to the endpoint URL: "`+endpoint+`/": the proxy `+proxy.URL+` answered the tunnel request (CONNECT) with 101 Switching Protocols (5 attempts)`)
 	})
 }
 
@@ -706,8 +715,8 @@ func TestHugeAnswers(t *testing.T) {
 // TestTricklingAnswer: a 200 whose body comes a byte every 300 ms, so
 // that no read waits the read timeout; each attempt ends at its deadline
 // (connect_timeout + read_timeout), then the call is retried. With the
-// short settings: 2 × 2 s + under 2 s of backoff, 6 s; with the
-// defaults, 51 s.
+// short settings: 2 × 2 s + under 1 s of backoff, 5 s; with the
+// defaults, 90 s.
 func TestTricklingAnswer(t *testing.T) {
 	t.Parallel()
 	srv := startRaw(t, func(c *net.TCPConn, done <-chan struct{}) {

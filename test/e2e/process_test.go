@@ -26,7 +26,7 @@ func procAnswer(version, expiration string) string {
 		`", "SessionToken": "` + procToken + `", "Expiration": ` + expiration + `}`
 }
 
-// processRun runs sts_assume_role with the short client settings (a 6 s
+// processRun runs sts_assume_role with the short client settings (a 5 s
 // deadline) and a shared config file holding config, in which $DIR is a
 // directory for the command's files and $URL the endpoint's URL. It
 // returns the run and the directory.
@@ -123,11 +123,11 @@ func TestCredentialProcessHangs(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			r, dir, took := processRun(t, tc.config, testenv.ClosedURL(t), tc.extra, nil)
-			// The deadline is 6 s, less 1.5 s, from the module's start.
+			// The deadline is 5 s, less 1.5 s, from the module's start.
 			assertMsg(t, r, badInput{MsgPrefix: tc.want})
 			msg, _ := r.Result["msg"].(string)
-			if !regexp.MustCompile(`within 4\.[0-5]s, so it was stopped, with every process it started$`).MatchString(msg) {
-				t.Errorf("msg %q, want within 4.0s to 4.5s", msg)
+			if !regexp.MustCompile(`within 3\.[0-5]s, so it was stopped, with every process it started$`).MatchString(msg) {
+				t.Errorf("msg %q, want within 3.0s to 3.5s", msg)
 			}
 			if took > shortWorstCase+processSlack {
 				t.Errorf("the run took %v; the module's deadline is %v", took, shortWorstCase)
