@@ -158,8 +158,9 @@ fuzz:
 load:
 	$(GO) test -count=1 -run '^TestLoad$$' -v ./test/e2e
 
-## bench: ours against the Python reference and the floor; writes docs/BENCHMARKS.md and docs/benchmarks.svg
-bench: build ensure-ansible
+## bench: ours against the Python reference and the floor, and over SSH on this machine's ansible-core
+## and on trixie's (make roots); writes docs/BENCHMARKS.md, docs/benchmarks.svg and docs/benchmarks.json
+bench: build ensure-ansible roots
 	@test -x /usr/bin/time || { if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
 	  apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }; \
 	  else echo "make bench measures peak RSS with GNU time: install the 'time' package" >&2; exit 1; fi; }

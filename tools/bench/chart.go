@@ -71,19 +71,21 @@ func (r *report) panels() []panel {
 		}
 		out = append(out, p)
 	}
-	for _, c := range r.SSH {
-		ref := c.summary("reference").Wall
-		p := panel{Title: fmt.Sprintf("Over SSH (%s), %d hosts, %d task(s) each: median wall time", c.Link, c.Hosts, c.Tasks), Time: true,
-			Marks: []mark{{float64(ref) / float64(time.Millisecond) * 0.5, "reference × 0.5"}}}
-		for _, kind := range sshSubjects {
-			k := ours
-			if kind == "reference" {
-				k = reference
+	for _, ctl := range r.Controllers {
+		for _, c := range r.casesOn(ctl) {
+			ref := c.summary("reference").Wall
+			p := panel{Title: fmt.Sprintf("Over SSH (%s), ansible-core %s, %d hosts, %d task(s) each: median wall time", c.Link, ctl.Core, c.Hosts, c.Tasks), Time: true,
+				Marks: []mark{{float64(ref) / float64(time.Millisecond) * 0.5, "reference × 0.5"}}}
+			for _, kind := range sshSubjects {
+				k, label := ours, kind
+				if kind == "reference" {
+					k, label = reference, "reference, "+ctl.RefCollection
+				}
+				w := c.summary(kind).Wall
+				p.Bars = append(p.Bars, bar{label, k, float64(w) / float64(time.Millisecond), formatDuration(w)})
 			}
-			w := c.summary(kind).Wall
-			p.Bars = append(p.Bars, bar{kind, k, float64(w) / float64(time.Millisecond), formatDuration(w)})
+			out = append(out, p)
 		}
-		out = append(out, p)
 	}
 	p := panel{Title: "Binary size, linux/amd64 (MiB)", Marks: []mark{{8, "8 MiB"}}}
 	for _, b := range r.Sizes {

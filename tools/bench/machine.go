@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+
+	"ansible-sts/test/roots"
 )
 
 // machine describes where the benchmark ran.
@@ -15,6 +17,9 @@ type machine struct {
 	Cores           int
 	Ansible, Boto3  string
 	CommunityAWS    string
+	// Suite is this machine's Debian codename and Python the version of
+	// its /usr/bin/python3: the managed hosts' over SSH.
+	Suite, Python string
 	// Load and LoadAtEnd are the 1, 5 and 15 minute load averages when
 	// the run started and ended: other work on the machine shows in the
 	// spread of the figures.
@@ -32,6 +37,8 @@ func describeMachine(w *workspace) machine {
 	if out := w.output("ansible", "--version"); out != "" {
 		m.Ansible, _, _ = strings.Cut(out, "\n")
 	}
+	m.Suite = roots.HostEnvironment().Suite
+	m.Python = w.output(python, "--version")
 	m.Boto3 = w.output(python, "-c", "import boto3, botocore; print('boto3', boto3.__version__, 'botocore', botocore.__version__)")
 	m.CommunityAWS = w.output(python, "-c", "import json, ansible_collections.community.aws as c, os; "+
 		"print(json.load(open(os.path.join(list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])")

@@ -1,17 +1,19 @@
 // Command bench measures the modules against the Python reference modules
 // and against a floor program, on one machine in one run: whole-process
 // wall time and peak RSS of a module call, of an ad-hoc ansible call and of
-// a playbook over many local hosts, plus the binaries' sizes. Each group's
-// commands run interleaved, round-robin, against a loopback STS server
-// started in this process. It prints the goals, tables and ratios, and
-// with -out writes BENCHMARKS.md, the chart benchmarks.svg and the raw
-// figures benchmarks.json there. Run it from the repository root after
-// make build:
+// a playbook over many local hosts; wall time, CPU and traffic of plays
+// over SSH, driven by this machine's ansible-core and by a Debian root's
+// (test/roots); and the binaries' sizes. Each group's commands run interleaved, round-robin,
+// against a loopback STS server started in this process. It prints the
+// goals, tables and ratios, and with -out writes BENCHMARKS.md, the chart
+// benchmarks.svg and the raw figures benchmarks.json there. Run it from the
+// repository root after make build (and make roots, for the SSH group):
 //
 //	go run ./tools/bench -out docs
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -19,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"ansible-sts/test/roots"
 	"ansible-sts/test/testenv"
 )
 
@@ -36,16 +39,26 @@ func main() {
 	sshHosts := flag.String("ssh-hosts", "10,50", "fleet sizes over SSH on loopback, comma-separated")
 	sshShaped := flag.String("ssh-shaped-hosts", "1,10", "fleet sizes over the shaped SSH links, comma-separated")
 	sshLinks := flag.String("ssh-links", "loopback,100mbit/10ms,20mbit/10ms", "SSH links: loopback, or RATE/RTT shaped in a network namespace")
+	// This machine's ansible-core is the oldest supported; the roots'
+	// are what users run today. A root's plays get fewer cases, so the
+	// default run stays under an hour: no 50-host fleet, and no 20 Mbit/s
+	// link.
+	sshControllers := flag.String("ssh-controllers", roots.HostEnvironment().Suite+",trixie",
+		"ansible-cores to run the SSH plays on: this machine's codename, or suites make roots built")
+	sshRootHosts := flag.String("ssh-root-hosts", "10", "fleet sizes over SSH on loopback, on a root's ansible-core")
+	sshRootShaped := flag.String("ssh-root-shaped-hosts", "1,10", "fleet sizes over the shaped SSH links, on a root's ansible-core")
+	sshRootLinks := flag.String("ssh-root-links", "loopback,100mbit/10ms", "SSH links on a root's ansible-core")
 	flag.StringVar(&o.replot, "replot", "", "measure nothing: rewrite the report in -out from this benchmarks.json")
 	flag.Parse()
-	var err error
-	if o.sshHosts, err = fleetSizes(*sshHosts); err == nil {
-		o.sshShapedHosts, err = fleetSizes(*sshShaped)
-	}
-	if err == nil {
-		o.sshLinks, err = links(*sshLinks)
-	}
-	if err != nil {
+	var errs [6]error
+	o.sshHosts, errs[0] = fleetSizes(*sshHosts)
+	o.sshShapedHosts, errs[1] = fleetSizes(*sshShaped)
+	o.sshLinks, errs[2] = links(*sshLinks)
+	o.sshRootHosts, errs[3] = fleetSizes(*sshRootHosts)
+	o.sshRootShapedHosts, errs[4] = fleetSizes(*sshRootShaped)
+	o.sshRootLinks, errs[5] = links(*sshRootLinks)
+	o.sshControllers = list(*sshControllers)
+	if err := errors.Join(errs[:]...); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
@@ -67,7 +80,24 @@ type options struct {
 	sshHosts         []int
 	sshShapedHosts   []int
 	sshLinks         []testenv.Link
-	command          string
+	// sshControllers name the ansible-cores of the SSH group (test/roots
+	// suites); a root's runs the sshRoot* cases, this machine's the others.
+	sshControllers     []string
+	sshRootHosts       []int
+	sshRootShapedHosts []int
+	sshRootLinks       []testenv.Link
+	command            string
+}
+
+// list splits a comma-separated list, dropping empty items.
+func list(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // fleetSizes parses a comma-separated list of fleet sizes.
@@ -152,7 +182,7 @@ func run(o options) error {
 		rep.Groups = append(rep.Groups, g)
 	}
 	if o.wants("ssh") {
-		if rep.SSH, err = w.sshBench(o); err != nil {
+		if rep.Controllers, rep.SSH, err = w.sshBench(o); err != nil {
 			return err
 		}
 	}

@@ -17,7 +17,10 @@ type report struct {
 	Machine machine
 	Sizes   []binary
 	Groups  []*group
-	SSH     []*sshCase
+	// Controllers are the ansible-cores the SSH cases ran on, in the
+	// order of -ssh-controllers.
+	Controllers []*sshController
+	SSH         []*sshCase
 	// GNUTime says how peak RSS was measured: GNU time, or else the
 	// rusage of the benchmark's own children.
 	GNUTime bool
@@ -59,9 +62,23 @@ func (r *report) markdown() string {
 	b.WriteString("Where a module call's time, memory and bytes go, and what was tried: [STARTUP.md](STARTUP.md). " +
 		"The raw figures are in benchmarks.json; `-replot docs/benchmarks.json -out docs` rewrites this page from them.\n\n")
 	b.WriteString("## Machine\n\n| | |\n|---|---|\n")
-	fmt.Fprintf(&b, "| CPU | %s, %d cores |\n| kernel | %s |\n| load average (1, 5, 15 min) at the start; at the end | %s; %s |\n| Go | %s |\n| ansible | %s |\n| python | %s, community.aws %s |\n\n",
-		m.CPU, m.Cores, m.Kernel, orUnknown(m.Load), orUnknown(m.LoadAtEnd), m.Go, orUnknown(m.Ansible), orUnknown(m.Boto3), orUnknown(m.CommunityAWS))
+	py := orUnknown(m.Boto3)
+	if m.Python != "" {
+		py = m.Python + ", " + py
+	}
+	fmt.Fprintf(&b, "| CPU | %s, %d cores |\n| kernel | %s |\n| load average (1, 5, 15 min) at the start; at the end | %s; %s |\n| Go | %s |\n| ansible | %s |\n| python | %s, community.aws %s |\n",
+		m.CPU, m.Cores, m.Kernel, orUnknown(m.Load), orUnknown(m.LoadAtEnd), m.Go, orUnknown(m.Ansible), py, orUnknown(m.CommunityAWS))
+	for _, c := range r.Controllers {
+		where := "this machine's Python"
+		if !c.host() {
+			where = "in " + c.Root + ", Python"
+		}
+		fmt.Fprintf(&b, "| SSH controller | %s, reference %s (%s); %s %s, %s |\n",
+			c.title(), c.Reference, c.RefCollection, where, orUnknown(c.Python), c.boto())
+	}
+	b.WriteString("\n")
 	b.WriteString(method)
+	r.sshMethod(&b)
 	if r.GNUTime {
 		b.WriteString(rssByTime)
 	} else {
@@ -92,6 +109,47 @@ const method = `## Method
   file, makes one SigV4-signed AssumeRole POST (answered 200) and prints one JSON line; both
   modules are compared with it.
 `
+
+// sshMethod says how the SSH group's controllers and hosts are set up, and
+// what that means for the reference on a root's controller.
+func (r *report) sshMethod(b *strings.Builder) {
+	if len(r.SSH) == 0 {
+		return
+	}
+	m := r.Machine
+	fmt.Fprintf(b, `- Over SSH every controller manages the same hosts: users of one sshd on this machine, each with
+  a loopback address of its own (so each gets its own ssh master) behind a TCP proxy that counts
+  the traffic, or, on a shaped link, in a network namespace the benchmark creates. Whichever
+  controller sends a module, it runs here: the reference on /usr/bin/python3 (%s, %s), ours as a
+  static binary that needs no Python.
+`, orUnknown(m.Python), orUnknown(m.Boto3))
+	for _, c := range r.Controllers {
+		if c.host() || len(r.casesOn(c)) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, `- %s runs chrooted into %s (test/roots), in a mount namespace of its own
+  where the workspace (playbooks, inventory, library/, collections, HOME), the ssh key and the
+  ssh masters' directory are bound at the same paths; the root shares this machine's loopback.
+  It uses the root's Python, ssh client and ansible-galaxy (which installed the collection), with
+  the environment above and LANG=C.UTF-8, as ansible-core 2.19 and later need a UTF-8 locale.
+  Entering the root (unshare, a few mounts, chroot) is inside every run's wall time and
+  controller CPU, every subject's alike.
+- On it the reference is %s from %s, the root's own, with the same options. Its code
+  comes from the controller but runs on the hosts, so it imports this machine's %s, not the
+  root's %s: these figures are ansible-core %s managing %s hosts.
+`, c.title(), c.Root, c.Reference, c.RefCollection, orUnknown(m.Boto3), c.boto(), c.Core, orUnknown(m.Suite))
+		if w := c.Warnings["reference"]; len(w) > 0 {
+			fmt.Fprintf(b, "  It warns: \"%s\"\n", strings.Join(w, "\"; \""))
+		}
+		fmt.Fprintf(b, `  That is a real set-up, as a controller is often newer than its hosts, and the fair one for
+  comparing controllers: both manage the same hosts, and what changed between them that concerns
+  these modules (templating, module transport, the AnsiballZ payload) is on the controller. It is
+  not a %s host, though: there the reference would start Python %s and import botocore %s,
+  which changes its own cost on the host (the host CPU column) and so its wall time; ours would
+  not change.
+`, c.Suite, orUnknown(c.Python), orUnknown(c.Botocore))
+	}
+}
 
 // rssByTime and rssByRusage say how peak RSS was measured.
 const (
@@ -129,7 +187,7 @@ func (r *report) results(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
-	sshResults(b, r.SSH)
+	r.sshResults(b)
 	if lines := r.ratios(); len(lines) > 0 {
 		b.WriteString("## Ratios\n\n")
 		for _, l := range lines {
@@ -174,6 +232,18 @@ func readReport(path string) (*report, error) {
 	r := &report{}
 	if err := json.Unmarshal(data, r); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// Figures saved before there were several controllers ran over SSH
+	// on this machine's ansible-core alone, against community.aws.
+	if len(r.Controllers) == 0 && len(r.SSH) > 0 {
+		m := r.Machine
+		c := &sshController{Root: "/", Reference: "community.aws.sts_assume_role", RefCollection: "community.aws " + m.CommunityAWS}
+		_, core, _ := strings.Cut(m.Ansible, "core ")
+		c.Core, _, _ = strings.Cut(core, "]")
+		if f := strings.Fields(m.Boto3); len(f) == 4 {
+			c.Boto3, c.Botocore = f[1], f[3]
+		}
+		r.Controllers = []*sshController{c}
 	}
 	return r, nil
 }

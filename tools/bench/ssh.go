@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,8 +28,12 @@ import (
 // sshSubjects are the ways a task reaches the host, in the order measured.
 var sshSubjects = []string{"reference", "ours, library/", "ours, collection, cold cache", "ours, collection, warm cache"}
 
-// sshCase is one fleet size and play length, with each subject's runs.
+// sshCase is one controller, link, fleet size and play length, with each
+// subject's runs.
 type sshCase struct {
+	// Controller is the controller's Suite; figures saved before there
+	// was more than one controller have none (readReport fills it in).
+	Controller   string
 	Link         string
 	Hosts, Tasks int
 	Subjects     map[string][]sshRun
@@ -69,8 +75,32 @@ func (b *benchT) close() {
 	}
 }
 
-// sshBench measures every case of o.sshHosts × {1, 3} tasks.
-func (w *workspace) sshBench(o options) (cases []*sshCase, err error) {
+// sshPlan is what one controller runs: links, and the fleet sizes on
+// loopback and on the shaped links.
+type sshPlan struct {
+	links         []testenv.Link
+	hosts, shaped []int
+}
+
+// sizes are the plan's fleet sizes on link, none when it does not use it.
+func (p sshPlan) sizes(link testenv.Link) []int {
+	for _, l := range p.links {
+		if l.String() == link.String() {
+			if l.Rate != "" {
+				return p.shaped
+			}
+			return p.hosts
+		}
+	}
+	return nil
+}
+
+// sshBench measures, on each controller, every case of its plan: each
+// fleet size on each link, with plays of 1 and 3 tasks. The controllers
+// share one sshd per link, started for the largest fleet on it, and run
+// one after the other: a case's subjects are interleaved, and its ratios
+// are taken within it.
+func (w *workspace) sshBench(o options) (controllers []*sshController, cases []*sshCase, err error) {
 	t := &benchT{dir: w.dir}
 	defer t.close()
 	defer func() {
@@ -85,130 +115,161 @@ func (w *workspace) sshBench(o options) (cases []*sshCase, err error) {
 	// ssh masters detach from ansible-playbook; as a subreaper this
 	// process reaps them, so their CPU counts as the controller's.
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, 36 /* PR_SET_CHILD_SUBREAPER */, 1, 0); e != 0 {
-		return nil, fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %v", e)
+		return nil, nil, fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %v", e)
 	}
-	collections, err := w.installCollection()
+	if controllers, err = openControllers(o.sshControllers); err != nil {
+		return nil, nil, err
+	}
+	tarball, err := w.buildCollection()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	plans := map[*sshController]sshPlan{}
+	var links []testenv.Link
+	for _, c := range controllers {
+		if err := w.installCollection(c, tarball); err != nil {
+			return nil, nil, err
+		}
+		p := sshPlan{o.sshLinks, o.sshHosts, o.sshShapedHosts}
+		if !c.host() {
+			p = sshPlan{o.sshRootLinks, o.sshRootHosts, o.sshRootShapedHosts}
+		}
+		plans[c] = p
+		for _, l := range p.links {
+			if !slices.ContainsFunc(links, func(m testenv.Link) bool { return m.String() == l.String() }) {
+				links = append(links, l)
+			}
+		}
+	}
+	// ssh's socket paths are short: the masters' directory is too.
 	controlDir, err := os.MkdirTemp("", "cp")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(controlDir)
-	for _, link := range o.sshLinks {
-		sizes := o.sshHosts
-		if link.Rate != "" {
-			sizes = o.sshShapedHosts
-		}
+	for _, link := range links {
 		maxHosts := 0
-		for _, n := range sizes {
-			maxHosts = max(maxHosts, n)
+		for _, c := range controllers {
+			for _, n := range plans[c].sizes(link) {
+				maxHosts = max(maxHosts, n)
+			}
 		}
 		sshd := testenv.StartSSHDOver(t, link, maxHosts, "AWS_EC2_METADATA_DISABLED=true")
 		var users []testenv.SSHUser
 		for range maxHosts {
 			users = append(users, sshd.AddUser(t, "stsgob"))
 		}
-		endpoint := "http://" + sshd.Reach(t, strings.TrimPrefix(w.srv.URL, "http://"))
-		for _, n := range sizes {
-			for _, tasks := range []int{1, 3} {
-				c := &sshCase{Link: link.String(), Hosts: n, Tasks: tasks, Subjects: map[string][]sshRun{}}
-				inventory := w.path(fmt.Sprintf("ssh-%d.ini", n))
-				var inv strings.Builder
-				inv.WriteString("[fleet]\n")
-				for i := 0; i < n; i++ {
-					fmt.Fprintf(&inv, "h%02d ansible_host=%s ansible_user=%s\n", i+1, sshd.Addrs[i], users[i].Name)
-				}
-				fmt.Fprintf(&inv, "[fleet:vars]\nansible_port=%d\nansible_ssh_private_key_file=%s\n"+
-					"ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'\n", sshd.Port, sshd.Key)
-				if err := writeFile(inventory, inv.String()); err != nil {
-					return nil, err
-				}
-				fmt.Fprintf(os.Stderr, "ssh, %s: %d hosts, %d task(s): %d subjects × %d runs, round-robin\n", link, n, tasks, len(sshSubjects), o.sshRuns)
-				for round := -1; round < o.sshRuns; round++ { // round -1 warms up
-					for _, kind := range sshSubjects {
-						if kind == "ours, collection, cold cache" {
-							for _, u := range users[:n] {
-								os.RemoveAll(filepath.Join(u.Home, ".ansible", "stsgo"))
-							}
-						}
-						r, err := w.sshRun(kind, inventory, endpoint, n, tasks, o.forks, collections, controlDir, sshd)
-						if err != nil {
-							return nil, fmt.Errorf("%s, %d hosts, %d tasks, %s: %w", link, n, tasks, kind, err)
-						}
-						if round >= 0 {
-							c.Subjects[kind] = append(c.Subjects[kind], r)
-						}
+		f := &sshFleet{sshd: sshd, users: users, controlDir: controlDir,
+			endpoint: "http://" + sshd.Reach(t, strings.TrimPrefix(w.srv.URL, "http://"))}
+		for _, c := range controllers {
+			for _, n := range plans[c].sizes(link) {
+				for _, tasks := range []int{1, 3} {
+					sc := &sshCase{Controller: c.Suite, Link: link.String(), Hosts: n, Tasks: tasks, Subjects: map[string][]sshRun{}}
+					if err := w.runCase(c, f, sc, o); err != nil {
+						return nil, nil, err
 					}
-					fmt.Fprint(os.Stderr, ".")
+					cases = append(cases, sc)
 				}
-				fmt.Fprintln(os.Stderr)
-				cases = append(cases, c)
 			}
 		}
 	}
-	return cases, nil
+	return controllers, cases, nil
 }
 
-// installCollection builds the collection tarball and installs it in the
-// workspace.
-func (w *workspace) installCollection() (string, error) {
-	dist, collections := w.path("dist"), w.path("collections")
-	for _, argv := range [][]string{
-		{"make", "collection", "DIST=" + dist},
-		{"sh", "-c", "ansible-galaxy collection install -p " + collections + " " + dist + "/stsgo-aws-*.tar.gz"},
-	} {
-		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Env = append(os.Environ(), "HOME="+w.home)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("%v: %v\n%s", argv, err, out)
-		}
+// sshFleet is one link's managed hosts: sshd, a user per host, and where
+// the controller's ssh masters keep their sockets.
+type sshFleet struct {
+	sshd       *testenv.SSHD
+	users      []testenv.SSHUser
+	endpoint   string // the STS server, as the hosts reach it
+	controlDir string
+}
+
+// runCase runs sc's subjects round-robin on controller c, after one
+// warm-up round.
+func (w *workspace) runCase(c *sshController, f *sshFleet, sc *sshCase, o options) error {
+	inventory := w.path(fmt.Sprintf("ssh-%d.ini", sc.Hosts))
+	var inv strings.Builder
+	inv.WriteString("[fleet]\n")
+	for i := 0; i < sc.Hosts; i++ {
+		fmt.Fprintf(&inv, "h%02d ansible_host=%s ansible_user=%s\n", i+1, f.sshd.Addrs[i], f.users[i].Name)
 	}
-	return collections, nil
+	fmt.Fprintf(&inv, "[fleet:vars]\nansible_port=%d\nansible_ssh_private_key_file=%s\n"+
+		"ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'\n", f.sshd.Port, f.sshd.Key)
+	if err := writeFile(inventory, inv.String()); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "ssh, %s, %s: %d hosts, %d task(s): %d subjects × %d runs, round-robin\n",
+		c.title(), sc.Link, sc.Hosts, sc.Tasks, len(sshSubjects), o.sshRuns)
+	for round := -1; round < o.sshRuns; round++ { // round -1 warms up
+		for _, kind := range sshSubjects {
+			if kind == "ours, collection, cold cache" {
+				for _, u := range f.users[:sc.Hosts] {
+					os.RemoveAll(filepath.Join(u.Home, ".ansible", "stsgo"))
+				}
+			}
+			r, out, err := w.sshRun(c, f, kind, inventory, sc.Hosts, sc.Tasks, o.forks)
+			if err != nil {
+				return fmt.Errorf("%s, %s, %d hosts, %d tasks, %s: %w", c.title(), sc.Link, sc.Hosts, sc.Tasks, kind, err)
+			}
+			c.noteWarnings(kind, out)
+			if round >= 0 {
+				sc.Subjects[kind] = append(sc.Subjects[kind], r)
+			}
+		}
+		fmt.Fprint(os.Stderr, ".")
+	}
+	fmt.Fprintln(os.Stderr)
+	return nil
 }
 
-// sshRun runs the play of kind once and measures it.
-func (w *workspace) sshRun(kind, inventory, endpoint string, hosts, tasks, forks int, collections, controlDir string, sshd *testenv.SSHD) (sshRun, error) {
-	book := w.path(fmt.Sprintf("ssh-%s-%d.yml", strings.NewReplacer(" ", "", ",", "-", "/", "").Replace(kind), tasks))
-	if err := writeFile(book, w.sshPlaybook(kind, endpoint, tasks)); err != nil {
-		return sshRun{}, err
+// sshRun runs the play of kind once on controller c and measures it; it
+// also returns the play's output. On a root, the workspace (playbooks,
+// inventory, library/, collections, HOME), the ssh key and the masters'
+// directory are bound in at the same paths.
+func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string, hosts, tasks, forks int) (sshRun, []byte, error) {
+	book := w.path(fmt.Sprintf("ssh-%s-%s-%d.yml", c.Suite, strings.NewReplacer(" ", "", ",", "-", "/", "").Replace(kind), tasks))
+	if err := writeFile(book, w.sshPlaybook(c, kind, f.endpoint, tasks)); err != nil {
+		return sshRun{}, nil, err
 	}
 	env := append(w.ansibleEnviron(),
-		"ANSIBLE_COLLECTIONS_PATH="+collections,
+		"ANSIBLE_COLLECTIONS_PATH="+c.collections,
 		"ANSIBLE_LIBRARY="+w.lib,
-		"ANSIBLE_SSH_CONTROL_PATH_DIR="+controlDir,
+		"ANSIBLE_SSH_CONTROL_PATH_DIR="+f.controlDir,
 		"ANSIBLE_HOST_KEY_CHECKING=False",
 		"ANSIBLE_REMOTE_TEMP=~/.ansible/tmp",
 	)
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	binds := []string{w.dir, f.controlDir, filepath.Dir(f.sshd.Key)}
+	cmd := c.command(ctx, binds, env, w.dir, "ansible-playbook", "-i", inventory, "-f", strconv.Itoa(forks), book)
 	w.srv.Reset()
-	before := counters(sshd, hosts)
+	before := counters(f.sshd, hosts)
 	self0, children0, machine0 := cpu(syscall.RUSAGE_SELF), cpu(syscall.RUSAGE_CHILDREN), machineCPU()
 	start := time.Now()
-	cmd := exec.Command("ansible-playbook", "-i", inventory, "-f", strconv.Itoa(forks), book)
-	cmd.Env, cmd.Dir = env, w.dir
 	out, err := cmd.CombinedOutput()
 	wall := time.Since(start)
 	if err != nil {
-		return sshRun{}, fmt.Errorf("%v\n%s", err, out)
+		return sshRun{}, out, fmt.Errorf("%v\n%s", err, out)
 	}
-	closeMasters(controlDir)
-	after := counters(sshd, hosts)
+	closeMasters(f.controlDir)
+	after := counters(f.sshd, hosts)
 	controller := cpu(syscall.RUSAGE_CHILDREN) - children0
 	host := machineCPU() - machine0 - controller - (cpu(syscall.RUSAGE_SELF) - self0)
 	if err := w.checkCalls(&subject{Calls: hosts * tasks}); err != nil {
-		return sshRun{}, fmt.Errorf("%v\n%s", err, out)
+		return sshRun{}, out, fmt.Errorf("%v\n%s", err, out)
 	}
 	return sshRun{Wall: wall, ControllerCPU: controller, HostCPU: max(host, 0),
-		Up: after[0] - before[0], Down: after[1] - before[1], Turns: after[2] - before[2]}, nil
+		Up: after[0] - before[0], Down: after[1] - before[1], Turns: after[2] - before[2]}, out, nil
 }
 
-// sshPlaybook is one play over every host with tasks sts_assume_role tasks.
-func (w *workspace) sshPlaybook(kind, endpoint string, tasks int) string {
+// sshPlaybook is one play over every host with tasks sts_assume_role
+// tasks: the reference's options are the same on both collections.
+func (w *workspace) sshPlaybook(c *sshController, kind, endpoint string, tasks int) string {
 	module := "sts_assume_role"
 	switch {
 	case kind == "reference":
-		module = "community.aws.sts_assume_role"
+		module = c.Reference
 	case strings.Contains(kind, "collection"):
 		module = "stsgo.aws.sts_assume_role"
 	}
@@ -315,9 +376,22 @@ func (c *sshCase) summary(kind string) sshSummary {
 	}
 }
 
-// sshResults writes the SSH tables.
-func sshResults(b *strings.Builder, cases []*sshCase) {
-	if len(cases) == 0 {
+// casesOn are the cases measured on controller c, in the order run.
+func (r *report) casesOn(c *sshController) []*sshCase {
+	var out []*sshCase
+	for _, sc := range r.SSH {
+		if sc.Controller == c.Suite {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// sshResults writes the SSH tables: one per controller, then, when there
+// are several, each subject's wall time ÷ the reference's side by side for
+// the cases they have in common.
+func (r *report) sshResults(b *strings.Builder) {
+	if len(r.SSH) == 0 {
 		return
 	}
 	b.WriteString("## Over SSH: a real sshd, one ssh master per host, forks 10\n\n")
@@ -327,14 +401,82 @@ func sshResults(b *strings.Builder, cases []*sshCase) {
 		"A warm task is one remote command, and over OpenSSH a command that reads standard input takes three round trips at the least: " +
 		"open the channel; send the command, which sshd answers by opening the channel's window (it opens session channels with a window " +
 		"of zero); send the input, answered by the output. Fewer would need the arguments on the command line, where every user of the host can read them with ps.\n\n")
-	b.WriteString("| link | hosts | tasks | subject | runs | wall | ÷ reference | controller CPU | host CPU | bytes to host | bytes from host | round trips |\n|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-	for _, c := range cases {
-		ref := c.summary("reference")
-		for _, kind := range sshSubjects {
-			s := c.summary(kind)
-			fmt.Fprintf(b, "| %s | %d | %d | %s | %d | %s | %.2f× | %s | %s | %.0f | %.0f | %.1f |\n", c.Link, c.Hosts, c.Tasks, kind, len(c.Subjects[kind]),
-				formatDuration(s.Wall), float64(s.Wall)/float64(ref.Wall), formatDuration(s.ControllerCPU), formatDuration(s.HostCPU), s.Up, s.Down, s.Turns)
+	for _, c := range r.Controllers {
+		cases := r.casesOn(c)
+		if len(cases) == 0 {
+			continue
 		}
+		fmt.Fprintf(b, "### Controller: %s; reference %s from %s\n\n", c.title(), c.Reference, c.RefCollection)
+		b.WriteString("| link | hosts | tasks | subject | runs | wall | ÷ reference | controller CPU | host CPU | bytes to host | bytes from host | round trips |\n|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		for _, sc := range cases {
+			ref := sc.summary("reference")
+			for _, kind := range sshSubjects {
+				s := sc.summary(kind)
+				fmt.Fprintf(b, "| %s | %d | %d | %s | %d | %s | %.2f× | %s | %s | %.0f | %.0f | %.1f |\n", sc.Link, sc.Hosts, sc.Tasks, kind, len(sc.Subjects[kind]),
+					formatDuration(s.Wall), ratio(s.Wall, ref.Wall), formatDuration(s.ControllerCPU), formatDuration(s.HostCPU), s.Up, s.Down, s.Turns)
+			}
+		}
+		b.WriteString("\n")
+	}
+	r.sshComparison(b)
+}
+
+// sshComparison writes, for the cases every controller ran, each of our
+// subjects' wall time ÷ the reference's on each controller, and the
+// reference's own wall time.
+func (r *report) sshComparison(b *strings.Builder) {
+	var ran []*sshController
+	for _, c := range r.Controllers {
+		if len(r.casesOn(c)) > 0 {
+			ran = append(ran, c)
+		}
+	}
+	if len(ran) < 2 {
+		return
+	}
+	key := func(sc *sshCase) string { return fmt.Sprintf("%s/%d/%d", sc.Link, sc.Hosts, sc.Tasks) }
+	on := map[string]map[string]*sshCase{} // key, then controller
+	for _, sc := range r.SSH {
+		if on[key(sc)] == nil {
+			on[key(sc)] = map[string]*sshCase{}
+		}
+		on[key(sc)][sc.Controller] = sc
+	}
+	b.WriteString("### Controllers side by side: wall time ÷ the reference's on the same controller\n\n")
+	b.WriteString("The cases every controller ran, with ansible-core's version over each column. Each ratio is taken within one controller's case, " +
+		"whose subjects ran interleaved; the reference's wall times show how the controllers compare, from cases run at different times.\n\n")
+	b.WriteString("| link | hosts | tasks |")
+	var cols []string
+	short := map[string]string{"ours, library/": "library/", "ours, collection, cold cache": "cold cache", "ours, collection, warm cache": "warm cache"}
+	for _, kind := range sshSubjects[1:] {
+		for _, c := range ran {
+			fmt.Fprintf(b, " %s ÷ reference, %s |", short[kind], c.Core)
+			cols = append(cols, "--:")
+		}
+	}
+	for _, c := range ran {
+		fmt.Fprintf(b, " reference wall, %s |", c.Core)
+		cols = append(cols, "--:")
+	}
+	fmt.Fprintf(b, "\n|---|--:|--:|%s|\n", strings.Join(cols, "|"))
+	seen := map[string]bool{}
+	for _, first := range r.casesOn(ran[0]) {
+		k := key(first)
+		if seen[k] || len(on[k]) < len(ran) {
+			continue
+		}
+		seen[k] = true
+		fmt.Fprintf(b, "| %s | %d | %d |", first.Link, first.Hosts, first.Tasks)
+		for _, kind := range sshSubjects[1:] {
+			for _, c := range ran {
+				sc := on[k][c.Suite]
+				fmt.Fprintf(b, " %.2f× |", ratio(sc.summary(kind).Wall, sc.summary("reference").Wall))
+			}
+		}
+		for _, c := range ran {
+			fmt.Fprintf(b, " %s |", formatDuration(on[k][c.Suite].summary("reference").Wall))
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString("\n")
 }

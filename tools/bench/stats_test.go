@@ -106,36 +106,62 @@ func TestGoals(t *testing.T) {
 	}
 }
 
+// TestSSHGoals checks the goals over SSH, one set per controller, each
+// from that controller's cases only.
 func TestSSHGoals(t *testing.T) {
 	run := func(wall time.Duration, up, turns int64) []sshRun {
 		return []sshRun{{Wall: wall, Up: up, Turns: turns}}
 	}
-	r := &report{SSH: []*sshCase{
-		{Link: "loopback", Hosts: 2, Tasks: 1, Subjects: map[string][]sshRun{
-			"reference":                    run(4*time.Second, 0, 0),
-			"ours, collection, cold cache": run(6*time.Second, 0, 0), // not at 100 Mbit/s: no cold goal
-			"ours, collection, warm cache": run(2*time.Second, 2*4000, 2*5),
-		}},
-		{Link: "loopback", Hosts: 2, Tasks: 3, Subjects: map[string][]sshRun{
-			"reference":                    run(10*time.Second, 0, 0),
-			"ours, collection, cold cache": run(20*time.Second, 0, 0),
-			"ours, collection, warm cache": run(6*time.Second, 8800, 22), // marginal: 200 B, 3 round trips
-		}},
-		{Link: "100mbit, 10ms RTT", Hosts: 2, Tasks: 1, Subjects: map[string][]sshRun{
-			"reference":                    run(5*time.Second, 0, 0),
-			"ours, collection, cold cache": run(4*time.Second, 0, 0),
-			"ours, collection, warm cache": run(2*time.Second, 0, 0),
-		}},
-	}}
+	r := &report{
+		Controllers: []*sshController{
+			{Suite: "bookworm", Root: "/", Core: "2.14.18"},
+			{Suite: "trixie", Root: "/roots/trixie", Core: "2.19.11"},
+		},
+		SSH: []*sshCase{
+			{Controller: "bookworm", Link: "loopback", Hosts: 2, Tasks: 1, Subjects: map[string][]sshRun{
+				"reference":                    run(4*time.Second, 0, 0),
+				"ours, collection, cold cache": run(6*time.Second, 0, 0), // not at 100 Mbit/s: no cold goal
+				"ours, collection, warm cache": run(2*time.Second, 2*4000, 2*5),
+			}},
+			// The other controller's case, run between this one's: it
+			// counts for its own controller's goals only.
+			{Controller: "trixie", Link: "loopback", Hosts: 2, Tasks: 1, Subjects: map[string][]sshRun{
+				"reference":                    run(8*time.Second, 0, 0),
+				"ours, collection, cold cache": run(8*time.Second, 0, 0),
+				"ours, collection, warm cache": run(2*time.Second, 0, 0),
+			}},
+			{Controller: "bookworm", Link: "loopback", Hosts: 2, Tasks: 3, Subjects: map[string][]sshRun{
+				"reference":                    run(10*time.Second, 0, 0),
+				"ours, collection, cold cache": run(20*time.Second, 0, 0),
+				"ours, collection, warm cache": run(6*time.Second, 8800, 22), // marginal: 200 B, 3 round trips
+			}},
+			{Controller: "bookworm", Link: "100mbit, 10ms RTT", Hosts: 2, Tasks: 1, Subjects: map[string][]sshRun{
+				"reference":                    run(5*time.Second, 0, 0),
+				"ours, collection, cold cache": run(4*time.Second, 0, 0),
+				"ours, collection, warm cache": run(2*time.Second, 0, 0),
+			}},
+		},
+	}
 	var got []string
 	for _, g := range r.sshGoals() {
-		got = append(got, map[bool]string{true: "met", false: "missed"}[g.Met]+": "+g.Measured)
+		status := map[bool]string{true: "met", false: "missed"}[g.Met]
+		if !g.Ran {
+			status = "not measured"
+		}
+		got = append(got, status+": "+g.Measured)
+		if !strings.HasPrefix(g.Text, "Over SSH on ansible-core ") {
+			t.Errorf("goal %q names no controller", g.Text)
+		}
 	}
 	want := []string{
 		"missed: loopback 2×1 0.50×, loopback 2×3 0.60×, 100mbit, 10ms RTT 2×1 0.40×",
 		"met: 2 hosts 0.80×",
 		"met: loopback 2 hosts 200 B",
 		"missed: loopback 2 hosts 3.0",
+		"met: loopback 2×1 0.25×",
+		"not measured: ", // no case at 100 Mbit/s
+		"not measured: ", // no play of three tasks: no marginal cost
+		"not measured: ",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("goals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
