@@ -15,6 +15,10 @@
 //	                        without the _ansible_* keys ansible-core adds
 //	reference: same         the Python module gives the same result
 //	reference: differs: WHY it differs on purpose, and why
+//	reference SUITE: same | differs: WHY
+//	                        the same for the reference of one test
+//	                        environment (test/roots: bookworm, trixie,
+//	                        forky), where it is not what reference says
 //
 // A case without a reference line is not run through the Python module:
 // it exercises what only our binaries have (their arguments file reader,
@@ -90,10 +94,13 @@ type Case struct {
 	// "same" when it must give the same outcome, otherwise the reason it
 	// differs.
 	Reference string
-	Args      []byte
-	Env       []string          // KEY=VALUE
-	Files     map[string]string // "credentials", "config", "boto" → content
-	Want      []byte            // want.json, nil when missing
+	// ReferenceOn holds the reference lines of single environments,
+	// by suite, as Reference holds the one for every environment.
+	ReferenceOn map[string]string
+	Args        []byte
+	Env         []string          // KEY=VALUE
+	Files       map[string]string // "credentials", "config", "boto" → content
+	Want        []byte            // want.json, nil when missing
 
 	archive *txtar.Archive
 }
@@ -101,6 +108,21 @@ type Case struct {
 // Differs reports whether the case says our outcome differs from the
 // Python module's on purpose.
 func (c *Case) Differs() bool { return c.Reference != "" && c.Reference != "same" }
+
+// ReferenceFor is Reference for the Python module of the environment of
+// suite: its own line where it has one.
+func (c *Case) ReferenceFor(suite string) string {
+	if r, ok := c.ReferenceOn[suite]; ok {
+		return r
+	}
+	return c.Reference
+}
+
+// DiffersOn is Differs for the Python module of the environment of suite.
+func (c *Case) DiffersOn(suite string) bool {
+	r := c.ReferenceFor(suite)
+	return r != "" && r != "same"
+}
 
 // homeFiles are the sections that become files of the isolated home.
 var homeFiles = []string{"credentials", "config", "boto"}
@@ -205,15 +227,24 @@ func (c *Case) header(comment []byte) error {
 			}
 			c.Raw = true
 		case "reference":
-			why, differs := strings.CutPrefix(value, "differs: ")
-			if value != "same" && (!differs || why == "") {
-				return fmt.Errorf("reference: %q is neither same nor differs: WHY", value)
+			r, err := parseReference(key, value)
+			if err != nil {
+				return err
 			}
-			c.Reference = why
-			if !differs {
-				c.Reference = "same"
-			}
+			c.Reference = r
 		default:
+			suite, ok := strings.CutPrefix(key, "reference ")
+			if ok && suite != "" && !strings.Contains(suite, " ") {
+				r, err := parseReference(key, value)
+				if err != nil {
+					return err
+				}
+				if c.ReferenceOn == nil {
+					c.ReferenceOn = map[string]string{}
+				}
+				c.ReferenceOn[suite] = r
+				continue
+			}
 			return fmt.Errorf("unknown header key %q", key)
 		}
 	}
@@ -223,7 +254,23 @@ func (c *Case) header(comment []byte) error {
 	if c.Raw && c.Reference != "" {
 		return fmt.Errorf("a raw arguments file is not run through the Python module")
 	}
+	if c.Reference == "" && len(c.ReferenceOn) > 0 {
+		return fmt.Errorf("a reference line for one environment needs a reference line for all")
+	}
 	return nil
+}
+
+// parseReference reads the value of the reference line key: "same", or
+// the reason after "differs: ".
+func parseReference(key, value string) (string, error) {
+	why, differs := strings.CutPrefix(value, "differs: ")
+	if value == "same" {
+		return "same", nil
+	}
+	if !differs || why == "" {
+		return "", fmt.Errorf("%s: %q is neither same nor differs: WHY", key, value)
+	}
+	return why, nil
 }
 
 // SetWant replaces the case's want.json section, in memory and in its file.

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,13 @@ func TestRead(t *testing.T) {
 			text: "module: sts_session_token\nreference: differs: ours says why\n-- args.json --\n{}\n",
 			want: Case{Module: "sts_session_token", Reference: "ours says why", Args: []byte("{}\n"), Files: map[string]string{}},
 		},
+		"per environment": {
+			text: "module: sts_assume_role\nreference: same\nreference forky: differs: botocore 1.40 says why\nreference trixie: same\n-- args.json --\n{}\n",
+			want: Case{Module: "sts_assume_role", Reference: "same", ReferenceOn: map[string]string{"forky": "botocore 1.40 says why", "trixie": "same"},
+				Args: []byte("{}\n"), Files: map[string]string{}},
+		},
+		"environment only":   {text: "module: sts_assume_role\nreference forky: same\n-- args.json --\n{}\n", wantErr: "needs a reference line for all"},
+		"bad environment":    {text: "module: sts_assume_role\nreference: same\nreference forky: maybe\n-- args.json --\n{}\n", wantErr: `reference forky: "maybe" is neither`},
 		"no module":          {text: "-- args.json --\n{}\n", wantErr: `module: "" is not`},
 		"unknown key":        {text: "module: sts_assume_role\nrole: x\n-- args.json --\n{}\n", wantErr: `unknown header key "role"`},
 		"unknown scenario":   {text: "module: sts_assume_role\nserver: slow\n-- args.json --\n{}\n", wantErr: `unknown scenario "slow"`},
@@ -64,7 +72,7 @@ func TestRead(t *testing.T) {
 }
 
 func equal(a, b Case) bool {
-	if a.Module != b.Module || a.Check != b.Check || a.Server != b.Server || a.Raw != b.Raw || a.Reference != b.Reference ||
+	if a.Module != b.Module || a.Check != b.Check || a.Server != b.Server || a.Raw != b.Raw || a.Reference != b.Reference || !maps.Equal(a.ReferenceOn, b.ReferenceOn) ||
 		string(a.Args) != string(b.Args) || strings.Join(a.Env, "\n") != strings.Join(b.Env, "\n") || len(a.Files) != len(b.Files) {
 		return false
 	}
@@ -129,5 +137,15 @@ func TestCorpus(t *testing.T) {
 	}
 	if raw < 60 || reference < 100 {
 		t.Errorf("%d bad arguments files and %d cases run through the reference; want at least 60 and 100", raw, reference)
+	}
+}
+
+func TestReferenceFor(t *testing.T) {
+	c := Case{Reference: "same", ReferenceOn: map[string]string{"forky": "why"}}
+	if c.ReferenceFor("bookworm") != "same" || c.DiffersOn("trixie") || c.ReferenceFor("forky") != "why" || !c.DiffersOn("forky") {
+		t.Errorf("ReferenceFor and DiffersOn ignore the lines per environment: %+v", c)
+	}
+	if (&Case{}).DiffersOn("forky") {
+		t.Error("a case without a reference line differs")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -53,12 +54,27 @@ func (r *Run) Outcome(transform func(any) any) Outcome {
 	if transform != nil {
 		result = transform(result)
 	}
-	return Outcome{ExitStatus: r.Code, Result: r.normalise(result), Requests: r.Requests}
+	result = r.normalise(result)
+	// The controller reads the secrets a module registers as a set.
+	if m, ok := result.(map[string]any); ok {
+		if list, ok := m["_ansible_new_secrets"].([]any); ok {
+			slices.SortFunc(list, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		}
+	}
+	return Outcome{ExitStatus: r.Code, Result: result, Requests: r.Requests}
 }
 
 // Run runs c with the command argv gives for an arguments file, against a
-// server of its own set up as the case says, in an isolated home.
+// server of its own set up as the case says, in an isolated home. The
+// arguments file is the one this machine's ansible-core writes.
 func (c *Case) Run(t testing.TB, argv func(argsFile string) []string) *Run {
+	t.Helper()
+	return c.RunAs(t, testenv.AnsibleVersion, argv)
+}
+
+// RunAs is Run with the arguments file the controller of ansible-core
+// version writes (testenv.AnsibleKeysOf).
+func (c *Case) RunAs(t testing.TB, version string, argv func(argsFile string) []string) *Run {
 	t.Helper()
 	cfg := fakests.Config{Users: users(), Roles: roles, MaxSessionDuration: 12 * time.Hour}
 	var armed atomic.Bool
@@ -73,7 +89,7 @@ func (c *Case) Run(t testing.TB, argv func(argsFile string) []string) *Run {
 	armed.Store(true)
 	subst := placeholders(srv.URL, closed, home.Dir, temp)
 
-	content, err := c.argsFile(subst, home.Dir)
+	content, err := c.argsFile(version, subst, home.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +131,8 @@ func (c *Case) Run(t testing.TB, argv func(argsFile string) []string) *Run {
 	}
 	r.Requests = testenv.Summary(srv.Requests())
 	urls := strings.NewReplacer(srv.URL, "http://127.0.0.1:PORT", closed, "http://127.0.0.1:CLOSED", home.Dir, "$HOME",
-		strings.TrimPrefix(closed, "http://"), "127.0.0.1:CLOSED") // a proxy's address in a dial error
+		strings.TrimPrefix(closed, "http://"), "127.0.0.1:CLOSED", // a proxy's address in a dial error
+		temp[1], "<temporary secret key>", temp[2], "<temporary session token>") // as given, in _ansible_new_secrets
 	r.normalise = func(v any) any { return Normalise(t, v, urls) }
 	return r
 }
@@ -125,11 +142,11 @@ func (c *Case) Run(t testing.TB, argv func(argsFile string) []string) *Run {
 // options (a JSON object after subst), its _ansible_* keys naming a
 // temporary directory in home, then the options. Numbers keep their
 // spelling, so 1e400 reaches the module as written.
-func (c *Case) argsFile(subst *strings.Replacer, home string) ([]byte, error) {
+func (c *Case) argsFile(version string, subst *strings.Replacer, home string) ([]byte, error) {
 	if c.Raw {
 		return c.Args, nil
 	}
-	args := testenv.AnsibleKeys(c.Module, home+"/.ansible/tmp/ansible-tmp-1/")
+	args := testenv.AnsibleKeysOf(version, c.Module, home+"/.ansible/tmp/ansible-tmp-1/")
 	args["_ansible_check_mode"] = c.Check
 	dec := json.NewDecoder(strings.NewReader(subst.Replace(string(c.Args))))
 	dec.UseNumber()
@@ -154,7 +171,7 @@ func (c *Case) argsFile(subst *strings.Replacer, home string) ([]byte, error) {
 func (c *Case) Seed(home string) (args, env, config, credentials, boto []byte, err error) {
 	subst := placeholders("http://127.0.0.1:9", "http://127.0.0.1:9", home,
 		[3]string{"ASIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", "FQoGZXIvYXdzEXAMPLETOKEN"})
-	if args, err = c.argsFile(subst, home); err != nil {
+	if args, err = c.argsFile(testenv.AnsibleVersion, subst, home); err != nil {
 		return
 	}
 	for _, kv := range c.Env {

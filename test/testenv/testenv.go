@@ -181,27 +181,52 @@ func BuildCommands() (string, error) {
 	return dir, nil
 }
 
+// AnsibleVersion is the ansible-core version whose arguments files
+// AnsibleKeys writes: this machine's own.
+const AnsibleVersion = "2.14.18"
+
 // AnsibleKeys returns the internal keys ansible-core 2.14 writes into every
 // arguments file, with its values for a plain task of module; tmpdir is
 // the remote temporary directory it names.
 func AnsibleKeys(module, tmpdir string) map[string]any {
-	return map[string]any{
-		"_ansible_check_mode":               false,
-		"_ansible_no_log":                   false,
-		"_ansible_debug":                    false,
-		"_ansible_diff":                     false,
-		"_ansible_verbosity":                0,
-		"_ansible_version":                  "2.14.18",
-		"_ansible_module_name":              module,
-		"_ansible_syslog_facility":          "LOG_USER",
-		"_ansible_selinux_special_fs":       []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
-		"_ansible_string_conversion_action": "warn",
-		"_ansible_socket":                   nil,
-		"_ansible_shell_executable":         "/bin/sh",
-		"_ansible_keep_remote_files":        false,
-		"_ansible_tmpdir":                   tmpdir,
-		"_ansible_remote_tmp":               "~/.ansible/tmp",
+	return AnsibleKeysOf(AnsibleVersion, module, tmpdir)
+}
+
+// AnsibleKeysOf is AnsibleKeys for the controller of ansible-core version
+// (major.minor.patch, with any pre-release suffix): 2.19 dropped
+// _ansible_string_conversion_action and added _ansible_ignore_unknown_opts,
+// _ansible_target_log_info and _ansible_tracebacks_for; 2.22 sends
+// _ansible_inject_invocation, false unless configured.
+func AnsibleKeysOf(version, module, tmpdir string) map[string]any {
+	keys := map[string]any{
+		"_ansible_check_mode":         false,
+		"_ansible_no_log":             false,
+		"_ansible_debug":              false,
+		"_ansible_diff":               false,
+		"_ansible_verbosity":          0,
+		"_ansible_version":            version,
+		"_ansible_module_name":        module,
+		"_ansible_syslog_facility":    "LOG_USER",
+		"_ansible_selinux_special_fs": []string{"fuse", "nfs", "vboxsf", "ramfs", "9p", "vfat"},
+		"_ansible_socket":             nil,
+		"_ansible_shell_executable":   "/bin/sh",
+		"_ansible_keep_remote_files":  false,
+		"_ansible_tmpdir":             tmpdir,
+		"_ansible_remote_tmp":         "~/.ansible/tmp",
 	}
+	var major, minor int
+	fmt.Sscanf(version, "%d.%d", &major, &minor)
+	if major == 2 && minor < 19 {
+		keys["_ansible_string_conversion_action"] = "warn"
+		return keys
+	}
+	keys["_ansible_ignore_unknown_opts"] = false
+	keys["_ansible_target_log_info"] = nil
+	keys["_ansible_tracebacks_for"] = []string{}
+	if minor >= 22 {
+		keys["_ansible_inject_invocation"] = false
+	}
+	return keys
 }
 
 // ArgsFile returns the arguments file ansible-core writes for args: JSON
