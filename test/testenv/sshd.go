@@ -123,6 +123,7 @@ UsePAM no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
+PermitUserEnvironment yes
 PermitRootLogin no
 MaxSessions 200
 MaxStartups 200

@@ -5,13 +5,23 @@
 
 The collection ships one static binary per platform (binaries/), each
 carrying every module. For a task, the action plugin sends one shell command
-that finds the host's platform with uname, checks the per-user cache
-(~/.ansible/stsgo/SHA256/stsgo-aws by default), verifies the cached binary's
-SHA-256 and runs it with the task's arguments on standard input. Only when
-the cache misses does the binary cross the connection, on the standard input
-of one more command: to a temporary name in the cache folder, checked against
-its hash, then renamed into place, so a half-written file is never run. The
-arguments never land on the host's disk.
+(binary_cache.sh) that finds the host's platform with uname, looks for the
+binary in the cache folders (~/.ansible/stsgo/SHA256/stsgo-aws by default),
+checks that it is the one that was installed, and runs it with the task's
+arguments on standard input. Only when the cache misses does the binary
+cross the connection, on the standard input of one more command: into the
+first folder that can hold it and where the user may run programs (the
+configured one, then remote_tmp, then $XDG_RUNTIME_DIR), to a temporary
+name, checked against its SHA-256, then renamed into place, so a
+half-written file is never run. Its stamp (inode, ctime, size) is recorded
+then: a warm task compares the stamp and hashes the binary only when it
+changed, or when the host has no stat to tell. The arguments never land on
+the host's disk.
+
+The command's replies carry a marker drawn for each command, and are found
+wherever they are in its output; the module's own output is read as
+ansible-core reads a module's, so what a login shell prints around them
+does no harm.
 
 The binaries are shipped xz-compressed (binaries/stsgo-aws_PLATFORM.xz), and
 binaries/SHA256SUMS holds the SHA-256 of each decompressed binary: the name
@@ -21,9 +31,9 @@ fallbacks below, the controller decompresses it once per run into its local
 temporary directory.
 
 Where that path cannot be taken (async, a connection that cannot pass
-standard input, become with su, an unusable cache), the plugin falls back to
-a private temporary directory, or to ansible-core's own binary-module path
-with the host's binary.
+standard input, become with su, a host that cannot hash), the plugin falls
+back to a private temporary directory, or to ansible-core's own
+binary-module path with the host's binary.
 
 Variables (inventory, play or -e):
   stsgo_aws_cache      false turns the cache off: each task uploads the
@@ -51,6 +61,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible_collections.stsgo.aws.plugins.plugin_utils.core_compat import binary_module, encode_args, module_result
+from ansible_collections.stsgo.aws.plugins.plugin_utils.host_cache import (
+    HOST_SCRIPT, NOHASH, describe, first, marker, megabytes, reason, replies, xz_size)
 
 display = Display()
 
@@ -66,76 +78,6 @@ PLATFORMS = (
     ('darwin_arm64', ('Darwin arm64',)),
     ('freebsd_amd64', ('FreeBSD amd64', 'FreeBSD x86_64')),
 )
-
-MARK = 'stsgo-aws-cache:'
-
-# The shell functions both remote commands share. sha prints a file's
-# SHA-256 with whichever tool the host has; safe fails unless a path is a
-# directory (d) or regular file (f), not a symlink, owned by this user and
-# writable by nobody else.
-_FUNCTIONS = r'''
-say() { printf "%s %s\n" "stsgo-aws-cache:" "$*"; exit 0; }
-unxz() { if command -v xz >/dev/null 2>&1; then echo xz; else echo -; fi; }
-sha() {
-  if command -v sha256sum >/dev/null 2>&1; then set -- $(sha256sum "$1")
-  elif command -v shasum >/dev/null 2>&1; then set -- $(shasum -a 256 "$1")
-  elif command -v sha256 >/dev/null 2>&1; then set -- $(sha256 -q "$1")
-  elif command -v openssl >/dev/null 2>&1; then set -- $(openssl dgst -sha256 -r "$1")
-  else return 1; fi
-  printf "%s\n" "$1"
-}
-safe() {
-  set -- "$1" "$2" $(ls -ldn "$1" 2>/dev/null)
-  [ $# -ge 5 ] || return 1
-  case $3 in "$2"*) ;; *) return 1;; esac
-  case $3 in ?????w*|????????w*) return 1;; esac
-  [ "$5" = "$(id -u)" ]
-}
-'''
-
-# The warm command: run the cached binary, or say why not. Arguments: the
-# module, the cache folder, and "check" in check mode, where the command
-# creates nothing: a missing folder is a miss. The case table maps uname to
-# platform and hash.
-_RUN = r'''
-m=$1 r=$2 c=$3
-u=$(uname -sm 2>/dev/null)
-case $u in
-%(table)s
-*) say platform "$u";;
-esac
-case $r in "~") r=${HOME:-};; "~/"*) r=${HOME:-}/${r#"~/"};; esac
-case $r in /*) ;; *) say nohome "$p";; esac
-d=$r/$h b=$r/$h/stsgo-aws
-if [ ! -d "$d" ]; then
-  [ "$c" != check ] || say absent "$p" "$d" -
-  (umask 077; mkdir -p "$d") 2>/dev/null || say unusable "$p" "$r"
-fi
-safe "$r" d && safe "$d" d || say unsafe "$p" "$d"
-[ -f "$b" ] || say absent "$p" "$d" "$(unxz)"
-safe "$b" - || say unsafe "$p" "$b"
-s=$(sha "$b") || say nohash "$p"
-[ "$s" = "$h" ] || say tampered "$p" "$d" "$(unxz)"
-exec "$b" "$m" -
-'''
-
-# The install command: write the binary, which arrives on standard input
-# (xz-compressed when the third argument is xz), to a temporary name in the
-# cache folder, check its hash and rename it into place. Standard input
-# reaches the become user too, so no file has to be shared between users.
-# Arguments: the folder, the hash, xz or -.
-_INSTALL = r'''
-d=$1 h=$2 t=$1/.stsgo-aws.$$
-safe "$d" d || say unsafe - "$d"
-if [ "$3" = xz ]; then (umask 077; xz -dc > "$t") || { rm -f "$t"; say corrupt - "$t"; }
-else (umask 077; cat > "$t") || { rm -f "$t"; say unusable - "$d"; }
-fi
-s=$(sha "$t") || { rm -f "$t"; say nohash -; }
-[ "$s" = "$h" ] || { rm -f "$t"; say corrupt - "$t"; }
-chmod 0700 "$t" && mv -f "$t" "$d/stsgo-aws" || { rm -f "$t"; say unusable - "$d"; }
-say installed
-'''
-
 
 def platform_of(system, machine):
     """Return the platform name of a `uname -s` and `uname -m` pair, or None."""
@@ -237,39 +179,61 @@ class BinaryModuleAction(ActionBase):
         else:
             data = module_result(self, res)
         if warnings:
-            data['warnings'] = list(data.get('warnings') or []) + warnings
+            data['warnings'] = list(data.get('warnings') or []) + [w for i, w in enumerate(warnings) if w not in warnings[:i]]
         return data
 
     def _run_cached(self, task_vars, in_data, warnings):
-        """Run the cached binary; on a miss, fill the cache and run it, or
-        fall back to a private upload. Returns the command's result, or
-        None in check mode when the cache cannot run the binary as it is."""
-        root = self._setting(task_vars, 'stsgo_aws_cache_dir', '~/.ansible/stsgo')
-        script = _RUN % {'table': self._case_table()}
-        argv = [self.MODULE, root, 'check' if self._task.check_mode else '-']
-        res = self._command(script, argv, in_data)
-        miss = self._miss(res)
-        if not miss:
+        """Run the cached binary; on a miss, fill the cache and run it.
+        Returns the command's result, or None in check mode when the cache
+        cannot run the binary as it is."""
+        folders = self._folders(task_vars)
+        argv = [self.MODULE, 'check' if self._task.check_mode else '-'] + [f for f, _ in folders]
+        reply, res = self._step('run', argv, in_data, warnings)
+        if 'miss' not in reply:
             return res
-        reason, platform, where = (miss + ['', '', ''])[:3]
-        display.vvv('stsgo-aws: cache %s (%s) %s' % (reason, platform, where), host=self._host_name(task_vars))
-        if reason == 'platform':
-            raise AnsibleActionFail(self._unknown_platform(' '.join(miss[1:])))
+        miss, platform = reply['miss'][0], first(reply, 'platform')
+        display.vvv('stsgo-aws: cache %s (%s)' % (miss, platform), host=self._host_name(task_vars))
+        if miss == 'platform':
+            raise AnsibleActionFail(self._unknown_platform(first(reply, 'uname')))
         if self._task.check_mode:
             return None
-        if reason in ('absent', 'tampered'):
-            if reason == 'tampered':
-                warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, where))
-            miss = self._install(platform, where, miss[3] if len(miss) > 3 else '-')
-            if miss == ['installed']:
-                res = self._command(script, argv, in_data)
-                miss = self._miss(res)
-                if not miss:
-                    return res
-            warnings.append(self._fallback_warning(miss))
-        elif reason in ('unsafe', 'unusable'):
-            warnings.append(self._fallback_warning(miss))
+        if miss == 'nohash':
+            warnings.append(NOHASH)
+            return self._private(platform, in_data)
+        tried = [describe(label, first(reply, 'folder%d' % i), first(reply, 'why%d' % i))
+                 for i, (_, label) in enumerate(folders, 1) if 'why%d' % i in reply]
+        size = megabytes(self._size(platform))
+        if 'failed' in reply:
+            raise AnsibleActionFail(
+                'stsgo.aws found no folder on the host for its binary, which needs %s where the remote user may write and '
+                'run programs; it tried %s; set stsgo_aws_cache_dir to a folder where the remote user may run programs, '
+                'with %s free' % (size, '; '.join(tried), size))
+        target = first(reply, 'target')
+        if not target:
+            warnings.append('the stsgo.aws binary cache did not answer (rc %s: %s); the binary was uploaded to a private '
+                            'temporary directory' % (res.get('rc'), (res.get('stderr') or '').strip()))
+            return self._private(platform, in_data)
+        if miss == 'tampered':
+            warnings.append('the cached %s binary in %s did not match its SHA-256; it was replaced' % (BINARY, first(reply, 'tampered')))
+        if tried:
+            warnings.append('the stsgo.aws binary is cached in %s, the first folder it could use; it tried %s' % (target, '; '.join(tried)))
+        if self._install(platform, first(reply, 'xz') == 'yes', target, warnings):
+            reply, res = self._step('run', argv, in_data, warnings)
+            if 'miss' not in reply:
+                return res
+            warnings.append('the stsgo.aws binary cache could not run the binary it installed in %s (%s); '
+                            'the binary was uploaded to a private temporary directory' % (target, reply['miss'][0]))
         return self._private(platform, in_data)
+
+    def _folders(self, task_vars):
+        """The folders the binary may be cached in, in order, each as the
+        host's command reads it and as a message names it."""
+        cache = self._setting(task_vars, 'stsgo_aws_cache_dir', '~/.ansible/stsgo')
+        tmp = self.get_shell_option('remote_tmp', default='~/.ansible/tmp') or '~/.ansible/tmp'
+        folders = [(cache, cache), (tmp.rstrip('/') + '/stsgo', 'remote_tmp %s/stsgo' % tmp.rstrip('/'))]
+        folders.append(('$XDG_RUNTIME_DIR/stsgo', '$XDG_RUNTIME_DIR/stsgo'))
+        seen = set()
+        return [f for f in folders if not (f[0] in seen or seen.add(f[0]))]
 
     def _check_mode_skip(self):
         """Return what the module answers in check mode, which it does not
@@ -280,45 +244,69 @@ class BinaryModuleAction(ActionBase):
         answer = {'skipped': True, 'msg': 'remote module (%s) does not support check mode' % self._task.action}
         return module_result(self, {'rc': 0, 'stdout': json.dumps(answer), 'stderr': ''})
 
-    def _case_table(self):
+    def _script(self):
+        """The host's command, with the platforms the collection has: each
+        one's uname, name, hash and size."""
         lines = []
         for name, unames in PLATFORMS:
             if name in self._sums:
                 pattern = '|'.join('"%s"' % u for u in unames)
-                lines.append('%s) p=%s h=%s;;' % (pattern, name, self._sums[name]))
-        return '\n'.join(lines)
+                lines.append('%s) p=%s h=%s z=%d;;' % (pattern, name, self._sums[name], self._size(name)))
+        return HOST_SCRIPT.replace('@PLATFORMS@', '\n'.join(lines))
+
+    def _size(self, platform):
+        """The size of the platform's binary, from its xz file's index."""
+        return xz_size(os.path.join(BINARIES, '%s_%s.xz' % (BINARY, platform)))
+
+    def _step(self, step, argv, in_data, warnings):
+        """Run one step of the host's command; return its replies
+        ({name: [value, ...]}) and the command's result without them. The
+        replies carry a marker new for each command, so nothing a shell
+        prints around them is taken for one."""
+        mark = marker()
+        res = self._command(self._script(), [mark, step] + argv, in_data)
+        reply, out = replies(res.get('stdout') or '', mark)
+        for folder in reply.get('unsafe', []):
+            warnings.append('the stsgo.aws binary cache %s is not owned by the remote user or is writable by others; '
+                            'it was not used' % folder)
+        for folder in reply.get('noexec', []):
+            warnings.append('the cached stsgo.aws binary in %s cannot run there (is it mounted noexec?); it was not used' % folder)
+        return reply, dict(res, stdout=out)
 
     def _command(self, script, argv, in_data):
         """Run script with argv as its positional parameters on the host,
         with the task's environment, as become if the task asks for it. The
         script runs in the shell ansible-core starts, so it is quoted once."""
         env = self._compute_environment_string()
-        cmd = 'set -- %s\n%s' % (' '.join(shlex.quote(a) for a in argv), (_FUNCTIONS + script).strip())
+        cmd = 'set -- %s\n%s' % (' '.join(shlex.quote(a) for a in argv), script.strip())
         if env:
             cmd = 'export %s\n%s' % (env, cmd)
         if not isinstance(in_data, bytes):
             in_data = to_bytes(in_data, errors='surrogate_or_strict')
         return self._low_level_execute_command(cmd, sudoable=True, in_data=in_data)
 
-    @staticmethod
-    def _miss(res):
-        out = (res.get('stdout') or '').strip()
-        if res.get('rc') == 0 and out.startswith(MARK) and '\n' not in out:
-            return out[len(MARK):].split()
-        return None
-
-    def _install(self, platform, folder, unpack):
-        """Send the platform's binary into the cache folder, on standard
-        input, compressed when the host has xz (unpack is 'xz'); return the
-        install command's report (['installed'] when done)."""
-        if unpack == 'xz':
-            data = self._compressed(platform)
+    def _install(self, platform, xz, folder, warnings):
+        """Send the platform's binary into the folder on standard input,
+        compressed when the host has xz. Returns whether it was installed."""
+        if xz:
+            unpack, data = 'xz', self._compressed(platform)
         else:
             unpack, data = '-', self._read_binary(platform)[1]
-        display.vvv('stsgo-aws: sending the %s binary (%d bytes%s) into %s' % (
-            platform, len(data), ', xz' if unpack == 'xz' else '', folder))
-        res = self._command(_INSTALL, [folder, self._sums[platform], unpack], data)
-        return self._miss(res) or ['unusable', '-', folder]
+        display.vvv('stsgo-aws: sending the %s binary (%d bytes%s) into %s' % (platform, len(data), ', xz' if xz else '', folder))
+        reply, res = self._step('install', [unpack, folder], data, warnings)
+        if 'installed' in reply:
+            return True
+        failed = first(reply, 'failed')
+        if failed == 'write':
+            raise AnsibleActionFail('stsgo.aws could not write its binary (%s) into %s on the host: %s; set stsgo_aws_cache_dir '
+                                    'to a folder where the remote user may run programs, with that much free' % (
+                                        megabytes(self._size(platform)), folder, reason(first(reply, 'why'))))
+        if failed == 'nohash':
+            warnings.append(NOHASH)
+        else:
+            warnings.append('the stsgo.aws binary cache could not install the binary (%s); it was uploaded to a private '
+                            'temporary directory' % (failed or 'rc %s: %s' % (res.get('rc'), (res.get('stderr') or '').strip())))
+        return False
 
     def _private(self, platform, in_data):
         """Upload the binary to a private temporary directory and run it
@@ -330,14 +318,6 @@ class BinaryModuleAction(ActionBase):
         self._transfer_file(local, remote)
         self._fixup_perms2([self._connection._shell.tmpdir, remote])
         return self._command('exec "$2" "$1" -\n', [self.MODULE, remote], in_data)
-
-    def _fallback_warning(self, miss):
-        reason = miss[0]
-        where = miss[2] if len(miss) > 2 else ''
-        if reason == 'unsafe':
-            return ('the stsgo.aws binary cache %s is not owned by the remote user or is writable by others; '
-                    'it was not used, and the binary was uploaded to a private temporary directory' % where)
-        return 'the stsgo.aws binary cache %s cannot be used (%s); the binary was uploaded to a private temporary directory' % (where, reason)
 
     # The fallback: ansible-core's own binary-module path, with the host's
     # binary and an arguments file.
@@ -380,8 +360,9 @@ class BinaryModuleAction(ActionBase):
                 return f.read().strip()
         except (IOError, OSError):
             pass
-        res = self._low_level_execute_command('uname -sm', sudoable=False)
-        found = (res.get('stdout') or '').strip()
+        mark = marker()
+        res = self._low_level_execute_command("u=$(uname -sm) && printf '%%s uname=%%s\\n' %s \"$u\"" % mark, sudoable=False)
+        found = (first(replies(res.get('stdout') or '', mark)[0], 'uname') or '').strip()
         if res.get('rc') != 0 or not found:
             raise AnsibleActionFail('cannot tell the host\'s platform: uname -sm failed (rc %s): %s' % (res.get('rc'), (res.get('stderr') or '').strip()))
         tmp = '%s.%s' % (path, os.getpid())

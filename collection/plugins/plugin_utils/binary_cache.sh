@@ -1,0 +1,205 @@
+# The host side of the stsgo.aws binary cache, in POSIX sh (dash, bash,
+# busybox sh, BSD sh). The action plugin reads this file once, fills in the
+# platform table and sends it as one command per step, its arguments set
+# with `set --`: a marker chosen for the task, the step, then the step's own.
+#
+# Replies are lines "MARKER name=value", found by the plugin wherever they
+# are in the output, so that what a login shell prints around them does not
+# matter. A step that runs the module prints no final reply: the module's
+# output is the result.
+#
+#   run MODULE CHECK FOLDER...   run the cached binary from the first folder
+#                                that has it; or reply miss=absent, tampered,
+#                                nohash or platform and, but in check mode,
+#                                the folder to install it into (choose)
+#   install UNPACK FOLDER        write the binary (standard input, xz when
+#                                UNPACK is xz) into FOLDER; reply installed=
+#                                or failed=
+#
+# FOLDER is a cache folder as the user wrote it: absolute, ~, ~/…, $HOME/…
+# or $XDG_RUNTIME_DIR/…. The binary of hash H is FOLDER/H/stsgo-aws; next to
+# it, stsgo-aws.stamp holds what stat says of it (inode, ctime, size) once
+# its SHA-256 was checked. A write, a rename or a chmod changes the ctime, so
+# while the stamp matches, the binary is the one that was checked.
+
+k=$1 step=$2
+shift 2
+reply() { for a do printf '%s %s\n' "$k" "$a"; done; }
+finish() { reply "$@"; exit 0; }
+nl='
+' tab='	'
+u=$(uname -sm 2>/dev/null)
+case $u in
+@PLATFORMS@
+*) reply uname="$u"; finish miss=platform;;
+esac
+me=$(id -u)
+
+# sha prints a file's SHA-256 with whichever tool the host has.
+sha() {
+  if command -v sha256sum >/dev/null 2>&1; then set -- $(sha256sum "$1")
+  elif command -v shasum >/dev/null 2>&1; then set -- $(shasum -a 256 "$1")
+  elif command -v sha256 >/dev/null 2>&1; then set -- $(sha256 -q "$1")
+  elif command -v openssl >/dev/null 2>&1; then set -- $(openssl dgst -sha256 -r "$1")
+  else return 2; fi
+  printf '%s\n' "$1"
+}
+
+# stamp sets s to a file's inode, ctime and size: stat -c as GNU and
+# busybox spell it, else stat -f as the BSDs and macOS do. It fails, s
+# empty, where the host has no stat that says them.
+stamp() {
+  s=$(TZ=UTC0 stat -c '%i %z %s' "$1" 2>/dev/null) || s=$(stat -f '%i %.9Fc %z' "$1" 2>/dev/null) || s=
+  case $s in [0-9]*) ;; *) s=; return 1;; esac
+}
+
+# safe fails unless each path is a directory or a regular file, not a
+# symlink, owned by this user and writable by nobody else.
+safe() {
+  n=$#
+  l=$(ls -ldn "$@" 2>/dev/null) || return 1
+  set -f
+  IFS=$nl
+  set -- $l
+  IFS=" $tab$nl"
+  for line do
+    set -- $line
+    case $1 in [d-]????[!w]??[!w]*) ;; *) n=-1; break;; esac
+    [ "$3" = "$me" ] || { n=-1; break; }
+    n=$((n - 1))
+  done
+  set +f
+  [ "$n" = 0 ]
+}
+
+# folder sets r to the cache folder FOLDER names, or why to the reason it
+# names none.
+folder() {
+  case $1 in
+  "~" | '$HOME' | "~/"* | '$HOME/'*)
+    [ -n "${HOME:-}" ] || { why=nohome; return 1; }
+    case $1 in */*) r=$HOME/${1#*/};; *) r=$HOME;; esac;;
+  '$XDG_RUNTIME_DIR/'*)
+    [ -n "${XDG_RUNTIME_DIR:-}" ] || { why=noxdg; return 1; }
+    [ -d "$XDG_RUNTIME_DIR" ] || { why="noxdgdir $XDG_RUNTIME_DIR"; return 1; }
+    r=$XDG_RUNTIME_DIR/${1#*/};;
+  /*) r=$1;;
+  *) why=relative; return 1;;
+  esac
+}
+
+# fresh reports whether the binary in folder $d is the one of hash $h: by
+# its stamp, else by its SHA-256, which then stamps it (not in check mode).
+# It returns 1 for another binary, 2 when the host cannot hash it.
+fresh() {
+  stamp "$d/stsgo-aws"
+  if [ -n "$s" ] && [ -f "$d/stsgo-aws.stamp" ] && read -r was < "$d/stsgo-aws.stamp" && [ "$s" = "$was" ]; then
+    return 0
+  fi
+  v=$(sha "$d/stsgo-aws") || return 2
+  [ "$v" = "$h" ] || return 1
+  [ -z "$s" ] || [ "$check" = check ] || record
+  return 0
+}
+
+# record writes the stamp $s of the binary in $d, in one rename.
+record() {
+  { printf '%s\n' "$s" > "$d/.stamp.$$" && mv -f "$d/.stamp.$$" "$d/stsgo-aws.stamp"; } 2>/dev/null || rm -f "$d/.stamp.$$"
+}
+
+# unxz says whether the host can decompress xz.
+unxz() { if command -v xz >/dev/null 2>&1; then echo yes; else echo no; fi; }
+
+# last is the last line of an error message.
+last() { e=${1%"$nl"}; printf '%s' "${e##*"$nl"}"; }
+
+# choose replies target=FOLDER, the first of the folders that can hold the
+# binary (SIZE bytes, $z) and run it, creating it if need be; each folder
+# tried before it as folderN= (where it is) and whyN= (why not). With none,
+# it finishes with failed=unusable. Nothing crosses the connection before a
+# folder was chosen.
+choose() {
+  i=0
+  for f do
+    i=$((i + 1)) why=
+    if folder "$f"; then
+      c=$r/$h
+      if ! e=$( (umask 077; mkdir -p "$c") 2>&1 ); then
+        why="mkdir $(last "$e")"
+      elif ! safe "$r" "$c"; then
+        why=unsafe
+      else
+        # The free space: df -P's Available column, the one before
+        # Capacity (the only field ending in %).
+        free= prev=
+        for w in $(df -Pk "$c" 2>/dev/null); do
+          case $w in *%) free=$prev;; esac
+          prev=$w
+        done
+        probe=$c/.stsgo-probe.$$
+        if [ -n "$free" ] && [ "$free" -lt $(((z + 1023) / 1024)) ]; then
+          why="space $free"
+        elif ! e=$( { printf 'exit 0\n' > "$probe" && chmod 0700 "$probe"; } 2>&1 ); then
+          why="write $(last "$e")"
+        elif ! "$probe" > /dev/null 2>&1; then
+          # A binary left there could not run either.
+          why=noexec
+          rm -f "$c/stsgo-aws" "$c/stsgo-aws.stamp"
+        fi
+        rm -f "$probe"
+      fi
+      [ -n "$why" ] || { reply target="$r"; return 0; }
+      rmdir "$c" 2> /dev/null
+      reply folder$i="$r"
+    fi
+    reply why$i="$why"
+  done
+  finish miss="$miss" failed=unusable platform=$p
+}
+
+case $step in
+run)
+  m=$1 check=$2
+  shift 2
+  miss=absent
+  for f do
+    folder "$f" || continue
+    d=$r/$h
+    [ -f "$d/stsgo-aws" ] || continue
+    safe "$r" "$d" "$d/stsgo-aws" || { reply unsafe="$d"; continue; }
+    fresh
+    case $? in 1) miss=tampered; reply tampered="$d"; break;; 2) finish miss=nohash platform=$p;; esac
+    # A binary that cannot be run (a folder remounted noexec) exits 126
+    # without reading its input: the next folder may run it.
+    "$d/stsgo-aws" "$m" -
+    e=$?
+    [ "$e" = 126 ] || exit "$e"
+    reply noexec="$d"
+  done
+  if [ "$check" != check ]; then
+    sha /dev/null > /dev/null || finish miss=nohash platform=$p
+    choose "$@"
+  fi
+  finish miss=$miss platform=$p xz=$(unxz)
+  ;;
+install)
+  # UNPACK FOLDER: the folder choose picked.
+  r=$2 d=$2/$h
+  t=$d/.stsgo-aws.$$
+  if [ "$1" = xz ]; then
+    e=$( (umask 077; xz -dc > "$t") 2>&1 )
+  else
+    e=$( (umask 077; cat > "$t") 2>&1 )
+  fi
+  if [ $? != 0 ]; then
+    rm -f "$t"
+    cat > /dev/null
+    finish failed=write why="write $(last "$e")"
+  fi
+  v=$(sha "$t") || { rm -f "$t"; finish failed=nohash; }
+  [ "$v" = "$h" ] || { rm -f "$t"; finish failed=corrupt; }
+  e=$( { chmod 0700 "$t" && mv -f "$t" "$d/stsgo-aws"; } 2>&1 ) || { rm -f "$t"; finish failed=write why="write $(last "$e")"; }
+  if stamp "$d/stsgo-aws"; then record; else rm -f "$d/stsgo-aws.stamp"; fi
+  finish installed="$r"
+  ;;
+esac
