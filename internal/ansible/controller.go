@@ -43,16 +43,22 @@ var coreVersion = regexp.MustCompile(`^(\d+)\.(\d+)(?:\D|$)`)
 // missing or does not parse is taken for an older one, which is shown no
 // secret rather than one too many.
 func (in Internal) MasksSecrets() bool {
+	return in.atLeast(maskingController[0], maskingController[1])
+}
+
+// atLeast reports whether the controller's _ansible_version is major.minor
+// or later; a version that is missing or does not parse is not.
+func (in Internal) atLeast(major, minor int) bool {
 	m := coreVersion.FindStringSubmatch(in.Version)
 	if m == nil {
 		return false
 	}
-	major, err1 := strconv.Atoi(m[1])
-	minor, err2 := strconv.Atoi(m[2])
+	got, err1 := strconv.Atoi(m[1])
+	gotMinor, err2 := strconv.Atoi(m[2])
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	return major > maskingController[0] || major == maskingController[0] && minor >= maskingController[1]
+	return got > major || got == major && gotMinor >= minor
 }
 
 // IncludesInvocation reports whether the result carries invocation: as

@@ -35,7 +35,10 @@ func (t Type) String() string {
 // lookupEnv. A list's elements are converted to elements, which is only
 // ever Str here: that conversion cannot fail (check_type_str with
 // allow_conversion, str() of anything).
-func convert(t, elements Type, v any, lookupEnv func(string) (string, bool)) (any, error) {
+//
+// With core219, it converts as ansible-core 2.19 and later do, with
+// core222 as 2.22 and later (convert219.go).
+func convert(t, elements Type, v any, lookupEnv func(string) (string, bool), core219, core222 bool) (any, error) {
 	switch t {
 	case List:
 		list, err := toList(v)
@@ -44,19 +47,29 @@ func convert(t, elements Type, v any, lookupEnv func(string) (string, bool)) (an
 		}
 		out := make([]any, len(list))
 		for i, e := range list {
-			if out[i], err = convert(elements, Str, e, lookupEnv); err != nil {
+			if out[i], err = convert(elements, Str, e, lookupEnv, core219, core222); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	case Int:
+		if core219 {
+			return toInt219(v, core222)
+		}
 		return toInt(v)
 	case Bool:
-		return toBool(v)
+		b, err := toBool(v)
+		if err != nil && core219 {
+			err = fmt.Errorf("%s", strings.Replace(err.Error(), "boolean.  Valid", "boolean. Valid", 1))
+		}
+		return b, err
 	case Path:
 		return expandPath(PyStr(v), lookupEnv), nil
 	case Dict:
 		return toDict(v)
+	}
+	if v == nil && core219 {
+		return "", nil
 	}
 	return PyStr(v), nil
 }

@@ -92,14 +92,20 @@ func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error 
 		errs = append(errs, "missing required arguments: "+strings.Join(missing, ", "))
 	}
 
+	core219, core222 := a.Internal.atLeast(2, 19), a.Internal.atLeast(2, 22)
 	for _, o := range spec {
 		v, ok := p.Get(o.Name)
-		if !ok || v == nil {
+		// 2.19 converts a null option that is required or has a default.
+		if !ok || v == nil && !(core219 && (o.Required || o.Default != nil)) {
 			continue
 		}
-		cv, err := convert(o.Type, o.Elements, v, lookupEnv)
+		cv, err := convert(o.Type, o.Elements, v, lookupEnv, core219, core222)
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to %s: %v", o.Name, pyType(v), o.Type, err))
+			name := pyType(v)
+			if core219 {
+				name = typeName(v)
+			}
+			errs = append(errs, fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to %s: %v", o.Name, name, o.Type, err))
 			continue
 		}
 		p.Set(o.Name, cv)

@@ -277,3 +277,66 @@ func TestBoolNullReadsAsDefault(t *testing.T) {
 		})
 	}
 }
+
+// TestParse219 checks the conversions of ansible-core 2.19 and later, each
+// against what its AnsibleModule gives (the differential corpus runs them
+// through 2.19 and 2.22 too), and that 2.14 keeps its own.
+func TestParse219(t *testing.T) {
+	tests := map[string]struct {
+		args   string
+		option string
+		want   any               // the converted value, when there is no error
+		err    string            // the error
+		errOn  map[string]string // the error, by version, where they differ
+	}{
+		"int from integral float":      {args: `"duration_seconds": 3600.0`, option: "duration_seconds", want: int64(3600)},
+		"int from decimal string":      {args: `"duration_seconds": " 3_600.00 "`, option: "duration_seconds", want: int64(3600)},
+		"int from exponent":            {args: `"duration_seconds": "3.6e3"`, option: "duration_seconds", want: int64(3600)},
+		"int beyond int64":             {args: `"duration_seconds": "1e20"`, option: "duration_seconds", want: json.Number("100000000000000000000")},
+		"int keeps a bool":             {args: `"duration_seconds": true`, option: "duration_seconds", want: true},
+		"int from fraction":            {args: `"duration_seconds": 1.5`, err: `argument 'duration_seconds' is of type float and we were unable to convert to int: "1.5" cannot be converted to an int`},
+		"int from word":                {args: `"duration_seconds": "1h"`, err: `argument 'duration_seconds' is of type str and we were unable to convert to int: "'1h'" cannot be converted to an int`},
+		"int from list":                {args: `"duration_seconds": [3600]`, err: `argument 'duration_seconds' is of type list and we were unable to convert to int: "[3600]" cannot be converted to an int`},
+		"int from hex":                 {args: `"duration_seconds": "0x10"`, err: `argument 'duration_seconds' is of type str and we were unable to convert to int: "'0x10'" cannot be converted to an int`},
+		"int from infinity":            {args: `"duration_seconds": "-Infinity"`, errOn: map[string]string{"2.19.11": `argument 'duration_seconds' is of type str and we were unable to convert to int: cannot convert Infinity to integer`, "2.22.0b2": `argument 'duration_seconds' is of type str and we were unable to convert to int: "'-Infinity'" cannot be converted to an int`}},
+		"int from huge exponent":       {args: `"duration_seconds": "1e999999999"`, err: `argument 'duration_seconds' is of type str and we were unable to convert to int: "'1e999999999'" cannot be converted to an int`},
+		"bool message":                 {args: `"validate_certs": 2`, err: "argument 'validate_certs' is of type int and we were unable to convert to bool: The value '2' is not a valid boolean. Valid booleans include: " + validBooleans},
+		"bool null with a default":     {args: `"validate_certs": null`, err: "argument 'validate_certs' is of type NoneType and we were unable to convert to bool: <class 'NoneType'> cannot be converted to a bool"},
+		"dict message":                 {args: `"aws_config": "foo"`, err: "argument 'aws_config' is of type str and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value"},
+		"required str null is empty":   {args: `"role_arn": null, "role_session_name": "s1"`, option: "role_arn", want: ""},
+		"optional int null is skipped": {args: `"duration_seconds": null`, option: "duration_seconds", want: nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			for _, version := range []string{"2.19.11", "2.22.0b2"} {
+				args := `{` + req + `, "_ansible_version": "` + version + `", ` + tc.args + `}`
+				if strings.Contains(tc.args, "role_arn") {
+					args = `{"_ansible_version": "` + version + `", ` + tc.args + `}`
+				}
+				a, err := parse(t, args, nil)
+				got := ""
+				if err != nil {
+					got = err.Error()
+				}
+				want := tc.err
+				if e, ok := tc.errOn[version]; ok {
+					want = e
+				}
+				if got != want {
+					t.Fatalf("%s: error %q, want %q", version, got, want)
+				}
+				if want == "" {
+					v, _ := a.Params.Get(tc.option)
+					if diff := cmp.Diff(tc.want, v); diff != "" {
+						t.Errorf("%s: %s (-want +got):\n%s", version, tc.option, diff)
+					}
+				}
+			}
+		})
+	}
+	// 2.14 keeps its own rules and words.
+	_, err := parse(t, `{`+req+`, "_ansible_version": "2.14.18", "duration_seconds": 3600.0}`, nil)
+	if err == nil || !strings.Contains(err.Error(), "is of type <class 'float'>") {
+		t.Errorf("2.14: err = %v, want 2.14's message", err)
+	}
+}
