@@ -32,12 +32,12 @@ var ErrEndpointWithoutRegion = errors.New("an STS endpoint was given but no regi
 //lint:ignore ST1005 the text users of the Python modules know, verbatim
 var ErrProfileWithKeys = errors.New("Passing both a profile and access tokens is not supported.")
 
-// ProfileNotFoundError is botocore's ProfileNotFound, which the Python
-// modules report verbatim.
+// ProfileNotFoundError is botocore's ProfileNotFound, as amazon.aws 10
+// and later report it when they make the client.
 type ProfileNotFoundError struct{ Profile string }
 
 func (e *ProfileNotFoundError) Error() string {
-	return fmt.Sprintf("The config profile (%s) could not be found", e.Profile)
+	return fmt.Sprintf("Couldn't connect to AWS: The config profile (%s) could not be found", e.Profile)
 }
 
 // Settings are every connection setting of one module run, each final
@@ -288,10 +288,11 @@ func (l *loader) keys() error {
 }
 
 // partialCredentials is botocore's PartialCredentialsError text, which the
-// Python modules report for half a key pair, wherever the half came from.
+// Python modules report for half a key pair, wherever the half came from,
+// as amazon.aws 10 and later report it when they make the client.
 func partialCredentials(missing string) error {
 	//lint:ignore ST1005 the text users of the Python modules know, verbatim
-	return fmt.Errorf("Partial credentials found in explicit, missing: %s", missing)
+	return fmt.Errorf("Couldn't connect to AWS: Partial credentials found in explicit, missing: %s", missing)
 }
 
 // caBundleOption keeps the option's CA bundle when certificates are

@@ -110,11 +110,11 @@ func TestPrecedence(t *testing.T) {
 		},
 		"half a key pair: secret missing": {
 			args: region + `"aws_access_key": "AKIDOPT"`,
-			want: want{Err: "Partial credentials found in explicit, missing: aws_secret_access_key"},
+			want: want{Err: "Couldn't connect to AWS: Partial credentials found in explicit, missing: aws_secret_access_key"},
 		},
 		"half a key pair: key missing": {
 			args: region, env: map[string]string{"AWS_SECRET_ACCESS_KEY": "secretenv1"},
-			want: want{Err: "Partial credentials found in explicit, missing: aws_access_key_id"},
+			want: want{Err: "Couldn't connect to AWS: Partial credentials found in explicit, missing: aws_access_key_id"},
 		},
 
 		// Profiles and the SDK chain.
@@ -152,7 +152,7 @@ func TestPrecedence(t *testing.T) {
 		},
 		"unknown profile": {
 			args: region + `"profile": "nope"`, files: testenv.Files{Credentials: credsFile},
-			want: want{Err: "The config profile (nope) could not be found"},
+			want: want{Err: "Couldn't connect to AWS: The config profile (nope) could not be found"},
 		},
 
 		// Region.

@@ -67,7 +67,12 @@ func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gav
 		meta["max_attempts_reached"] = true
 		retryInfo = fmt.Sprintf(" (reached max retries: %d)", retries)
 	}
-	f := ansible.Failure(fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", e.ErrorCode(), r.Action, retryInfo, e.ErrorMessage()))
+	msg := fmt.Sprintf("An error occurred (%s) when calling the %s operation%s: %s", e.ErrorCode(), r.Action, retryInfo, e.ErrorMessage())
+	// amazon.aws 11's sts_assume_role names a policy STS refused.
+	if r.Action == "AssumeRole" && e.ErrorCode() == "MalformedPolicyDocument" {
+		msg = "Invalid policy document provided: " + msg
+	}
+	f := ansible.Failure(msg)
 	f["error"] = e.Fields
 	f["response_metadata"] = meta
 	if e.OtherRequestID != nil {
