@@ -56,20 +56,22 @@ func TestCheckSecrets(t *testing.T) {
 		result     string
 		wantErrors int
 	}{
-		"masked":                   {input: `{"mfa_token": "s3cret"}`, result: masked},
-		"in msg":                   {input: `{"mfa_token": "s3cret"}`, result: `{"msg": "x s3cret y"}`, wantErrors: 1},
-		"in module_args":           {input: `{"secret_key": "s3cret"}`, result: `{"invocation": {"module_args": {"secret_key": "s3cret"}}}`, wantErrors: 2},
-		"nested":                   {input: `{"security_token": ["tok-1", {"k": "tok-2"}]}`, result: `{"a": ["tok-2"]}`, wantErrors: 1},
-		"keys are kept":            {input: `{"mfa_token": "s3cret"}`, result: `{"s3cret": 1}`},
-		"short":                    {input: `{"mfa_token": "abc"}`, result: `{"msg": "abc"}`},
-		"with a star":              {input: `{"mfa_token": "ab**"}`, result: `{"msg": "ab****"}`},
-		"inside the placeholder":   {input: `{"mfa_token": "VALUE"}`, result: masked},
-		"not a secret option":      {input: `{"aws_access_key": "AKIDEXAMPLE"}`, result: `{"msg": "AKIDEXAMPLE"}`},
-		"overridden by an alias":   {input: `{"secret_key": "first", "ec2_secret_key": "second"}`, result: `{"invocation": {"module_args": {"secret_key": "first"}}}`, wantErrors: 2},
-		"the alias that wins":      {input: `{"secret_key": "first", "ec2_secret_key": "second"}`, result: `{"msg": "second"}`, wantErrors: 1},
-		"overridden, same value":   {input: `{"aws_secret_key": "same1", "secret_key": "same1"}`, result: `{"msg": "same1"}`, wantErrors: 1},
-		"input not an object":      {input: `["s3cret"]`, result: `{"msg": "s3cret"}`},
-		"no_log list in arguments": {input: `{"mfa_token": ["s3cret"]}`, result: `{"invocation": {"module_args": {"mfa_token": "['********']"}}}`},
+		"masked":                          {input: `{"mfa_token": "s3cret"}`, result: masked},
+		"in msg":                          {input: `{"mfa_token": "s3cret"}`, result: `{"msg": "x s3cret y"}`, wantErrors: 1},
+		"in module_args":                  {input: `{"secret_key": "s3cret"}`, result: `{"invocation": {"module_args": {"secret_key": "s3cret"}}}`, wantErrors: 2},
+		"nested":                          {input: `{"security_token": ["tok-1", {"k": "tok-2"}]}`, result: `{"a": ["tok-2"]}`, wantErrors: 1},
+		"keys are kept":                   {input: `{"mfa_token": "s3cret"}`, result: `{"s3cret": 1}`},
+		"short":                           {input: `{"mfa_token": "abc"}`, result: `{"msg": "abc"}`},
+		"with a star":                     {input: `{"mfa_token": "ab**"}`, result: `{"msg": "ab****"}`},
+		"inside the placeholder":          {input: `{"mfa_token": "VALUE"}`, result: masked},
+		"not a secret option":             {input: `{"aws_access_key": "AKIDEXAMPLE"}`, result: `{"msg": "AKIDEXAMPLE"}`},
+		"overridden by an alias":          {input: `{"secret_key": "first", "ec2_secret_key": "second"}`, result: `{"invocation": {"module_args": {"secret_key": "first"}}}`, wantErrors: 2},
+		"the alias that wins":             {input: `{"secret_key": "first", "ec2_secret_key": "second"}`, result: `{"msg": "second"}`, wantErrors: 1},
+		"overridden, same value":          {input: `{"aws_secret_key": "same1", "secret_key": "same1"}`, result: `{"msg": "same1"}`, wantErrors: 1},
+		"input not an object":             {input: `["s3cret"]`, result: `{"msg": "s3cret"}`},
+		"2.22: listed for the controller": {input: `{"mfa_token": "s3cret"}`, result: `{"_ansible_new_secrets": ["s3cret"], "invocation": {"module_args": {"mfa_token": "$REDACTED$"}}}`},
+		"2.22: in msg all the same":       {input: `{"mfa_token": "s3cret"}`, result: `{"_ansible_new_secrets": ["s3cret"], "msg": "x s3cret"}`, wantErrors: 1},
+		"no_log list in arguments":        {input: `{"mfa_token": ["s3cret"]}`, result: `{"invocation": {"module_args": {"mfa_token": "['********']"}}}`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
