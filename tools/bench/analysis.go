@@ -139,16 +139,49 @@ func (r *report) goals() []goal {
 // sshGoals are the goals over SSH, once per controller. With no SSH
 // figures they are listed once, not measured.
 func (r *report) sshGoals() []goal {
-	if len(r.SSH) == 0 {
-		return controllerGoals("", nil)
+	if len(r.SSH) == 0 && len(r.SSHRaw) == 0 {
+		return append(controllerGoals("", nil), rawGoal("", nil))
 	}
 	var out []goal
 	for _, c := range r.Controllers {
-		if cases := r.casesOn(c); len(cases) > 0 {
+		cases, raw := r.casesOn(c), r.rawCase(c)
+		if len(cases) > 0 || raw != nil {
 			out = append(out, controllerGoals(" on "+c.title(), cases)...)
+			out = append(out, rawGoal(" on "+c.title(), raw))
 		}
 	}
 	return out
+}
+
+// rawCase is controller c's floor case over SSH, or nil.
+func (r *report) rawCase(c *sshController) *sshCase {
+	for _, sc := range r.SSHRaw {
+		if sc.Controller == c.Suite {
+			return sc
+		}
+	}
+	return nil
+}
+
+// againstRaw summarizes a floor case's subjects: the warm task's and raw:
+// true's, and the ratio of their median wall times.
+func (sc *sshCase) againstRaw() (warm, raw sshSummary, x float64) {
+	warm, raw = sc.summary(warmSubject), sc.summary(rawSubject)
+	return warm, raw, ratio(warm.Wall, raw.Wall)
+}
+
+// rawGoal is the goal of a warm task against raw: true, from the floor
+// case sc; nil is not measured. on names the controller in its text.
+func rawGoal(on string, sc *sshCase) goal {
+	g := goal{Text: fmt.Sprintf("Over SSH%s, warm cache: at most 1.1× a raw: true task (%d tasks, each followed by an assert, %d host)", on, rawTasks, rawHosts)}
+	if sc == nil {
+		return g
+	}
+	warm, raw, x := sc.againstRaw()
+	g.Ran, g.Met = true, raw.Wall > 0 && x <= 1.1
+	g.Measured = fmt.Sprintf("%.2f× (%s against %s); round trips per task %.1f against %.1f",
+		x, formatDuration(warm.Wall), formatDuration(raw.Wall), warm.Turns, raw.Turns)
+	return g
 }
 
 // controllerGoals are the goals over SSH for one controller's cases; on

@@ -21,6 +21,9 @@ type report struct {
 	// order of -ssh-controllers.
 	Controllers []*sshController
 	SSH         []*sshCase
+	// SSHRaw are the floor's cases over SSH, a warm task against raw:
+	// true, at most one per controller.
+	SSHRaw []*sshCase `json:",omitempty"`
 	// GNUTime says how peak RSS was measured: GNU time, or else the
 	// rusage of the benchmark's own children.
 	GNUTime bool

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ansible-sts/internal/fakests"
+	"ansible-sts/test/testenv"
 )
 
 // twoControllers is a report of one SSH case on this machine's controller
@@ -79,5 +82,81 @@ func TestReplotBeforeControllers(t *testing.T) {
 	want := "### Controller: ansible-core 2.14.18 (this machine); reference community.aws.sts_assume_role from community.aws 5.5.0\n"
 	if page := got.markdown(); !strings.Contains(page, want) {
 		t.Errorf("the replotted page lacks %q:\n%s", want, page)
+	}
+}
+
+// TestSSHReportAgainstRaw checks the goal rows and the table of a warm
+// task against raw: true, one per controller, and that the floor's cases
+// stay out of the other SSH tables.
+func TestSSHReportAgainstRaw(t *testing.T) {
+	r := twoControllers()
+	play := func(warm, raw time.Duration, warmTurns, rawTurns int64) map[string][]sshRun {
+		return map[string][]sshRun{
+			warmSubject: {{Wall: warm, Turns: warmTurns}, {Wall: warm + 400*time.Millisecond, Turns: warmTurns}, {Wall: warm - 100*time.Millisecond, Turns: warmTurns}},
+			rawSubject:  {{Wall: raw, Turns: rawTurns}, {Wall: raw, Turns: rawTurns}, {Wall: raw + time.Second, Turns: rawTurns}},
+		}
+	}
+	r.SSHRaw = []*sshCase{
+		{Controller: "bookworm", Link: "loopback", Hosts: 1, Tasks: 10, Asserted: true, Subjects: play(1050*time.Millisecond, 1000*time.Millisecond, 37, 27)},
+		{Controller: "trixie", Link: "loopback", Hosts: 1, Tasks: 10, Asserted: true, Subjects: play(1500*time.Millisecond, 1000*time.Millisecond, 40, 27)},
+	}
+	page := r.markdown()
+	for name, want := range map[string]string{
+		"this machine's goal": "| Over SSH on ansible-core 2.14.18 (this machine, bookworm), warm cache: at most 1.1× a raw: true task (10 tasks, each followed by an assert, 1 host) | " +
+			"1.05× (1050.0 ms against 1000.0 ms); round trips per task 3.7 against 2.7 | **met** |\n",
+		"the root's goal": "| Over SSH on ansible-core 2.19.11 (trixie root), warm cache: at most 1.1× a raw: true task (10 tasks, each followed by an assert, 1 host) | " +
+			"1.50× (1500.0 ms against 1000.0 ms); round trips per task 4.0 against 2.7 | **missed** |\n",
+		"the heading":        "### A warm task against `raw: true`: 1 host on loopback, 10 tasks, each followed by an assert\n",
+		"this machine's row": "| ansible-core 2.14.18 (this machine, bookworm) | 3 | 1050.0 ms | 1000.0 ms | 1.05× | 3.7 | 2.7 |\n",
+		"the root's row":     "| ansible-core 2.19.11 (trixie root) | 3 | 1500.0 ms | 1000.0 ms | 1.50× | 4.0 | 2.7 |\n",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("%s: the page lacks %q", name, want)
+		}
+	}
+	// Each controller's new goal follows its others.
+	_, goals, _ := strings.Cut(page, "## Goals")
+	goals, _, _ = strings.Cut(goals, "\n\n## ")
+	if i, j := strings.Index(goals, "(this machine, bookworm), warm cache: at most 1.1×"), strings.Index(goals, "Over SSH on ansible-core 2.19.11"); i < 0 || j < 0 || i > j {
+		t.Errorf("this machine's goal against raw: true is not among its goals:\n%s", goals)
+	}
+	// The floor's cases are in no other table, and not side by side.
+	if strings.Contains(page, "| loopback | 1 | 10 |") || strings.Contains(page, "| 10 | raw: true |") || strings.Contains(page, "| 10 | ours, collection, warm cache |") {
+		t.Errorf("a floor's case is in a table of the other cases:\n%s", page)
+	}
+	// Without the floor's cases (figures saved before them), the goals are not measured and there is no table.
+	r.SSHRaw = nil
+	page = r.markdown()
+	if strings.Contains(page, "A warm task against") || strings.Count(page, "1 host) |  | not measured |") != 2 {
+		t.Errorf("figures without the floor's cases:\n%s", page)
+	}
+}
+
+// TestRawPlaybook checks the plays of the floor's case: the same tasks,
+// the module's or raw: true, each followed by an assert on its result.
+func TestRawPlaybook(t *testing.T) {
+	w := &workspace{srv: &testenv.STS{Server: &fakests.Server{URL: "http://127.0.0.1:1"}}}
+	c := &sshController{Suite: "bookworm", Root: "/", Reference: "community.aws.sts_assume_role"}
+	for kind, task := range map[string]string{
+		warmSubject: "      stsgo.aws.sts_assume_role:\n",
+		rawSubject:  "      ansible.builtin.raw: \"true\"\n",
+	} {
+		book := w.sshPlaybook(c, kind, "http://127.0.0.1:2", rawTasks, true)
+		for name, n := range map[string]int{
+			task: rawTasks, "      register: result\n": rawTasks,
+			"      ansible.builtin.assert:\n        that: [result is not failed]\n": rawTasks,
+			"    - name: ": 2 * rawTasks,
+		} {
+			if got := strings.Count(book, name); got != n {
+				t.Errorf("%s: %q %d times, want %d:\n%s", kind, name, got, n, book)
+			}
+		}
+		if !strings.HasSuffix(book, "quiet: true\n") {
+			t.Errorf("%s: the play does not end with an assert:\n%s", kind, book)
+		}
+	}
+	// Without asserts the plays are as before.
+	if book := w.sshPlaybook(c, warmSubject, "http://127.0.0.1:2", 3, false); strings.Contains(book, "assert") || strings.Contains(book, "register") {
+		t.Errorf("a play of the other cases has asserts:\n%s", book)
 	}
 }

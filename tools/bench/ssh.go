@@ -28,6 +28,19 @@ import (
 // sshSubjects are the ways a task reaches the host, in the order measured.
 var sshSubjects = []string{"reference", "ours, library/", "ours, collection, cold cache", "ours, collection, warm cache"}
 
+// The floor's case puts a warm task against the least a task can do on
+// the host: a play of rawTasks tasks on one host on loopback, each task
+// followed by an assert on its result, once with the collection's module
+// and a warm cache and once with raw: true, in the order of rawSubjects.
+const (
+	warmSubject = "ours, collection, warm cache"
+	rawSubject  = "raw: true"
+	rawTasks    = 10
+	rawHosts    = 1
+)
+
+var rawSubjects = []string{warmSubject, rawSubject}
+
 // sshCase is one controller, link, fleet size and play length, with each
 // subject's runs.
 type sshCase struct {
@@ -36,7 +49,9 @@ type sshCase struct {
 	Controller   string
 	Link         string
 	Hosts, Tasks int
-	Subjects     map[string][]sshRun
+	// Asserted plays follow each task with an assert on its result.
+	Asserted bool `json:",omitempty"`
+	Subjects map[string][]sshRun
 }
 
 // sshRun is one ansible-playbook run.
@@ -96,11 +111,12 @@ func (p sshPlan) sizes(link testenv.Link) []int {
 }
 
 // sshBench measures, on each controller, every case of its plan: each
-// fleet size on each link, with plays of 1 and 3 tasks. The controllers
-// share one sshd per link, started for the largest fleet on it, and run
-// one after the other: a case's subjects are interleaved, and its ratios
-// are taken within it.
-func (w *workspace) sshBench(o options) (controllers []*sshController, cases []*sshCase, err error) {
+// fleet size on each link, with plays of 1 and 3 tasks; and, when its plan
+// has loopback, the floor's case there (raws). The controllers share one
+// sshd per link, started for the largest fleet on it, and run one after
+// the other: a case's subjects are interleaved, and its ratios are taken
+// within it.
+func (w *workspace) sshBench(o options) (controllers []*sshController, cases, raws []*sshCase, err error) {
 	t := &benchT{dir: w.dir}
 	defer t.close()
 	defer func() {
@@ -115,20 +131,20 @@ func (w *workspace) sshBench(o options) (controllers []*sshController, cases []*
 	// ssh masters detach from ansible-playbook; as a subreaper this
 	// process reaps them, so their CPU counts as the controller's.
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, 36 /* PR_SET_CHILD_SUBREAPER */, 1, 0); e != 0 {
-		return nil, nil, fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %v", e)
+		return nil, nil, nil, fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %v", e)
 	}
 	if controllers, err = openControllers(o.sshControllers); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	tarball, err := w.buildCollection()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	plans := map[*sshController]sshPlan{}
 	var links []testenv.Link
 	for _, c := range controllers {
 		if err := w.installCollection(c, tarball); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		p := sshPlan{o.sshLinks, o.sshHosts, o.sshShapedHosts}
 		if !c.host() {
@@ -144,7 +160,7 @@ func (w *workspace) sshBench(o options) (controllers []*sshController, cases []*
 	// ssh's socket paths are short: the masters' directory is too.
 	controlDir, err := os.MkdirTemp("", "cp")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer os.RemoveAll(controlDir)
 	for _, link := range links {
@@ -165,15 +181,23 @@ func (w *workspace) sshBench(o options) (controllers []*sshController, cases []*
 			for _, n := range plans[c].sizes(link) {
 				for _, tasks := range []int{1, 3} {
 					sc := &sshCase{Controller: c.Suite, Link: link.String(), Hosts: n, Tasks: tasks, Subjects: map[string][]sshRun{}}
-					if err := w.runCase(c, f, sc, o); err != nil {
-						return nil, nil, err
+					if err := w.runCase(c, f, sc, sshSubjects, o.sshRuns, o.forks); err != nil {
+						return nil, nil, nil, err
 					}
 					cases = append(cases, sc)
 				}
 			}
+			if link.Rate != "" || len(plans[c].sizes(link)) == 0 {
+				continue
+			}
+			sc := &sshCase{Controller: c.Suite, Link: link.String(), Hosts: rawHosts, Tasks: rawTasks, Asserted: true, Subjects: map[string][]sshRun{}}
+			if err := w.runCase(c, f, sc, rawSubjects, o.sshRawRuns, o.forks); err != nil {
+				return nil, nil, nil, err
+			}
+			raws = append(raws, sc)
 		}
 	}
-	return controllers, cases, nil
+	return controllers, cases, raws, nil
 }
 
 // sshFleet is one link's managed hosts: sshd, a user per host, and where
@@ -185,9 +209,9 @@ type sshFleet struct {
 	controlDir string
 }
 
-// runCase runs sc's subjects round-robin on controller c, after one
-// warm-up round.
-func (w *workspace) runCase(c *sshController, f *sshFleet, sc *sshCase, o options) error {
+// runCase runs subjects round-robin on controller c, runs times each after
+// one warm-up round, into sc.
+func (w *workspace) runCase(c *sshController, f *sshFleet, sc *sshCase, subjects []string, runs, forks int) error {
 	inventory := w.path(fmt.Sprintf("ssh-%d.ini", sc.Hosts))
 	var inv strings.Builder
 	inv.WriteString("[fleet]\n")
@@ -199,16 +223,20 @@ func (w *workspace) runCase(c *sshController, f *sshFleet, sc *sshCase, o option
 	if err := writeFile(inventory, inv.String()); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "ssh, %s, %s: %d hosts, %d task(s): %d subjects × %d runs, round-robin\n",
-		c.title(), sc.Link, sc.Hosts, sc.Tasks, len(sshSubjects), o.sshRuns)
-	for round := -1; round < o.sshRuns; round++ { // round -1 warms up
-		for _, kind := range sshSubjects {
+	shape := ""
+	if sc.Asserted {
+		shape = ", each followed by an assert"
+	}
+	fmt.Fprintf(os.Stderr, "ssh, %s, %s: %d hosts, %d task(s)%s: %d subjects × %d runs, round-robin\n",
+		c.title(), sc.Link, sc.Hosts, sc.Tasks, shape, len(subjects), runs)
+	for round := -1; round < runs; round++ { // round -1 warms up
+		for _, kind := range subjects {
 			if kind == "ours, collection, cold cache" {
 				for _, u := range f.users[:sc.Hosts] {
 					os.RemoveAll(filepath.Join(u.Home, ".ansible", "stsgo"))
 				}
 			}
-			r, out, err := w.sshRun(c, f, kind, inventory, sc.Hosts, sc.Tasks, o.forks)
+			r, out, err := w.sshRun(c, f, kind, inventory, sc, forks)
 			if err != nil {
 				return fmt.Errorf("%s, %s, %d hosts, %d tasks, %s: %w", c.title(), sc.Link, sc.Hosts, sc.Tasks, kind, err)
 			}
@@ -223,13 +251,18 @@ func (w *workspace) runCase(c *sshController, f *sshFleet, sc *sshCase, o option
 	return nil
 }
 
-// sshRun runs the play of kind once on controller c and measures it; it
-// also returns the play's output. On a root, the workspace (playbooks,
-// inventory, library/, collections, HOME), the ssh key and the masters'
-// directory are bound in at the same paths.
-func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string, hosts, tasks, forks int) (sshRun, []byte, error) {
-	book := w.path(fmt.Sprintf("ssh-%s-%s-%d.yml", c.Suite, strings.NewReplacer(" ", "", ",", "-", "/", "").Replace(kind), tasks))
-	if err := writeFile(book, w.sshPlaybook(c, kind, f.endpoint, tasks)); err != nil {
+// sshRun runs the play of kind in sc's shape once on controller c and
+// measures it; it also returns the play's output. On a root, the workspace
+// (playbooks, inventory, library/, collections, HOME), the ssh key and the
+// masters' directory are bound in at the same paths.
+func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string, sc *sshCase, forks int) (sshRun, []byte, error) {
+	hosts, tasks := sc.Hosts, sc.Tasks
+	name := fmt.Sprintf("ssh-%s-%s-%d", c.Suite, strings.NewReplacer(" ", "", ",", "-", "/", "", ":", "").Replace(kind), tasks)
+	if sc.Asserted {
+		name += "-asserted"
+	}
+	book := w.path(name + ".yml")
+	if err := writeFile(book, w.sshPlaybook(c, kind, f.endpoint, tasks, sc.Asserted)); err != nil {
 		return sshRun{}, nil, err
 	}
 	env := append(w.ansibleEnviron(),
@@ -256,7 +289,11 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 	after := counters(f.sshd, hosts)
 	controller := cpu(syscall.RUSAGE_CHILDREN) - children0
 	host := machineCPU() - machine0 - controller - (cpu(syscall.RUSAGE_SELF) - self0)
-	if err := w.checkCalls(&subject{Calls: hosts * tasks}); err != nil {
+	calls := hosts * tasks
+	if kind == rawSubject {
+		calls = 0
+	}
+	if err := w.checkCalls(&subject{Calls: calls}); err != nil {
 		return sshRun{}, out, fmt.Errorf("%v\n%s", err, out)
 	}
 	return sshRun{Wall: wall, ControllerCPU: controller, HostCPU: max(host, 0),
@@ -264,8 +301,10 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 }
 
 // sshPlaybook is one play over every host with tasks sts_assume_role
-// tasks: the reference's options are the same on both collections.
-func (w *workspace) sshPlaybook(c *sshController, kind, endpoint string, tasks int) string {
+// tasks: the reference's options are the same on both collections. The
+// floor's subject runs raw: true instead. Asserted, each task registers
+// its result and an assert task that needs it follows.
+func (w *workspace) sshPlaybook(c *sshController, kind, endpoint string, tasks int, asserted bool) string {
 	module := "sts_assume_role"
 	switch {
 	case kind == "reference":
@@ -279,9 +318,17 @@ func (w *workspace) sshPlaybook(c *sshController, kind, endpoint string, tasks i
 	opts["role_session_name"] = "bench-{{ inventory_hostname }}"
 	opts["endpoint_url"] = endpoint
 	for i := 0; i < tasks; i++ {
-		fmt.Fprintf(&b, "    - name: Assume the role (%d)\n      %s:\n", i+1, module)
-		for _, k := range []string{"access_key", "secret_key", "region", "endpoint_url", "role_arn", "role_session_name"} {
-			fmt.Fprintf(&b, "        %s: %q\n", k, opts[k])
+		if kind == rawSubject {
+			fmt.Fprintf(&b, "    - name: Run true (%d)\n      ansible.builtin.raw: \"true\"\n", i+1)
+		} else {
+			fmt.Fprintf(&b, "    - name: Assume the role (%d)\n      %s:\n", i+1, module)
+			for _, k := range []string{"access_key", "secret_key", "region", "endpoint_url", "role_arn", "role_session_name"} {
+				fmt.Fprintf(&b, "        %s: %q\n", k, opts[k])
+			}
+		}
+		if asserted {
+			fmt.Fprintf(&b, "      register: result\n    - name: Check the result (%d)\n      ansible.builtin.assert:\n"+
+				"        that: [result is not failed]\n        quiet: true\n", i+1)
 		}
 	}
 	return b.String()
@@ -418,7 +465,36 @@ func (r *report) sshResults(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
+	r.rawResults(b)
 	r.sshComparison(b)
+}
+
+// rawResults writes the floor's cases: on each controller, the warm task
+// against raw: true.
+func (r *report) rawResults(b *strings.Builder) {
+	var ran []*sshController
+	for _, c := range r.Controllers {
+		if r.rawCase(c) != nil {
+			ran = append(ran, c)
+		}
+	}
+	if len(ran) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### A warm task against `raw: true`: %d host on loopback, %d tasks, each followed by an assert\n\n", rawHosts, rawTasks)
+	fmt.Fprintf(b, "The same play of %d tasks, two ways, run interleaved on each controller: each task is the collection's sts_assume_role "+
+		"with a warm cache and the options above, or `ansible.builtin.raw: \"true\"`, one remote command that reads nothing and starts no module; "+
+		"after each, an `assert` on its registered result, which runs on the controller. Wall times are medians, and the goal's ratio is theirs; "+
+		"round trips per task are the play's ÷ %d, with the connection's set-up, which both plays pay once.\n\n", rawTasks, rawTasks)
+	b.WriteString("| controller | runs | warm cache | raw: true | warm cache ÷ raw: true | round trips per task, warm cache | round trips per task, raw: true |\n" +
+		"|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, c := range ran {
+		sc := r.rawCase(c)
+		warm, raw, x := sc.againstRaw()
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %.2f× | %.1f | %.1f |\n", c.title(), len(sc.Subjects[warmSubject]),
+			formatDuration(warm.Wall), formatDuration(raw.Wall), x, warm.Turns, raw.Turns)
+	}
+	b.WriteString("\n")
 }
 
 // sshComparison writes, for the cases every controller ran, each of our

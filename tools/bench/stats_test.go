@@ -99,7 +99,7 @@ func TestGoals(t *testing.T) {
 		"met: sts_assume_role 6.0×, sts_session_token 6.0×",
 		"missed: sts_assume_role 8.00 MiB, sts_session_token 8.00 MiB", // 8 MiB + 1 byte
 		"not measured: ",
-		"not measured: ", "not measured: ", "not measured: ", "not measured: ", // no SSH group
+		"not measured: ", "not measured: ", "not measured: ", "not measured: ", "not measured: ", // no SSH group
 	}
 	if diff := strings.Join(got, "\n"); diff != strings.Join(want, "\n") {
 		t.Errorf("goals:\n%s\nwant:\n%s", diff, strings.Join(want, "\n"))
@@ -141,6 +141,13 @@ func TestSSHGoals(t *testing.T) {
 				"ours, collection, warm cache": run(2*time.Second, 0, 0),
 			}},
 		},
+		// The floor's case of the root's controller only.
+		SSHRaw: []*sshCase{
+			{Controller: "trixie", Link: "loopback", Hosts: 1, Tasks: 10, Asserted: true, Subjects: map[string][]sshRun{
+				warmSubject: run(1100*time.Millisecond, 0, 40),
+				rawSubject:  run(1000*time.Millisecond, 0, 27),
+			}},
+		},
 	}
 	var got []string
 	for _, g := range r.sshGoals() {
@@ -158,12 +165,57 @@ func TestSSHGoals(t *testing.T) {
 		"met: 2 hosts 0.80×",
 		"met: loopback 2 hosts 200 B",
 		"missed: loopback 2 hosts 3.0",
+		"not measured: ", // no floor's case on this controller
 		"met: loopback 2×1 0.25×",
 		"not measured: ", // no case at 100 Mbit/s
 		"not measured: ", // no play of three tasks: no marginal cost
 		"not measured: ",
+		"met: 1.10× (1100.0 ms against 1000.0 ms); round trips per task 4.0 against 2.7", // at most 1.1× is met
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("goals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRawGoal checks the goal of a warm task against raw: true: a ratio
+// of the two subjects' median wall times, not a median of ratios, with
+// the round trips per task of the whole play.
+func TestRawGoal(t *testing.T) {
+	ms := func(ns ...int) []sshRun {
+		out := make([]sshRun, len(ns))
+		for i, n := range ns {
+			out[i] = sshRun{Wall: time.Duration(n) * time.Millisecond, Turns: int64(3*rawTasks + 7 + i)}
+		}
+		return out
+	}
+	tests := map[string]struct {
+		warm, raw []sshRun
+		want      string
+	}{
+		// Medians 1050 and 1000 ms; the runs' own ratios are 1.0, 1.3 and 0.875.
+		"met, odd count": {ms(1000, 1300, 1050), ms(1000, 1000, 1200), "met: 1.05× (1050.0 ms against 1000.0 ms); round trips per task 3.8 against 3.8"},
+		// Medians 1200 (mean of the middle two) and 1000 ms.
+		"missed, even count": {ms(1300, 1100, 1800, 900), ms(1000, 900, 1100, 1000), "missed: 1.20× (1200.0 ms against 1000.0 ms); round trips per task 3.9 against 3.9"},
+		// Only the figures decide: at most 1.1× is met.
+		"exactly 1.1×":      {ms(1100), ms(1000), "met: 1.10× (1100.0 ms against 1000.0 ms); round trips per task 3.7 against 3.7"},
+		"no raw: true runs": {ms(1000), nil, "missed: 0.00× (1000.0 ms against 0.0 ms); round trips per task 3.7 against 0.0"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			sc := &sshCase{Link: "loopback", Hosts: rawHosts, Tasks: rawTasks, Asserted: true,
+				Subjects: map[string][]sshRun{warmSubject: tc.warm, rawSubject: tc.raw}}
+			g := rawGoal(" on ansible-core 2.19.11 (trixie root)", sc)
+			status := map[bool]string{true: "met", false: "missed"}[g.Met]
+			if got := status + ": " + g.Measured; !g.Ran || got != tc.want {
+				t.Errorf("goal = %q (ran %v), want %q", got, g.Ran, tc.want)
+			}
+		})
+	}
+	if g := rawGoal("", nil); g.Ran || g.Measured != "" {
+		t.Errorf("with no case the goal is measured: %+v", g)
+	}
+	want := "Over SSH on ansible-core 2.19.11 (trixie root), warm cache: at most 1.1× a raw: true task (10 tasks, each followed by an assert, 1 host)"
+	if g := rawGoal(" on ansible-core 2.19.11 (trixie root)", nil); g.Text != want {
+		t.Errorf("goal text %q, want %q", g.Text, want)
 	}
 }
