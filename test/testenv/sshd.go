@@ -185,10 +185,7 @@ func (s *SSHD) AddUser(t T, prefix string) SSHUser {
 	if err != nil {
 		t.Fatalf("useradd %s: %v\n%s", name, err, out)
 	}
-	t.Cleanup(func() {
-		exec.Command("pkill", "-KILL", "-u", name).Run()
-		exec.Command("userdel", name).Run()
-	})
+	t.Cleanup(func() { removeUser(name, nil) })
 	u, err := user.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +199,30 @@ func (s *SSHD) AddUser(t T, prefix string) SSHUser {
 		t.Fatal(err)
 	}
 	return SSHUser{Name: name, Home: home, UID: uid}
+}
+
+// removeUser stops the processes of the user name, runs between (when not
+// nil), then deletes the user. A killed process takes a moment to go, and
+// userdel refuses a user who still has one, so it retries for a while
+// before it reports the user it leaves behind.
+func removeUser(name string, between func()) {
+	exec.Command("pkill", "-KILL", "-u", name).Run()
+	if between != nil {
+		between()
+	}
+	var out []byte
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if out, err = exec.Command("userdel", name).CombinedOutput(); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+		exec.Command("pkill", "-KILL", "-u", name).Run()
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Fprintf(os.Stderr, "userdel %s: %v: %s\n", name, err, out)
 }
 
 func freePort(t T) int {

@@ -52,14 +52,14 @@ func (s *SSHD) AddHost(t T, prefix string, h Host) SSHUser {
 	// One cleanup, in order: the user's processes, its home's mount, the
 	// user.
 	t.Cleanup(func() {
-		exec.Command("pkill", "-KILL", "-u", name).Run()
-		if mounted {
-			if out, err := exec.Command("umount", home).CombinedOutput(); err != nil {
-				exec.Command("umount", "-l", home).Run()
-				fmt.Fprintf(os.Stderr, "umount %s: %v: %s (detached instead)\n", home, err, out)
+		removeUser(name, func() {
+			if mounted {
+				if out, err := exec.Command("umount", home).CombinedOutput(); err != nil {
+					exec.Command("umount", "-l", home).Run()
+					fmt.Fprintf(os.Stderr, "umount %s: %v: %s (detached instead)\n", home, err, out)
+				}
 			}
-		}
-		exec.Command("userdel", name).Run()
+		})
 	})
 	u, err := user.Lookup(name)
 	if err != nil {
