@@ -160,7 +160,7 @@ func (a *Args) setInternal(key string, v any) {
 }
 
 func truthy(v any) bool {
-	b, err := toBool(v)
+	b, err := toBool(v, false)
 	return err == nil && b == true
 }
 

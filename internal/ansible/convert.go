@@ -58,11 +58,7 @@ func convert(t, elements Type, v any, lookupEnv func(string) (string, bool), cor
 		}
 		return toInt(v)
 	case Bool:
-		b, err := toBool(v)
-		if err != nil && core219 {
-			err = fmt.Errorf("%s", strings.Replace(err.Error(), "boolean.  Valid", "boolean. Valid", 1))
-		}
-		return b, err
+		return toBool(v, core219)
 	case Path:
 		return expandPath(PyStr(v), lookupEnv), nil
 	case Dict:
@@ -142,7 +138,10 @@ func toList(v any) ([]any, error) {
 }
 
 // toBool follows check_type_bool and ansible's boolean().
-func toBool(v any) (any, error) {
+//
+// From ansible-core 2.19 on (core219) its message has one space before
+// "Valid booleans", not two.
+func toBool(v any, core219 bool) (any, error) {
 	switch t := v.(type) {
 	case bool:
 		return t, nil
@@ -168,8 +167,12 @@ func toBool(v any) (any, error) {
 	default:
 		return nil, fmt.Errorf("%s cannot be converted to a bool", pyType(v))
 	}
+	space := "  "
+	if core219 {
+		space = " "
+	}
 	//lint:ignore ST1005 the text users of the Python modules know, verbatim
-	return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: %s", PyStr(v), validBooleans)
+	return nil, fmt.Errorf("The value '%s' is not a valid boolean.%sValid booleans include: %s", PyStr(v), space, validBooleans)
 }
 
 // toDict follows check_type_dict: a dict, a JSON object string, or

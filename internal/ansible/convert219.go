@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -27,7 +28,12 @@ import (
 // decimalRE is the syntax of a finite number Python's Decimal() reads,
 // without the surrounding white space it also takes; underscores group
 // digits as in Python literals.
-var decimalRE = regexp.MustCompile(`^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$`)
+//
+// It is compiled on first use: only a string given to an int option on
+// 2.19 or later needs it, and every module run would pay for it.
+var decimalRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$`)
+})
 
 // maxExponent bounds the exponent of a number written in a string. Python
 // would compute 10**999999999 at length; no option of the modules takes a
@@ -62,7 +68,7 @@ func toInt219(v any, catchesOverflow bool) (any, error) {
 		case "inf", "infinity":
 			return nil, overflow
 		}
-		if !decimalRE.MatchString(s) {
+		if !decimalRE().MatchString(s) {
 			return nil, fail
 		}
 		s = strings.ReplaceAll(s, "_", "")
@@ -87,10 +93,4 @@ func toInt219(v any, catchesOverflow bool) (any, error) {
 		return n.Int64(), nil
 	}
 	return json.Number(n.String()), nil
-}
-
-// typeName is native_type_name: the bare name of the value's Python type.
-func typeName(v any) string {
-	t := pyType(v)
-	return strings.TrimSuffix(strings.TrimPrefix(t, "<class '"), "'>")
 }

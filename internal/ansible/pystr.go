@@ -118,25 +118,28 @@ func pyQuote(s string) string {
 	return b.String()
 }
 
-// pyType returns Python's str(type(v)) for a decoded JSON value.
-func pyType(v any) string {
-	name := "str"
+// typeName returns the name of the Python type of a decoded JSON value:
+// str, int, dict… (native_type_name).
+func typeName(v any) string {
 	switch v.(type) {
 	case nil:
-		name = "NoneType"
+		return "NoneType"
 	case bool:
-		name = "bool"
+		return "bool"
 	case int64, json.Number:
-		name = "int"
+		return "int"
 	case float64:
-		name = "float"
+		return "float"
 	case []any:
-		name = "list"
+		return "list"
 	case *Object:
-		name = "dict"
+		return "dict"
 	}
-	return "<class '" + name + "'>"
+	return "str"
 }
+
+// pyType returns Python's str(type(v)) for a decoded JSON value.
+func pyType(v any) string { return "<class '" + typeName(v) + "'>" }
 
 // PyType returns Python's str(type(v)) of a decoded JSON value, as
 // botocore's type errors print it: <class 'int'>.

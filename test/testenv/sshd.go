@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -178,27 +177,7 @@ func (s *SSHD) Log() string { return s.log.String() }
 // and its home are removed when the test ends.
 func (s *SSHD) AddUser(t T, prefix string) SSHUser {
 	t.Helper()
-	userSeq++
-	name := fmt.Sprintf("%s%d%d", prefix, os.Getpid()%100000, userSeq)
-	home := filepath.Join(s.Root, name)
-	out, err := exec.Command("useradd", "-M", "-d", home, "-s", "/bin/sh", "-p", "*", name).CombinedOutput()
-	if err != nil {
-		t.Fatalf("useradd %s: %v\n%s", name, err, out)
-	}
-	t.Cleanup(func() { removeUser(name, nil) })
-	u, err := user.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	if err := os.Mkdir(home, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(home, uid, gid); err != nil {
-		t.Fatal(err)
-	}
-	return SSHUser{Name: name, Home: home, UID: uid}
+	return s.AddHost(t, prefix, Host{})
 }
 
 // removeUser stops the processes of the user name, runs between (when not
