@@ -491,7 +491,7 @@ func TestCollectionSSHStamp(t *testing.T) {
 }
 
 func testCollectionSSHStamp(t *testing.T, c *roots.Root) {
-	withStat := hashLogged(t, testenv.PathWithout(t, "sha256sum"))
+	withStat := runLogged(t, hashLogged(t, testenv.PathWithout(t, "sha256sum", "uname", "stat", "id", "ls")), "uname", "stat", "id", "ls")
 	noStat := hashLogged(t, testenv.PathWithout(t, "sha256sum", "stat"))
 	f := newFleetOf(t, c, 1, func(s *testenv.SSHD, _ int) (testenv.SSHUser, string) {
 		return s.AddHost(t, "stsgos", testenv.Host{Env: map[string]string{"PATH": withStat}}), ""
@@ -499,17 +499,23 @@ func testCollectionSSHStamp(t *testing.T, c *roots.Root) {
 	u := f.users[0]
 	sum := f.binarySum(t, hostPlatform(t))
 	bin := cached(u, sum)
-	hashed := filepath.Join(u.Home, "hashed")
+	hashed, ran := filepath.Join(u.Home, "hashed"), filepath.Join(u.Home, "ran")
 	for _, step := range []struct {
 		name   string
 		change func(t *testing.T)
 		args   []string
+		play   string // one.yml unless set
 		hashes int    // of the binary, by this step's task
 		warn   string // the task warns of it
 		same   bool   // the binary file stays the same
+		ran    string // the commands of runLogged that ran, sorted, if set
 	}{
 		{name: "cold: hashed once, when installed", hashes: 1},
 		{name: "warm: not hashed", hashes: 0, same: true},
+		// The first task asks uname; the second has its answer from the
+		// controller, and checks the binary with one stat.
+		{name: "warm, two tasks: one uname in the run, one stat a task", play: "cache.yml", hashes: 0, same: true,
+			ran: "stat stat uname"},
 		{name: "after a chmod: hashed again, kept", hashes: 1, same: true,
 			change: func(t *testing.T) {
 				if err := os.Chmod(bin, 0o700); err != nil {
@@ -552,10 +558,23 @@ func testCollectionSSHStamp(t *testing.T, c *roots.Root) {
 			step.change(t)
 		}
 		os.Remove(hashed)
-		out := f.play(t, 0, append(append([]string{"-l", "h1"}, step.args...), "one.yml")...)
+		os.Remove(ran)
+		play := step.play
+		if play == "" {
+			play = "one.yml"
+		}
+		out := f.play(t, 0, append(append([]string{"-l", "h1"}, step.args...), play)...)
 		data, _ := os.ReadFile(hashed)
 		if got := strings.Count(string(data), "\n"); got != step.hashes {
 			t.Errorf("%s: the host hashed the binary %d times, want %d:\n%s", step.name, got, step.hashes, data)
+		}
+		if step.ran != "" {
+			data, _ := os.ReadFile(ran)
+			names := strings.Fields(string(data))
+			slices.Sort(names)
+			if got := strings.Join(names, " "); got != step.ran {
+				t.Errorf("%s: the host's command ran %q, want %q", step.name, got, step.ran)
+			}
 		}
 		if step.warn != "" && !warned(out, step.warn) {
 			t.Errorf("%s: no warning %q:\n%s", step.name, step.warn, out)
@@ -573,6 +592,19 @@ func testCollectionSSHStamp(t *testing.T, c *roots.Root) {
 			t.Errorf("%s: the binary's stamp: %q, %v", step.name, stamp, err)
 		}
 	}
+}
+
+// runLogged adds to the PATH folder dir each named command of /usr/bin,
+// logging its name to ~/ran, and returns dir.
+func runLogged(t *testing.T, dir string, names ...string) string {
+	t.Helper()
+	for _, name := range names {
+		script := "#!/bin/sh\necho " + name + " >> \"$HOME/ran\"\nexec /usr/bin/" + name + " \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // hashLogged adds to the PATH folder dir a sha256sum that logs each file

@@ -1,7 +1,8 @@
 # The host side of the stsgo.aws binary cache, in POSIX sh (dash, bash,
 # busybox sh, BSD sh). The action plugin reads this file once, fills in the
 # platform table and sends it as one command per step, its arguments set
-# with `set --`: a marker chosen for the task, the step, then the step's own.
+# with `set --`: a marker chosen for the task, the step, the host's
+# `uname -sm` as the controller knows it (or nothing), then the step's own.
 #
 # Replies are lines "MARKER name=value", found by the plugin wherever they
 # are in the output, so that what a login shell prints around them does not
@@ -21,19 +22,35 @@
 # it, stsgo-aws.stamp holds what stat says of it (inode, ctime, size) once
 # its SHA-256 was checked. A write, a rename or a chmod changes the ctime, so
 # while the stamp matches, the binary is the one that was checked.
+#
+# A warm run costs one stat besides the binary: the controller passes the
+# platform a previous task found, and ownership is the shell's own -O test.
+# Nothing is installed on the strength of the controller's word: a miss asks
+# uname first.
 
-k=$1 step=$2
-shift 2
+k=$1 step=$2 u=$3
+shift 3
 reply() { for a do printf '%s %s\n' "$k" "$a"; done; }
 finish() { reply "$@"; exit 0; }
 nl='
 ' tab='	'
-u=$(uname -sm 2>/dev/null)
-case $u in
+
+# pick sets p, h and z to the platform, hash and size of `uname -sm`'s $u.
+pick() {
+  case $u in
 @PLATFORMS@
-*) reply uname="$u"; finish miss=platform;;
-esac
-me=$(id -u)
+  *) return 1;;
+  esac
+}
+
+# known makes $u what uname says, replies it when the controller did not
+# know it, and picks its platform, or finishes with miss=platform.
+known() {
+  was=$u
+  u=$(uname -sm 2>/dev/null)
+  pick || finish uname="$u" miss=platform
+  [ "$u" = "$was" ] || reply uname="$u"
+}
 
 # sha prints a file's SHA-256 with whichever tool the host has.
 sha() {
@@ -45,17 +62,45 @@ sha() {
   printf '%s\n' "$1"
 }
 
-# stamp sets s to a file's inode, ctime and size: stat -c as GNU and
-# busybox spell it, else stat -f as the BSDs and macOS do. It fails, s
-# empty, where the host has no stat that says them.
+# stat_ says, for each path, its permission bits in octal, inode, ctime
+# and size: stat -c as GNU and busybox spell it, else stat -f as the BSDs
+# and macOS do. It fails where the host has no stat that says them.
+stat_() {
+  TZ=UTC0 stat -c '%a %i %z %s' "$@" 2>/dev/null || stat -f '%Lp %i %.9Fc %z' "$@" 2>/dev/null
+}
+
+# stamp sets s to a file's inode, ctime and size, or fails with s empty.
 stamp() {
-  s=$(TZ=UTC0 stat -c '%i %z %s' "$1" 2>/dev/null) || s=$(stat -f '%i %.9Fc %z' "$1" 2>/dev/null) || s=
-  case $s in [0-9]*) ;; *) s=; return 1;; esac
+  s=$(stat_ "$1") || s=
+  case $s in [0-7]*' '[0-9]*) s=${s#* };; *) s=; return 1;; esac
+}
+
+# look is safe with one stat and no other command, and sets s to the
+# stamp of the last path, as stamp does. Ownership is the shell's -O test
+# (dash, bash, busybox, the BSDs' and macOS's sh have it); without it, or
+# without stat, it asks safe and stamp.
+look() {
+  s=
+  o=$(stat_ "$@") && { [ -O / ] || [ $? = 1 ]; } 2>/dev/null || { safe "$@" || return; stamp "$3"; return 0; }
+  for f do
+    [ -O "$f" ] && ! [ -h "$f" ] && { [ -d "$f" ] || [ -f "$f" ]; } || return 1
+  done
+  set -f
+  IFS=$nl
+  set -- $o
+  IFS=" $tab$nl"
+  set +f
+  [ $# = 3 ] || return 1
+  for line do
+    case ${line%% *} in *[2367]? | *[2367]) return 1;; esac
+  done
+  s=${3#* }
 }
 
 # safe fails unless each path is a directory or a regular file, not a
 # symlink, owned by this user and writable by nobody else.
 safe() {
+  me=${me:-$(id -u)}
   n=$#
   l=$(ls -ldn "$@" 2>/dev/null) || return 1
   set -f
@@ -89,10 +134,10 @@ folder() {
 }
 
 # fresh reports whether the binary in folder $d is the one of hash $h: by
-# its stamp, else by its SHA-256, which then stamps it (not in check mode).
-# It returns 1 for another binary, 2 when the host cannot hash it.
+# its stamp $s (look sets it), else by its SHA-256, which then stamps it
+# (not in check mode). It returns 1 for another binary, 2 when the host
+# cannot hash it.
 fresh() {
-  stamp "$d/stsgo-aws"
   if [ -n "$s" ] && [ -f "$d/stsgo-aws.stamp" ] && read -r was < "$d/stsgo-aws.stamp" && [ "$s" = "$was" ]; then
     return 0
   fi
@@ -157,25 +202,41 @@ choose() {
   finish miss="$miss" failed=unusable platform=$p
 }
 
-case $step in
-run)
-  m=$1 check=$2
-  shift 2
+# hit runs the cached binary from the first folder that has it, and exits
+# with its status; else it returns, miss set to why.
+hit() {
   miss=absent
   for f do
     folder "$f" || continue
     d=$r/$h
     [ -f "$d/stsgo-aws" ] || continue
-    safe "$r" "$d" "$d/stsgo-aws" || { reply unsafe="$d"; continue; }
+    look "$r" "$d" "$d/stsgo-aws" || { reply unsafe="$d"; continue; }
     fresh
-    case $? in 1) miss=tampered; reply tampered="$d"; break;; 2) finish miss=nohash platform=$p;; esac
+    case $? in 1) miss=tampered; reply tampered="$d"; return;; 2) finish miss=nohash platform=$p;; esac
     # A binary that cannot be run (a folder remounted noexec) exits 126
-    # without reading its input: the next folder may run it.
-    "$d/stsgo-aws" "$m" -
+    # without reading its input: the next folder may run it. One thread of
+    # Go's scheduler starts faster, and the module needs no more.
+    GOMAXPROCS=${GOMAXPROCS:-1} "$d/stsgo-aws" "$m" -
     e=$?
     [ "$e" = 126 ] || exit "$e"
     reply noexec="$d"
   done
+}
+
+case $step in
+run)
+  m=$1 check=$2
+  shift 2
+  # The controller's platform first; on a miss, uname's, when it differs.
+  if [ -n "$u" ] && pick; then
+    hit "$@"
+    was=$h
+    known
+    [ "$h" = "$was" ] || hit "$@"
+  else
+    known
+    hit "$@"
+  fi
   if [ "$check" != check ]; then
     sha /dev/null > /dev/null || finish miss=nohash platform=$p
     choose "$@"
@@ -184,6 +245,7 @@ run)
   ;;
 install)
   # UNPACK FOLDER: the folder choose picked.
+  known
   r=$2 d=$2/$h
   t=$d/.stsgo-aws.$$
   if [ "$1" = xz ]; then

@@ -5,8 +5,9 @@
 
 The collection ships one static binary per platform (binaries/), each
 carrying every module. For a task, the action plugin sends one shell command
-(binary_cache.sh) that finds the host's platform with uname, looks for the
-binary in the cache folders (~/.ansible/stsgo/SHA256/stsgo-aws by default),
+(binary_cache.sh) that finds the host's platform with uname (once per host
+and run: later tasks pass on what it said), looks for the binary in the
+cache folders (~/.ansible/stsgo/SHA256/stsgo-aws by default),
 checks that it is the one that was installed, and runs it with the task's
 arguments on standard input. Only when the cache misses does the binary
 cross the connection, on the standard input of one more command: into the
@@ -188,7 +189,11 @@ class BinaryModuleAction(ActionBase):
         cannot run the binary as it is."""
         folders = self._folders(task_vars)
         argv = [self.MODULE, 'check' if self._task.check_mode else '-'] + [f for f, _ in folders]
+        self._uname = self._known_uname(task_vars)
         reply, res = self._step('run', argv, in_data, warnings)
+        if 'uname' in reply:
+            self._uname = first(reply, 'uname')
+            self._remember_uname(task_vars, self._uname)
         if 'miss' not in reply:
             return res
         miss, platform = reply['miss'][0], first(reply, 'platform')
@@ -259,12 +264,13 @@ class BinaryModuleAction(ActionBase):
         return xz_size(os.path.join(BINARIES, '%s_%s.xz' % (BINARY, platform)))
 
     def _step(self, step, argv, in_data, warnings):
-        """Run one step of the host's command; return its replies
-        ({name: [value, ...]}) and the command's result without them. The
-        replies carry a marker new for each command, so nothing a shell
-        prints around them is taken for one."""
+        """Run one step of the host's command, telling it the host's
+        `uname -sm` as far as the controller knows it (self._uname); return
+        its replies ({name: [value, ...]}) and the command's result without
+        them. The replies carry a marker new for each command, so nothing a
+        shell prints around them is taken for one."""
         mark = marker()
-        res = self._command(self._script(), [mark, step] + argv, in_data)
+        res = self._command(self._script(), [mark, step, self._uname] + argv, in_data)
         reply, out = replies(res.get('stdout') or '', mark)
         for folder in reply.get('unsafe', []):
             warnings.append('the stsgo.aws binary cache %s is not owned by the remote user or is writable by others; '
@@ -317,7 +323,7 @@ class BinaryModuleAction(ActionBase):
         remote = self._connection._shell.join_path(self._connection._shell.tmpdir, BINARY)
         self._transfer_file(local, remote)
         self._fixup_perms2([self._connection._shell.tmpdir, remote])
-        return self._command('exec "$2" "$1" -\n', [self.MODULE, remote], in_data)
+        return self._command('GOMAXPROCS=${GOMAXPROCS:-1} exec "$2" "$1" -\n', [self.MODULE, remote], in_data)
 
     # The fallback: ansible-core's own binary-module path, with the host's
     # binary and an arguments file.
@@ -335,41 +341,51 @@ class BinaryModuleAction(ActionBase):
     # Platforms and binaries.
 
     def _platform(self, task_vars):
-        """The host's platform: from facts when gathered, else from one
-        `uname -sm`, remembered on the controller for the rest of the run."""
+        """The host's platform, from what the controller knows of its
+        `uname -sm`, else from one `uname -sm` on the host."""
+        found = self._known_uname(task_vars)
+        if not found:
+            mark = marker()
+            res = self._low_level_execute_command("u=$(uname -sm) && printf '%%s uname=%%s\\n' %s \"$u\"" % mark, sudoable=False)
+            found = (first(replies(res.get('stdout') or '', mark)[0], 'uname') or '').strip()
+            if res.get('rc') != 0 or not found:
+                raise AnsibleActionFail('cannot tell the host\'s platform: uname -sm failed (rc %s): %s' % (
+                    res.get('rc'), (res.get('stderr') or '').strip()))
+            self._remember_uname(task_vars, found)
+        platform = platform_of(*(found.split(' ', 1) + [''])[:2])
+        if platform is None or platform not in self._sums:
+            raise AnsibleActionFail(self._unknown_platform(found))
+        return platform
+
+    def _known_uname(self, task_vars):
+        """What the controller knows of the host's `uname -sm`: from facts
+        when gathered, else from an earlier task of this run, else ''."""
         host_vars = task_vars
         if self._task.delegate_to:
             host_vars = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to) or {}
         facts = host_vars.get('ansible_facts') or {}
         system, machine = facts.get('system'), facts.get('architecture')
         if system and machine:
-            found = '%s %s' % (system, machine)
-        else:
-            found = self._remembered(host_vars)
-        platform = platform_of(*(found.split(' ', 1) + [''])[:2])
-        if platform is None or platform not in self._sums:
-            raise AnsibleActionFail(self._unknown_platform(found))
-        return platform
-
-    def _remembered(self, host_vars):
-        key = hashlib.sha256(('%s\0%s\0%s' % (
-            host_vars.get('inventory_hostname', ''), self._play_context.remote_addr, self._get_remote_user())).encode()).hexdigest()
-        path = os.path.join(C.DEFAULT_LOCAL_TMP, 'stsgo-platform-%s' % key)
+            return '%s %s' % (system, machine)
         try:
-            with open(path) as f:
+            with open(self._uname_file(task_vars)) as f:
                 return f.read().strip()
         except (IOError, OSError):
-            pass
-        mark = marker()
-        res = self._low_level_execute_command("u=$(uname -sm) && printf '%%s uname=%%s\\n' %s \"$u\"" % mark, sudoable=False)
-        found = (first(replies(res.get('stdout') or '', mark)[0], 'uname') or '').strip()
-        if res.get('rc') != 0 or not found:
-            raise AnsibleActionFail('cannot tell the host\'s platform: uname -sm failed (rc %s): %s' % (res.get('rc'), (res.get('stderr') or '').strip()))
+            return ''
+
+    def _remember_uname(self, task_vars, found):
+        """Keep the host's `uname -sm` for the rest of the run, in the
+        controller's local temporary directory."""
+        path = self._uname_file(task_vars)
         tmp = '%s.%s' % (path, os.getpid())
         with open(tmp, 'w') as f:
             f.write(found)
         os.rename(tmp, path)
-        return found
+
+    def _uname_file(self, task_vars):
+        key = hashlib.sha256(('%s\0%s\0%s' % (
+            self._host_name(task_vars), self._play_context.remote_addr, self._get_remote_user())).encode()).hexdigest()
+        return os.path.join(C.DEFAULT_LOCAL_TMP, 'stsgo-uname-%s' % key)
 
     def _unknown_platform(self, found):
         return 'stsgo.aws has no %s binary for this host: it reports "%s"; the collection has %s' % (

@@ -25,7 +25,7 @@ import json
 from ansible.plugins.action import ActionBase
 
 try:  # 2.19 and later: arguments may hold tagged values (vaulted ones)
-    from ansible.module_utils.common.json import Direction, get_module_encoder
+    from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
 except ImportError:  # 2.18 and earlier: plain str subclasses
     get_module_encoder = None
 
@@ -42,6 +42,13 @@ except ImportError:  # 2.22 and later: the parsed result removes its own
 # Binary modules are read and written with the legacy profile (2.19+).
 _PROFILE = 'legacy'
 _TAKES_PROFILE = 'profile' in inspect.signature(ActionBase._parse_returned_data).parameters
+
+if get_module_encoder is not None:
+    # The profile's modules are imported on first use. Here it happens once,
+    # where the strategy loads the action plugin, and not in each task's
+    # worker.
+    get_module_encoder(_PROFILE, Direction.CONTROLLER_TO_MODULE)
+    get_module_decoder(_PROFILE, Direction.MODULE_TO_CONTROLLER)
 
 
 def binary_module(path):
