@@ -51,19 +51,25 @@ dist:
 	@ls -l $(DIST)
 
 ## collection: the stsgo.aws collection tarball in $(DIST)/: one stsgo-aws binary per platform
-## (both modules in each) under binaries/, xz-compressed, with the SHA-256 of each decompressed
-## binary in binaries/SHA256SUMS; action plugins; doc-only module stubs
+## (both modules in each, stamped with the collection's version) under binaries/, xz-compressed,
+## with the SHA-256 of each decompressed binary in binaries/SHA256SUMS and the third-party
+## notices of what they link; action plugins; doc-only module stubs; LICENSES/
+# The collection's version, from its galaxy.yml.
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' collection/galaxy.yml)
 collection: ensure-ansible
 	@command -v xz >/dev/null || { echo "make collection compresses the binaries with xz: install xz-utils" >&2; exit 1; }
 	rm -rf $(DIST)/collection && mkdir -p $(DIST)/collection/plugins/modules $(DIST)/collection/binaries
-	cp -r collection/. $(DIST)/collection/
+	cp -r collection/. LICENSES $(DIST)/collection/
+	sed -i '1s/^--- !build-with-make-collection$$/---/' $(DIST)/collection/galaxy.yml
 	for p in $(COLLECTION_PLATFORMS); do \
 	  target=$${p%%:*}; name=$${p#*:}; \
-	  CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} \
-	    $(GO) build $(BUILD_FLAGS) -o $(DIST)/collection/binaries/stsgo-aws_$$name ./cmd/stsgo-aws || exit 1; \
+	  CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} $(GO) build -trimpath \
+	    -ldflags "-s -w -X ansible-sts/internal/modules.Version=$(COLLECTION_VERSION)" \
+	    -o $(DIST)/collection/binaries/stsgo-aws_$$name ./cmd/stsgo-aws || exit 1; \
 	done
+	$(GO) run ./tools/notices -out $(DIST)/collection/binaries/THIRD-PARTY-NOTICES.txt $(DIST)/collection/binaries/stsgo-aws_*
 	cd $(DIST)/collection/binaries && sha256sum stsgo-aws_* > SHA256SUMS && xz -6 -T1 stsgo-aws_*
-	$(GO) run ./tools/gendocs -stub -out $(DIST)/collection/plugins/modules
+	$(GO) run ./tools/gendocs -stub -version $(COLLECTION_VERSION) -out $(DIST)/collection/plugins/modules
 	ansible-galaxy collection build --force --output-path $(DIST) $(DIST)/collection
 
 ## demo: the demo playbook against the bundled local STS endpoint

@@ -12,6 +12,7 @@ require (
 	github.com/aws/smithy-go v1.28.8
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/tools v0.51.0
+	gopkg.in/yaml.v2 v2.4.0
 )
 
 require (

@@ -82,8 +82,9 @@ var assumeRoleDoc = Doc{
     session_token: "{{ assumed.sts_creds.session_token }}"
 
 - name: Or run any AWS tool with them, through the environment
-  command: aws sts get-caller-identity
+  ansible.builtin.command: aws sts get-caller-identity
   environment: "{{ assumed.aws_env }}"
+  changed_when: false
 
 - name: Assume a role with managed policies, session tags and a source identity
   sts_assume_role:
@@ -151,8 +152,9 @@ var sessionTokenDoc = Doc{
   no_log: true
 
 - name: Use it through the environment
-  command: aws s3 ls
+  ansible.builtin.command: aws s3 ls
   environment: "{{ session.aws_env }}"
+  changed_when: false
 `,
 	Return: append([]ReturnValue{
 		credsReturn,

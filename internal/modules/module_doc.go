@@ -1,5 +1,9 @@
 package modules
 
+// Author is who the modules' docs, the collection's metadata and its
+// files name as their author.
+const Author = "stsgo.aws maintainers (@stsgo-aws)"
+
 // Doc is a module's documentation beyond its options (whose names,
 // aliases, types, defaults and descriptions come from the option table):
 // what ansible-doc shows from DOCUMENTATION, EXAMPLES and RETURN.

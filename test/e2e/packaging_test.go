@@ -5,7 +5,11 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"debug/buildinfo"
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ansible-sts/internal/modules"
 	"ansible-sts/test/roots"
 	"ansible-sts/test/testenv"
 )
@@ -143,10 +148,16 @@ func TestCollection(t *testing.T) {
 		"binaries/stsgo-aws_linux_x86_64.xz", "binaries/stsgo-aws_linux_aarch64.xz", "binaries/stsgo-aws_darwin_x86_64.xz",
 		"binaries/stsgo-aws_darwin_arm64.xz", "binaries/stsgo-aws_freebsd_amd64.xz", "binaries/SHA256SUMS",
 		"plugins/modules/sts_assume_role.py", "plugins/action/sts_assume_role.py", "plugins/plugin_utils/binary_module.py",
-		"meta/runtime.yml", "meta/execution-environment.yml", "LICENSE",
+		"meta/runtime.yml", "meta/execution-environment.yml", "LICENSES/GPL-3.0-or-later.txt", "LICENSES/Apache-2.0.txt",
+		"binaries/THIRD-PARTY-NOTICES.txt", "CHANGELOG.md", "changelogs/changelog.yaml", "changelogs/config.yaml",
 	} {
 		if !strings.Contains(files, want+"\n") {
 			t.Errorf("the tarball lacks %s:\n%s", want, files)
+		}
+	}
+	for _, unwanted := range []string{"__pycache__", ".pyc"} {
+		if strings.Contains(files, unwanted) {
+			t.Errorf("the tarball holds %s:\n%s", unwanted, files)
 		}
 	}
 	collections := t.TempDir()
@@ -164,6 +175,7 @@ func TestCollection(t *testing.T) {
 		t.Errorf("binaries: %v, want five .xz files", xzs)
 	}
 	runIn(t, unpacked, env, "sha256sum", "--check", "--strict", "SHA256SUMS")
+	checkCollectionRelease(t, filepath.Dir(binaries), filepath.Join(unpacked, "stsgo-aws_"+hostPlatform(t)))
 
 	// Installed and used on each controller.
 	eachController(t, func(t *testing.T, c *roots.Root) {
@@ -191,6 +203,71 @@ func TestCollection(t *testing.T) {
 			t.Errorf("ansible-doc -l stsgo.aws warns:\n%s", list)
 		}
 	})
+}
+
+// checkCollectionRelease checks the installed collection in dir as a
+// release: its version is galaxy.yml's and the binary's, the changelog
+// has it, and the notices name each module the binary links, with the
+// NOTICE files their Apache-2.0 licences require.
+func checkCollectionRelease(t *testing.T, dir, binary string) {
+	t.Helper()
+	var manifest struct {
+		CollectionInfo struct {
+			Version string   `json:"version"`
+			License []string `json:"license"`
+			Authors []string `json:"authors"`
+		} `json:"collection_info"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "MANIFEST.json"))
+	if err == nil {
+		err = json.Unmarshal(data, &manifest)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := manifest.CollectionInfo
+	galaxy, err := os.ReadFile(filepath.Join(repoRoot, "collection", "galaxy.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(galaxy), "\nversion: "+info.Version+"\n") {
+		t.Errorf("MANIFEST.json's version %s is not galaxy.yml's", info.Version)
+	}
+	if got := strings.Join(info.License, " "); got != "GPL-3.0-or-later Apache-2.0" {
+		t.Errorf("licences %q, want GPL-3.0-or-later Apache-2.0", got)
+	}
+	if len(info.Authors) != 1 || info.Authors[0] != modules.Author {
+		t.Errorf("authors %q, want %q", info.Authors, modules.Author)
+	}
+	if err := os.Chmod(binary, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary, "--version").Output()
+	if err != nil || string(out) != "stsgo-aws "+info.Version+"\n" {
+		t.Errorf("%s --version: %q, %v; want the collection's version %s", binary, out, err, info.Version)
+	}
+	changelog, err := os.ReadFile(filepath.Join(dir, "CHANGELOG.md"))
+	if err != nil || !strings.Contains(string(changelog), "\n## v"+info.Version+"\n") {
+		t.Errorf("CHANGELOG.md has no v%s: %v", info.Version, err)
+	}
+	notices, err := os.ReadFile(filepath.Join(dir, "binaries", "THIRD-PARTY-NOTICES.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bi, err := buildinfo.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Go standard library  ", "Copyright 2009 The Go Authors.", "Additional IP Rights Grant (Patents)",
+		"Apache License", "AWS SDK for Go", "Copyright Amazon.com, Inc. or its affiliates."}
+	for _, d := range bi.Deps {
+		want = append(want, fmt.Sprintf("  %s ", d.Path))
+	}
+	for _, w := range want {
+		if !strings.Contains(string(notices), w) {
+			t.Errorf("THIRD-PARTY-NOTICES.txt lacks %q", w)
+		}
+	}
 }
 
 // runOn is runIn on controller c: the command runs in c's root, where dir
@@ -236,5 +313,23 @@ func TestDist(t *testing.T) {
 	}
 	if v := runIn(t, dist, home.Environ(), filepath.Join(dist, host), "--version"); v != "sts_assume_role "+testVersion+"\n" {
 		t.Errorf("%s --version printed %q", host, v)
+	}
+}
+
+// TestCollectionSourceBuild checks that ansible-galaxy refuses to build the
+// collection's source folder, which has no binaries and no module docs, and
+// says to use make collection.
+func TestCollectionSourceBuild(t *testing.T) {
+	testenv.RequireTool(t, "ansible-galaxy")
+	home := testenv.NewHome(t)
+	out := t.TempDir()
+	cmd := exec.Command("ansible-galaxy", "collection", "build", "--output-path", out, filepath.Join(repoRoot, "collection"))
+	cmd.Env = home.Environ("ANSIBLE_NOCOLOR=1")
+	got, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(got), "build-with-make-collection") {
+		t.Errorf("ansible-galaxy collection build collection/: %v, want a failure naming make collection:\n%s", err, got)
+	}
+	if built, _ := filepath.Glob(filepath.Join(out, "*")); len(built) != 0 {
+		t.Errorf("it built %v", built)
 	}
 }

@@ -23,11 +23,16 @@ import (
 func main() {
 	out := flag.String("out", "bin", "directory to write NAME.yml into")
 	stub := flag.Bool("stub", false, "write the collection's doc-only NAME.py instead")
+	version := flag.String("version", "", "with -stub, the collection's version (version_added)")
 	flag.Parse()
+	if *stub && *version == "" {
+		fmt.Fprintln(os.Stderr, "gendocs: -stub needs -version")
+		os.Exit(2)
+	}
 	for _, m := range modules.All {
 		path, text := filepath.Join(*out, m.Name+".yml"), render(m)
 		if *stub {
-			path, text = filepath.Join(*out, m.Name+".py"), renderStub(m)
+			path, text = filepath.Join(*out, m.Name+".py"), renderStub(m, *version)
 		}
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "gendocs:", err)

@@ -27,7 +27,7 @@ func writeYAML(b *strings.Builder, v any, indent int) {
 	case ymap:
 		for _, e := range t {
 			b.WriteString(pad + e.Key + ":")
-			writeValue(b, e.Value, indent)
+			writeValue(b, e.Value, indent, len(pad)+len(e.Key)+2)
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(t))
@@ -43,8 +43,9 @@ func writeYAML(b *strings.Builder, v any, indent int) {
 	}
 }
 
-// writeValue writes the value of a mapping entry, after its key.
-func writeValue(b *strings.Builder, v any, indent int) {
+// writeValue writes the value of a mapping entry, after its key; a
+// scalar starts at column col.
+func writeValue(b *strings.Builder, v any, indent, col int) {
 	pad := strings.Repeat("  ", indent+1)
 	switch t := v.(type) {
 	case ymap, map[string]any:
@@ -53,7 +54,7 @@ func writeValue(b *strings.Builder, v any, indent int) {
 	case []string:
 		b.WriteString("\n")
 		for _, s := range t {
-			b.WriteString(pad + "- " + quote(s) + "\n")
+			b.WriteString(pad + "- " + fold(quote(s), len(pad)+2, pad+"  ") + "\n")
 		}
 	case []ymap:
 		b.WriteString("\n")
@@ -73,8 +74,40 @@ func writeValue(b *strings.Builder, v any, indent int) {
 			b.WriteString(pad + line + "\n")
 		}
 	default:
-		b.WriteString(" " + scalar(t) + "\n")
+		b.WriteString(" " + fold(scalar(t), col, pad) + "\n")
 	}
+}
+
+// width is where fold breaks lines.
+const width = 100
+
+// fold breaks a double-quoted scalar that starts at column col across
+// lines of at most width columns where it can, continued at indent. It
+// breaks only at a lone space: YAML folds the line break back into one
+// space, so the value stays the same.
+func fold(q string, col int, indent string) string {
+	if !strings.HasPrefix(q, `"`) || col+len(q) <= width {
+		return q
+	}
+	var b strings.Builder
+	line := col
+	for len(q) > 0 {
+		cut := -1
+		if line+len(q) > width {
+			for i := 1; i < len(q)-1 && line+i <= width; i++ {
+				if q[i] == ' ' && q[i-1] != ' ' && q[i+1] != ' ' {
+					cut = i
+				}
+			}
+		}
+		if cut < 0 {
+			b.WriteString(q)
+			break
+		}
+		b.WriteString(q[:cut] + "\n" + indent)
+		q, line = q[cut+1:], len(indent)
+	}
+	return b.String()
 }
 
 func scalar(v any) string {

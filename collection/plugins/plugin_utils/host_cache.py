@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
-# Copyright: the stsgo.aws maintainers
-# Apache License 2.0 (see LICENSE)
+# Copyright: stsgo.aws maintainers (@stsgo-aws)
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The host's side of the binary cache: its command (binary_cache.sh), read
 once, and what its replies mean."""
 from __future__ import absolute_import, division, print_function
