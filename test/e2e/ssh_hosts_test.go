@@ -618,3 +618,78 @@ func hashLogged(t *testing.T, dir string) string {
 	}
 	return dir
 }
+
+// TestCollectionSSHPrune checks that installing a binary removes the
+// user's binaries of other versions from that cache folder, and only
+// those: folders named by a SHA-256 that pass the cache's checks.
+func TestCollectionSSHPrune(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
+	}
+	eachController(t, testCollectionSSHPrune)
+}
+
+func testCollectionSSHPrune(t *testing.T, c *roots.Root) {
+	f := newFleet(t, c, 1)
+	u := f.users[0]
+	sum := f.binarySum(t, hostPlatform(t))
+	cache := filepath.Dir(filepath.Dir(cached(u, sum)))
+	// Each folder, its mode, and whether the install leaves it.
+	folders := []struct {
+		name string
+		mode os.FileMode
+		kept bool
+	}{
+		{strings.Repeat("a", 64), 0o700, false},
+		{strings.Repeat("0", 64), 0o755, false},
+		{strings.Repeat("b", 64), 0o777, true}, // writable by others: not the cache's
+		{strings.Repeat("c", 63), 0o700, true}, // not a SHA-256
+		{"notes", 0o700, true},
+	}
+	mkdir := func(path string, mode os.FileMode) {
+		t.Helper()
+		if err := os.MkdirAll(path, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(path, u.UID, -1); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkdir(filepath.Dir(cache), 0o755)
+	mkdir(cache, 0o700)
+	for _, d := range folders {
+		mkdir(filepath.Join(cache, d.name), d.mode)
+		for _, name := range []string{"stsgo-aws", "stsgo-aws.stamp"} {
+			p := filepath.Join(cache, d.name, name)
+			if err := os.WriteFile(p, []byte("old\n"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(p, u.UID, -1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	out := f.play(t, 0, "-l", "h1", "one.yml")
+	if got := sumOf(t, cached(u, sum)); got != sum {
+		t.Fatalf("cached binary: SHA-256 %s, want %s\n%s", got, sum, out)
+	}
+	for _, d := range folders {
+		_, err := os.Stat(filepath.Join(cache, d.name))
+		if d.kept && err != nil {
+			t.Errorf("%s (mode %o) was removed: %v", d.name, d.mode, err)
+		}
+		if !d.kept && err == nil {
+			t.Errorf("%s (mode %o), another version's binary, is still there", d.name, d.mode)
+		}
+	}
+	// A warm task prunes nothing: the kept folders stay as they are.
+	f.play(t, 0, "-l", "h1", "one.yml")
+	for _, d := range folders {
+		if _, err := os.Stat(filepath.Join(cache, d.name, "stsgo-aws")); d.kept && err != nil {
+			t.Errorf("warm: %s lost its file: %v", d.name, err)
+		}
+	}
+}

@@ -1,3 +1,7 @@
+# Copyright: stsgo.aws maintainers (@stsgo-aws)
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
 # The host side of the stsgo.aws binary cache, in POSIX sh (dash, bash,
 # busybox sh, BSD sh). The action plugin reads this file once, fills in the
 # platform table and sends it as one command per step, its arguments set
@@ -14,8 +18,9 @@
 #                                nohash or platform and, but in check mode,
 #                                the folder to install it into (choose)
 #   install UNPACK FOLDER        write the binary (standard input, xz when
-#                                UNPACK is xz) into FOLDER; reply installed=
-#                                or failed=
+#                                UNPACK is xz) into FOLDER, remove the other
+#                                versions there (pruned=, one per folder);
+#                                reply installed= or failed=
 #
 # FOLDER is a cache folder as the user wrote it: absolute, ~, ~/…, $HOME/…
 # or $XDG_RUNTIME_DIR/…. The binary of hash H is FOLDER/H/stsgo-aws; next to
@@ -152,6 +157,22 @@ record() {
   { printf '%s\n' "$s" > "$d/.stamp.$$" && mv -f "$d/.stamp.$$" "$d/stsgo-aws.stamp"; } 2>/dev/null || rm -f "$d/.stamp.$$"
 }
 
+# prune removes this user's binaries of other versions from the cache
+# folder $r: in each folder named by a SHA-256 but $h that passes safe, the
+# binary and its stamp, then the folder when nothing else is left in it (a
+# concurrent install's temporary file keeps it). A binary another task is
+# running keeps running: removing it only unlinks its name.
+prune() {
+  for o in "$r"/*; do
+    n=${o##*/}
+    case $n in "$h" | *[!0-9a-f]*) continue;; esac
+    [ ${#n} = 64 ] && [ -d "$o" ] && ! [ -h "$o" ] && safe "$o" || continue
+    rm -f "$o/stsgo-aws" "$o/stsgo-aws.stamp"
+    rmdir "$o" 2>/dev/null
+    reply pruned="$o"
+  done
+}
+
 # unxz says whether the host can decompress xz.
 unxz() { if command -v xz >/dev/null 2>&1; then echo yes; else echo no; fi; }
 
@@ -262,6 +283,7 @@ install)
   [ "$v" = "$h" ] || { rm -f "$t"; finish failed=corrupt; }
   e=$( { chmod 0700 "$t" && mv -f "$t" "$d/stsgo-aws"; } 2>&1 ) || { rm -f "$t"; finish failed=write why="write $(last "$e")"; }
   if stamp "$d/stsgo-aws"; then record; else rm -f "$d/stsgo-aws.stamp"; fi
+  prune
   finish installed="$r"
   ;;
 esac
