@@ -97,11 +97,15 @@ QEMU_FOREIGN := qemu-$(if $(filter aarch64 arm64,$(shell uname -m)),x86_64,aarch
 # the Debian package that has it: ansible-core; the reference modules (ansible, python3-boto3);
 # sshd, ssh, sudo and paramiko for the collection's SSH tests; qemu-user-static to run the
 # collection's other Linux binary; xz-utils to compress the collection's binaries; Debian's
-# AWS CLI (awscli), a second real client of local-sts; debootstrap for make roots.
+# AWS CLI (awscli), a second real client of local-sts; debootstrap for make roots; ansible-lint;
+# ansible-test sanity's linters and what its tests import (shellcheck, pylint, pycodestyle,
+# yamllint, voluptuous), which it would otherwise install from PyPI; reuse to check the licences.
 TEST_COMMANDS := ansible-playbook:ansible-core ansible-galaxy:ansible-core ansible-doc:ansible-core \
-  sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo useradd:passwd \
-  $(QEMU_FOREIGN):qemu-user-static xz:xz-utils /usr/bin/aws:awscli debootstrap:debootstrap
-TEST_PYTHON := boto3:python3-boto3 paramiko:python3-paramiko ansible_collections.community.aws:ansible
+  ansible-test:ansible-core sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client \
+  sudo:sudo useradd:passwd $(QEMU_FOREIGN):qemu-user-static xz:xz-utils /usr/bin/aws:awscli \
+  debootstrap:debootstrap ansible-lint:ansible-lint shellcheck:shellcheck reuse:reuse
+TEST_PYTHON := boto3:python3-boto3 paramiko:python3-paramiko ansible_collections.community.aws:ansible \
+  pylint:pylint pycodestyle:python3-pycodestyle yamllint:yamllint voluptuous:python3-voluptuous
 ensure-test-tools:
 	@missing() { \
 	  for n in $(TEST_COMMANDS); do command -v $${n%%:*} >/dev/null 2>&1 || echo $${n#*:}; done; \

@@ -21,9 +21,14 @@ RECIPE_VERSION=1
 # (amazon.aws, community.aws); boto3 and botocore are what they import;
 # paramiko and the ssh client are for connections the tests make to a
 # loopback sshd; ca-certificates lets botocore load its default CA bundle.
+# The linters ansible-test sanity runs, and what its tests import, come from
+# Debian rather than PyPI: pylint, python3-pycodestyle (pep8), yamllint,
+# python3-voluptuous (runtime-metadata, validate-modules) and shellcheck;
+# ansible-lint lints the collection as a whole.
 # No locales package: glibc has C.UTF-8 built in, which is all ansible-core
 # 2.19+ asks for.
-PACKAGES="ansible python3-boto3 python3-botocore openssh-client python3-paramiko ca-certificates"
+PACKAGES="ansible python3-boto3 python3-botocore openssh-client python3-paramiko ca-certificates \
+	pylint python3-pycodestyle yamllint python3-voluptuous shellcheck ansible-lint"
 
 log() { echo "roots: $*" >&2; }
 die() { log "$*"; exit 1; }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Copyright: stsgo.aws maintainers (@stsgo-aws)
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -35,6 +36,8 @@
 
 k=$1 step=$2 u=$3
 shift 3
+# The platform, the binary's SHA-256 and its size; pick sets them.
+p='' h='' z=''
 reply() { for a do printf '%s %s\n' "$k" "$a"; done; }
 finish() { reply "$@"; exit 0; }
 nl='
@@ -43,7 +46,7 @@ nl='
 # pick sets p, h and z to the platform, hash and size of `uname -sm`'s $u.
 pick() {
   case $u in
-@PLATFORMS@
+  # @PLATFORMS@ (the plugin puts a line per platform here)
   *) return 1;;
   esac
 }
@@ -59,12 +62,12 @@ known() {
 
 # sha prints a file's SHA-256 with whichever tool the host has.
 sha() {
-  if command -v sha256sum >/dev/null 2>&1; then set -- $(sha256sum "$1")
-  elif command -v shasum >/dev/null 2>&1; then set -- $(shasum -a 256 "$1")
-  elif command -v sha256 >/dev/null 2>&1; then set -- $(sha256 -q "$1")
-  elif command -v openssl >/dev/null 2>&1; then set -- $(openssl dgst -sha256 -r "$1")
+  if command -v sha256sum >/dev/null 2>&1; then v=$(sha256sum "$1")
+  elif command -v shasum >/dev/null 2>&1; then v=$(shasum -a 256 "$1")
+  elif command -v sha256 >/dev/null 2>&1; then v=$(sha256 -q "$1")
+  elif command -v openssl >/dev/null 2>&1; then v=$(openssl dgst -sha256 -r "$1")
   else return 2; fi
-  printf '%s\n' "$1"
+  printf '%s\n' "${v%% *}"
 }
 
 # stat_ says, for each path, its permission bits in octal, inode, ctime
@@ -86,12 +89,19 @@ stamp() {
 # without stat, it asks safe and stamp.
 look() {
   s=
-  o=$(stat_ "$@") && { [ -O / ] || [ $? = 1 ]; } 2>/dev/null || { safe "$@" || return; stamp "$3"; return 0; }
+  if ! o=$(stat_ "$@") || ! testO; then
+    safe "$@" || return
+    stamp "$3"
+    return 0
+  fi
   for f do
-    [ -O "$f" ] && ! [ -h "$f" ] && { [ -d "$f" ] || [ -f "$f" ]; } || return 1
+    if ! [ -O "$f" ] || [ -h "$f" ] || ! { [ -d "$f" ] || [ -f "$f" ]; }; then
+      return 1
+    fi
   done
   set -f
   IFS=$nl
+  # shellcheck disable=SC2086 # a line per path
   set -- $o
   IFS=" $tab$nl"
   set +f
@@ -102,6 +112,14 @@ look() {
   s=${3#* }
 }
 
+# testO reports whether the shell's test has -O, which POSIX leaves out:
+# without it, [ -O ] fails with status 2.
+testO() {
+  [ -O / ] 2>/dev/null
+  # shellcheck disable=SC2319 # the status of [ -O / ] itself
+  [ $? -lt 2 ]
+}
+
 # safe fails unless each path is a directory or a regular file, not a
 # symlink, owned by this user and writable by nobody else.
 safe() {
@@ -110,9 +128,11 @@ safe() {
   l=$(ls -ldn "$@" 2>/dev/null) || return 1
   set -f
   IFS=$nl
+  # shellcheck disable=SC2086 # a line per path
   set -- $l
   IFS=" $tab$nl"
   for line do
+    # shellcheck disable=SC2086 # ls's fields
     set -- $line
     case $1 in [d-]????[!w]??[!w]*) ;; *) n=-1; break;; esac
     [ "$3" = "$me" ] || { n=-1; break; }
@@ -124,6 +144,7 @@ safe() {
 
 # folder sets r to the cache folder FOLDER names, or why to the reason it
 # names none.
+# shellcheck disable=SC2016,SC2088 # the folders as the user wrote them
 folder() {
   case $1 in
   "~" | '$HOME' | "~/"* | '$HOME/'*)
@@ -166,7 +187,9 @@ prune() {
   for o in "$r"/*; do
     n=${o##*/}
     case $n in "$h" | *[!0-9a-f]*) continue;; esac
-    [ ${#n} = 64 ] && [ -d "$o" ] && ! [ -h "$o" ] && safe "$o" || continue
+    if [ ${#n} != 64 ] || ! [ -d "$o" ] || [ -h "$o" ] || ! safe "$o"; then
+      continue
+    fi
     rm -f "$o/stsgo-aws" "$o/stsgo-aws.stamp"
     rmdir "$o" 2>/dev/null
     reply pruned="$o"
@@ -197,7 +220,8 @@ choose() {
       else
         # The free space: df -P's Available column, the one before
         # Capacity (the only field ending in %).
-        free= prev=
+        free='' prev=''
+        # shellcheck disable=SC2046 # df's words
         for w in $(df -Pk "$c" 2>/dev/null); do
           case $w in *%) free=$prev;; esac
           prev=$w
@@ -220,7 +244,7 @@ choose() {
     fi
     reply why$i="$why"
   done
-  finish miss="$miss" failed=unusable platform=$p
+  finish miss="$miss" failed=unusable platform="$p"
 }
 
 # hit runs the cached binary from the first folder that has it, and exits
@@ -233,7 +257,7 @@ hit() {
     [ -f "$d/stsgo-aws" ] || continue
     look "$r" "$d" "$d/stsgo-aws" || { reply unsafe="$d"; continue; }
     fresh
-    case $? in 1) miss=tampered; reply tampered="$d"; return;; 2) finish miss=nohash platform=$p;; esac
+    case $? in 1) miss=tampered; reply tampered="$d"; return;; 2) finish miss=nohash platform="$p";; esac
     # A binary that cannot be run (a folder remounted noexec) exits 126
     # without reading its input: the next folder may run it. One thread of
     # Go's scheduler starts faster, and the module needs no more.
@@ -259,22 +283,19 @@ run)
     hit "$@"
   fi
   if [ "$check" != check ]; then
-    sha /dev/null > /dev/null || finish miss=nohash platform=$p
+    sha /dev/null > /dev/null || finish miss=nohash platform="$p"
     choose "$@"
   fi
-  finish miss=$miss platform=$p xz=$(unxz)
+  finish miss="$miss" platform="$p" xz="$(unxz)"
   ;;
 install)
   # UNPACK FOLDER: the folder choose picked.
   known
   r=$2 d=$2/$h
   t=$d/.stsgo-aws.$$
-  if [ "$1" = xz ]; then
-    e=$( (umask 077; xz -dc > "$t") 2>&1 )
-  else
-    e=$( (umask 077; cat > "$t") 2>&1 )
-  fi
-  if [ $? != 0 ]; then
+  if [ "$1" = xz ]; then unpack='xz -dc'; else unpack='cat'; fi
+  # shellcheck disable=SC2086 # the command and its option
+  if ! e=$( (umask 077; $unpack > "$t") 2>&1 ); then
     rm -f "$t"
     cat > /dev/null
     finish failed=write why="write $(last "$e")"

@@ -12,9 +12,12 @@ import re
 import secrets
 import struct
 
-# The command, sent once per step (see the file), without its comments.
+# The command, sent once per step (see the file), without its comments but
+# for the comment that marks where the platform table goes: @PLATFORMS@.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'binary_cache.sh')) as _f:
-    HOST_SCRIPT = '\n'.join(line.strip() for line in _f if line.strip() and not line.strip().startswith('#'))
+    HOST_SCRIPT = '\n'.join(
+        '@PLATFORMS@' if line.strip().startswith('# @PLATFORMS@') else line.strip()
+        for line in _f if line.strip() and not (line.strip().startswith('#') and '@PLATFORMS@' not in line))
 
 # What the host's command says of a folder it could not use, by its first
 # word.
@@ -46,7 +49,7 @@ def megabytes(size):
 
 def reason(why):
     """Say why the host's command could not use a folder, from its reply."""
-    code, _, detail = (why or '').partition(' ')
+    code, detail = ((why or '').split(' ', 1) + [''])[:2]
     text = WHY.get(code, why)
     if '%s' in text:
         if code == 'space':
