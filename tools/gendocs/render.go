@@ -123,8 +123,12 @@ func collectionDoc(m modules.Module, version string) ymap {
 	return out
 }
 
-// cacheNotes say what the collection leaves on the hosts.
+// cacheNotes say how the collection's module_defaults work, and what it
+// leaves on the hosts.
 var cacheNotes = []string{
+	"module_defaults: group/stsgo.aws.aws reaches both modules, and only them. Defaults under group/aws apply too, and those under " +
+		"group/amazon.aws.aws or group/community.aws.aws apply as they would to the Python module this one replaces on the controller's " +
+		"collections. Our group wins over those; the module's own module_defaults and the task's arguments win over every group.",
 	"The collection ships one static binary per platform, carrying both modules. The action plugin keeps it in a cache on the managed host, " +
 		"~/.ansible/stsgo/SHA256/stsgo-aws by default, so that it crosses the connection once per host and version; a warm task is one remote command, " +
 		"with the arguments on standard input.",

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
-# Copyright: the stsgo.aws maintainers
-# Apache License 2.0 (see LICENSE)
+# Copyright: stsgo.aws maintainers (@stsgo-aws)
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Run the collection's Go binary on the managed host, sent once per host.
 
 The collection ships one static binary per platform (binaries/), each
@@ -61,7 +62,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
-from ansible_collections.stsgo.aws.plugins.plugin_utils.core_compat import binary_module, encode_args, module_result
+from ansible_collections.stsgo.aws.plugins.plugin_utils.core_compat import binary_module, encode_args, group_defaults, module_result
 from ansible_collections.stsgo.aws.plugins.plugin_utils.host_cache import (
     HOST_SCRIPT, NOHASH, describe, first, marker, megabytes, reason, replies, xz_size)
 
@@ -79,6 +80,35 @@ PLATFORMS = (
     ('darwin_arm64', ('Darwin arm64',)),
     ('freebsd_amd64', ('FreeBSD amd64', 'FreeBSD x86_64')),
 )
+
+# The module_defaults a task gets besides those ansible-core gives it, as a
+# drop-in replacement for the Python modules: amazon.aws.sts_assume_role
+# (community.aws.sts_assume_role before amazon.aws 7) and
+# community.aws.sts_session_token. A play written for those keeps its
+# defaults when its tasks name ours instead, and gets what it got before:
+#
+# - group/aws, which ansible-core resolves to ansible.builtin.aws, a group
+#   that only extends amazon.aws.aws and community.aws.aws, always: it is
+#   the group of every AWS module, which the replaced modules are in
+#   whatever the versions installed, and whether they are installed at all.
+# - any other group (group/amazon.aws.aws, group/community.aws.aws, or one
+#   that extends them) only where ansible-core resolved the play's group to
+#   hold the replaced module, on this controller's collections: amazon.aws's
+#   group holds sts_assume_role from amazon.aws 7 on, and never held
+#   sts_session_token; community.aws's group holds sts_session_token, and
+#   held sts_assume_role before. Giving a group's defaults to a module that
+#   never got them would change what it runs with (another profile, other
+#   keys) when nothing but the module's name changed.
+#
+# These defaults rank below everything ansible-core already merged into the
+# task's arguments: group/stsgo.aws.aws, the module's own module_defaults
+# and the task's arguments. One difference is left: a task argument that
+# templates to omit also drops the value a default gives it under
+# ansible-core, but the arguments the action sees no longer tell which were
+# omitted, so such an option may still get its value from these groups.
+AWS_GROUP = 'ansible.builtin.aws'
+REPLACED = ('amazon.aws', 'community.aws')
+
 
 def platform_of(system, machine):
     """Return the platform name of a `uname -s` and `uname -m` pair, or None."""
@@ -118,6 +148,7 @@ class BinaryModuleAction(ActionBase):
             task_vars = {}
         wrap_async = bool(self._task.async_val and not self._connection.has_native_async)
         if not result.get('skipped'):
+            self._args = self._module_args(task_vars)
             self._sums = read_sums()
             why = self._why_not_stdin(wrap_async)
             if why and self._task.check_mode:
@@ -158,6 +189,16 @@ class BinaryModuleAction(ActionBase):
     def _host_name(self, task_vars):
         return self._task.delegate_to or task_vars.get('inventory_hostname')
 
+    def _module_args(self, task_vars):
+        """The task's arguments over the defaults of the groups that hold
+        the module this one replaces (see REPLACED)."""
+        play = getattr(self._task._parent, '_play', None)
+        action_groups = getattr(play, '_action_groups', None) or {}
+        groups = set([AWS_GROUP])
+        for collection in REPLACED:
+            groups.update(action_groups.get('%s.%s' % (collection, self.MODULE)) or ())
+        return group_defaults(self, groups, self._task.args, task_vars)
+
     def _setting(self, task_vars, name, default):
         value = task_vars.get(name, default)
         return self._templar.template(value) if value is not None else default
@@ -165,7 +206,7 @@ class BinaryModuleAction(ActionBase):
     # The fast path: arguments on standard input, binary from the cache.
 
     def _execute_stdin(self, task_vars):
-        args = dict(self._task.args)
+        args = dict(self._args)
         self._update_module_args(self._task.action, args, task_vars)
         in_data = encode_args(args)
         warnings = []
@@ -188,7 +229,7 @@ class BinaryModuleAction(ActionBase):
         Returns the command's result, or None in check mode when the cache
         cannot run the binary as it is."""
         folders = self._folders(task_vars)
-        argv = [self.MODULE, 'check' if self._task.check_mode else '-'] + [f for f, _ in folders]
+        argv = [self.MODULE, 'check' if self._task.check_mode else '-'] + [folder for folder, dummy in folders]
         self._uname = self._known_uname(task_vars)
         reply, res = self._step('run', argv, in_data, warnings)
         if 'uname' in reply:
@@ -206,7 +247,7 @@ class BinaryModuleAction(ActionBase):
             warnings.append(NOHASH)
             return self._private(platform, in_data)
         tried = [describe(label, first(reply, 'folder%d' % i), first(reply, 'why%d' % i))
-                 for i, (_, label) in enumerate(folders, 1) if 'why%d' % i in reply]
+                 for i, (dummy, label) in enumerate(folders, 1) if 'why%d' % i in reply]
         size = megabytes(self._size(platform))
         if 'failed' in reply:
             raise AnsibleActionFail(
@@ -330,7 +371,8 @@ class BinaryModuleAction(ActionBase):
 
     def _execute_fallback(self, task_vars, wrap_async):
         self._fallback_binary = self._read_binary(self._platform(task_vars))[0]
-        return self._execute_module(module_name=self._task.action, task_vars=task_vars, wrap_async=wrap_async)
+        return self._execute_module(module_name=self._task.action, module_args=dict(self._args), task_vars=task_vars,
+                                    wrap_async=wrap_async)
 
     def _configure_module(self, module_name, module_args, task_vars):
         binary = getattr(self, '_fallback_binary', None)
