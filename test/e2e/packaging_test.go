@@ -277,16 +277,25 @@ func runOn(t *testing.T, c *roots.Root, binds []string, dir string, env []string
 	if c.Host() {
 		return runIn(t, dir, env, name, args...)
 	}
+	out, err := commandOn(c, binds, dir, env, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s on %s: %v\n%s", name, strings.Join(args, " "), c.Suite, err, out)
+	}
+	return out
+}
+
+// commandOn runs name with args in dir on controller c, with env, where
+// dir and binds (host paths) show at the same paths, and returns its
+// combined output.
+func commandOn(c *roots.Root, binds []string, dir string, env []string, name string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := c.Command(ctx, append([]string{dir}, binds...), name, args...)
 	cmd.Dir, cmd.Env = dir, env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s on %s: %v\n%s", name, strings.Join(args, " "), c.Suite, err, out.String())
-	}
-	return out.String()
+	err := cmd.Run()
+	return out.String(), err
 }
 
 // TestDist checks what make dist cross-built for every platform: the

@@ -3,8 +3,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -59,7 +57,7 @@ func TestSanity(t *testing.T) {
 		env := home.Environ("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR="+tmp, "ANSIBLE_NOCOLOR=1")
 		binds := []string{home.Dir, tree, tools}
 
-		out, err := sanityRun(c, binds, content, env, "/usr/bin/python3", filepath.Join(tools, "prime.py"), filepath.Join(tools, "stand-in", "antsibull_docs_parser"))
+		out, err := commandOn(c, binds, content, env, "/usr/bin/python3", filepath.Join(tools, "prime.py"), filepath.Join(tools, "stand-in", "antsibull_docs_parser"))
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() == 2 && strings.HasPrefix(out, "missing ") {
 			unsupported(t, "ansible-test sanity on %s needs Debian's %s (make ensure-test-tools here, make roots for the roots)",
@@ -82,7 +80,7 @@ func TestSanity(t *testing.T) {
 		}
 
 		start := time.Now()
-		out, err = sanityRun(c, binds, content, env, "/usr/bin/ansible-test", "sanity", "--python", python, "--color", "no")
+		out, err = commandOn(c, binds, content, env, "/usr/bin/ansible-test", "sanity", "--python", python, "--color", "no")
 		t.Logf("ansible-test sanity on %s (ansible-core %s, Python %s): %s", c.Suite, c.Versions.AnsibleCore, python, time.Since(start).Round(time.Second/10))
 		if err != nil {
 			t.Errorf("ansible-test sanity on %s (ansible-core %s, Python %s): %v\n%s", c.Suite, c.Versions.AnsibleCore, python, err, out)
@@ -98,19 +96,6 @@ func TestSanity(t *testing.T) {
 // sanityUnready matches what ansible-test prints when a sanity test lacks
 // its requirements or a tool.
 var sanityUnready = regexp.MustCompile(`(?m)^(?:WARNING: Skipping .*|WARNING: Unable to find .*|Installing requirements .*)$`)
-
-// sanityRun runs name with args in dir on controller c, with env, and
-// returns its combined output.
-func sanityRun(c *roots.Root, binds []string, dir string, env []string, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := c.Command(ctx, append([]string{dir}, binds...), name, args...)
-	cmd.Dir, cmd.Env = dir, env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
-}
 
 // sanityTools is the folder of the primer (prime.py), which makes the
 // virtual environments of ansible-test sanity from the Python that runs it

@@ -233,10 +233,7 @@ func newHostsFleet(t *testing.T, c *roots.Root, kinds []hostKind) (*sshFleet, []
 // TestCollectionSSHHosts runs one task on each kind of host, cold and
 // then warm, with our module and then the Python one, on each controller.
 func TestCollectionSSHHosts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSHHosts)
+	eachSSHController(t, testCollectionSSHHosts)
 }
 
 func testCollectionSSHHosts(t *testing.T, c *roots.Root) {
@@ -419,10 +416,7 @@ func ansibleJunk(warnings []string) bool {
 // user whose cache is empty, each with ssh connections of its own: both
 // succeed, and the cache holds one good copy of the binary.
 func TestCollectionSSHConcurrentInstall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSHConcurrentInstall)
+	eachSSHController(t, testCollectionSSHConcurrentInstall)
 }
 
 func testCollectionSSHConcurrentInstall(t *testing.T, c *roots.Root) {
@@ -484,10 +478,7 @@ func testCollectionSSHConcurrentInstall(t *testing.T, c *roots.Root) {
 // install, then only when the binary's stamp (inode, ctime, size) changed,
 // or at every task on a host without stat.
 func TestCollectionSSHStamp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSHStamp)
+	eachSSHController(t, testCollectionSSHStamp)
 }
 
 func testCollectionSSHStamp(t *testing.T, c *roots.Root) {
@@ -623,10 +614,7 @@ func hashLogged(t *testing.T, dir string) string {
 // user's binaries of other versions from that cache folder, and only
 // those: folders named by a SHA-256 that pass the cache's checks.
 func TestCollectionSSHPrune(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSHPrune)
+	eachSSHController(t, testCollectionSSHPrune)
 }
 
 func testCollectionSSHPrune(t *testing.T, c *roots.Root) {

@@ -57,6 +57,16 @@ type sshFleet struct {
 	controlDir  string // ssh masters' sockets
 }
 
+// eachSSHController runs test on each controller, but not under -short:
+// the collection's SSH tests start sshd and run playbooks.
+func eachSSHController(t *testing.T, test func(t *testing.T, c *roots.Root)) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
+	}
+	eachController(t, test)
+}
+
 func newFleet(t *testing.T, c *roots.Root, hosts int) *sshFleet {
 	t.Helper()
 	return newFleetOf(t, c, hosts, func(s *testenv.SSHD, _ int) (testenv.SSHUser, string) {
@@ -269,10 +279,7 @@ func scanForSecret(ctx context.Context, users []testenv.SSHUser, secret string) 
 }
 
 func TestCollectionSSH(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSH)
+	eachSSHController(t, testCollectionSSH)
 }
 
 func testCollectionSSH(t *testing.T, c *roots.Root) {
@@ -422,10 +429,7 @@ func hasParamiko(c *roots.Root) bool {
 // that it gets that platform's binary, run for real under qemu-user-static,
 // or a clear failure when the collection has none.
 func TestCollectionSSHPlatforms(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSHPlatforms)
+	eachSSHController(t, testCollectionSSHPlatforms)
 }
 
 func testCollectionSSHPlatforms(t *testing.T, c *roots.Root) {
@@ -538,10 +542,7 @@ func registerQemu(t *testing.T, f foreign) {
 // TestCollectionSSHBecome logs in as one user and becomes another with
 // sudo: the binary runs as the become user, from a cache in its home.
 func TestCollectionSSHBecome(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the collection over SSH starts sshd and runs playbooks")
-	}
-	eachController(t, testCollectionSSHBecome)
+	eachSSHController(t, testCollectionSSHBecome)
 }
 
 func testCollectionSSHBecome(t *testing.T, c *roots.Root) {
