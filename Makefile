@@ -3,7 +3,11 @@
 # Go from PATH, else the usual install location.
 export PATH := $(PATH):/usr/local/go/bin
 GO          ?= go
-VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The collection's version, from its galaxy.yml: a semantic version, which
+# make collection stamps into its binaries. The other builds add the commit
+# as build metadata (1.0.0+g1a2b3c4, .dirty with uncommitted changes).
+COLLECTION_VERSION := $(shell sed -n 's/^version: *//p' collection/galaxy.yml)
+VERSION     ?= $(COLLECTION_VERSION)$(shell git describe --always --dirty --abbrev=7 2>/dev/null | sed 's/^/+g/; s/-dirty$$/.dirty/')
 # The modules' version, and local-sts's (main.version).
 LDFLAGS     := -s -w -X ansible-sts/internal/modules.Version=$(VERSION) -X main.version=$(VERSION)
 BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
@@ -54,8 +58,6 @@ dist:
 ## (both modules in each, stamped with the collection's version) under binaries/, xz-compressed,
 ## with the SHA-256 of each decompressed binary in binaries/SHA256SUMS and the third-party
 ## notices of what they link; action plugins; doc-only module stubs; LICENSES/
-# The collection's version, from its galaxy.yml.
-COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' collection/galaxy.yml)
 collection: ensure-ansible
 	@command -v xz >/dev/null || { echo "make collection compresses the binaries with xz: install xz-utils" >&2; exit 1; }
 	rm -rf $(DIST)/collection && mkdir -p $(DIST)/collection/plugins/modules $(DIST)/collection/binaries
