@@ -39,7 +39,7 @@ const (
 // A chain is the ordered list of places one value is looked up in. The
 // first non-empty value wins; its source is reported with it.
 //
-// The precedence, written once here (the README's table points at it):
+// The precedence, written once here (docs/modules.md's table points at it):
 //
 //	access key     option aws_access_key (or an alias), AWS_ACCESS_KEY_ID,
 //	               AWS_ACCESS_KEY, EC2_ACCESS_KEY

@@ -85,7 +85,7 @@ func TestLimits(t *testing.T) {
 		}
 	}
 	if ConfigLimit != 8<<20 {
-		t.Errorf("ConfigLimit is %d, the README says 8 MiB", ConfigLimit)
+		t.Errorf("ConfigLimit is %d, docs/modules.md says 8 MiB", ConfigLimit)
 	}
 }
 

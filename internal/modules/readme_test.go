@@ -10,7 +10,7 @@ import (
 	"ansible-sts/internal/ansible"
 )
 
-// readmeRow is what the README's option tables say of one option.
+// readmeRow is what the option tables of docs/modules.md say of one option.
 type readmeRow struct {
 	Name    string
 	Aliases string
@@ -18,17 +18,17 @@ type readmeRow struct {
 	NoLog   bool
 }
 
-// readmeTables returns the rows of the option tables of the README's
+// readmeTables returns the rows of the option tables of docs/modules.md's
 // Options section, one slice per table, in order.
 func readmeTables(t *testing.T) [][]readmeRow {
 	t.Helper()
-	data, err := os.ReadFile("../../README.md")
+	data, err := os.ReadFile("../../docs/modules.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, section, ok := strings.Cut(string(data), "\n## Options\n")
 	if !ok {
-		t.Fatal("README.md has no Options section")
+		t.Fatal("docs/modules.md has no Options section")
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	var tables [][]readmeRow
@@ -65,7 +65,7 @@ func readmeTables(t *testing.T) [][]readmeRow {
 	return tables
 }
 
-// rowsOf returns the rows the README should show for spec.
+// rowsOf returns the rows docs/modules.md should show for spec.
 func rowsOf(spec ansible.Spec, aliases bool) []readmeRow {
 	var out []readmeRow
 	for _, o := range spec {
@@ -88,13 +88,13 @@ func rowsOf(spec ansible.Spec, aliases bool) []readmeRow {
 	return out
 }
 
-// TestReadmeOptions checks the README's option tables against the
+// TestReadmeOptions checks the option tables of docs/modules.md against the
 // tables: the connection options (names, aliases, types, defaults,
 // no_log) in any order, and sts_assume_role's own in declaration order.
 func TestReadmeOptions(t *testing.T) {
 	tables := readmeTables(t)
 	if len(tables) < 2 {
-		t.Fatalf("README.md's Options section has %d tables, want the connection options' and sts_assume_role's", len(tables))
+		t.Fatalf("docs/modules.md's Options section has %d tables, want the connection options' and sts_assume_role's", len(tables))
 	}
 	conn := AssumeRole.Spec()[:len(AssumeRole.Spec())-len(AssumeRole.Options)]
 	byName := map[string]readmeRow{}
@@ -103,13 +103,37 @@ func TestReadmeOptions(t *testing.T) {
 	}
 	for _, want := range rowsOf(conn, true) {
 		if diff := cmp.Diff(want, byName[want.Name]); diff != "" {
-			t.Errorf("README's row of %s (-table +README):\n%s", want.Name, diff)
+			t.Errorf("docs/modules.md's row of %s (-table +docs):\n%s", want.Name, diff)
 		}
 	}
 	if len(tables[0]) != len(conn) {
-		t.Errorf("README lists %d connection options, the table has %d", len(tables[0]), len(conn))
+		t.Errorf("docs/modules.md lists %d connection options, the table has %d", len(tables[0]), len(conn))
 	}
 	if diff := cmp.Diff(rowsOf(AssumeRole.Options, false), tables[1]); diff != "" {
-		t.Errorf("README's sts_assume_role options (-table +README):\n%s", diff)
+		t.Errorf("docs/modules.md's sts_assume_role options (-table +docs):\n%s", diff)
+	}
+}
+
+// TestReadmeAtAGlance checks that README.md stays short and that its
+// options at a glance name every option of both modules.
+func TestReadmeAtAGlance(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n > 200 {
+		t.Errorf("README.md has %d lines, want at most 200: the details belong in docs/", n)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Options at a glance\n")
+	if !ok {
+		t.Fatal("README.md has no Options at a glance section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, m := range All {
+		for _, o := range m.Spec() {
+			if !strings.Contains(section, "`"+o.Name+"`") {
+				t.Errorf("README.md's options at a glance lack %s's %s", m.Name, o.Name)
+			}
+		}
 	}
 }

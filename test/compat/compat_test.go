@@ -79,7 +79,7 @@ func (r reference) String() string {
 	return fmt.Sprintf("%s (ansible-core %s, amazon.aws %s, community.aws %s, botocore %s)", r.env.Suite, v.AnsibleCore, v.AmazonAWS, v.CommunityAWS, v.Botocore)
 }
 
-// Name names the reference as the README does, by major versions, which
+// Name names the reference as docs/compatibility.md does, by major versions, which
 // a testing suite's updates keep: "amazon.aws 10 and community.aws 10 on
 // ansible-core 2.19".
 func (r reference) Name() string {
@@ -177,19 +177,19 @@ type figure struct {
 	identical, total int
 }
 
-// checkReadme keeps the README's compatibility figures true, one line per
+// checkReadme keeps docs/compatibility.md's figures true, one line per
 // reference, and its table of deliberate differences: one row per case
 // that differs from any reference, naming the environments it differs in
 // when that is not all of them.
 func checkReadme(t *testing.T, all []*cases.Case, figures []figure) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "compatibility.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range figures {
 		want := fmt.Sprintf("%s: **%d of the %d cases give identical results**", f.ref.Name(), f.identical, f.total)
 		if !bytes.Contains(data, []byte(want)) {
-			t.Errorf("README.md should say %q", want)
+			t.Errorf("docs/compatibility.md should say %q", want)
 		}
 	}
 	var rows []string // the table's rows
@@ -211,18 +211,18 @@ func checkReadme(t *testing.T, all []*cases.Case, figures []figure) {
 		})
 		switch {
 		case len(differs) == 0 && i >= 0:
-			t.Errorf("README.md's table of differences lists %s, which differs from no reference", c.Name)
+			t.Errorf("docs/compatibility.md's table of differences lists %s, which differs from no reference", c.Name)
 		case len(differs) > 0 && i < 0:
-			t.Errorf("README.md's table of differences lacks %s, which differs from %v", c.Name, differs)
+			t.Errorf("docs/compatibility.md's table of differences lacks %s, which differs from %v", c.Name, differs)
 		case len(differs) > 0 && len(differs) < len(figures):
 			cells := strings.Split(rows[i], " | ")
 			if len(cells) < 3 || cells[1] != strings.Join(differs, ", ") {
-				t.Errorf("README.md's row of %s should name where it differs, %q, in its second column", c.Name, strings.Join(differs, ", "))
+				t.Errorf("docs/compatibility.md's row of %s should name where it differs, %q, in its second column", c.Name, strings.Join(differs, ", "))
 			}
 		case len(differs) > 0:
 			cells := strings.Split(rows[i], " | ")
 			if len(cells) < 3 || cells[1] != "all" {
-				t.Errorf("README.md's row of %s should say all in its second column", c.Name)
+				t.Errorf("docs/compatibility.md's row of %s should say all in its second column", c.Name)
 			}
 		}
 	}
@@ -249,7 +249,7 @@ func canonical(v any) any {
 	for _, k := range append([]string{"exception", "boto3_version", "botocore_version", "deprecations"}, extensionResults...) {
 		delete(r, k)
 	}
-	// Ours registers the credentials it returns too (the README's
+	// Ours registers the credentials it returns too (docs/modules.md's
 	// Secrets section says why); the rest of the list must agree.
 	if list, ok := r[ansible.NewSecretsKey].([]any); ok {
 		creds, _ := r["sts_creds"].(map[string]any)

@@ -38,7 +38,7 @@ const slack = 15 * time.Second
 var defaultWorstCase = worstCase(awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts)
 
 // TestWorstCase checks the modules' deadline against the worst cases
-// worked out by hand from the rule above, the README's 90 s with the
+// worked out by hand from the rule above, docs/modules.md's 90 s with the
 // defaults among them, and from the SDK's standard mode (below 2^n s
 // before retry n, at most 20 s).
 func TestWorstCase(t *testing.T) {
@@ -48,14 +48,14 @@ func TestWorstCase(t *testing.T) {
 		mode          string
 		want          time.Duration
 	}{
-		"defaults, as the README says": {awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts, "", 90 * time.Second},
-		"short settings":               {time.Second, time.Second, 2, "", 5 * time.Second}, // 2 × 2 s + 1 s
-		"backoff alone":                {0, 0, 5, "legacy", 15 * time.Second},              // 1 + 2 + 4 + 8 s
-		"one attempt":                  {5 * time.Second, 10 * time.Second, 1, "", 15 * time.Second},
-		"legacy, 8 attempts":           {0, 0, 8, "", 127 * time.Second},        // 1 + 2 + ... + 64 s
-		"standard mode":                {0, 0, 3, "standard", 6 * time.Second},  // 2 s + 4 s
-		"standard, capped at 20 s":     {0, 0, 7, "adaptive", 70 * time.Second}, // 2 + 4 + 8 + 16 + 20 + 20 s
-		"standard, the defaults":       {5 * time.Second, 10 * time.Second, 3, "standard", 51 * time.Second},
+		"defaults, as docs/modules.md says": {awsauth.DefaultConnectTimeout, awsauth.DefaultReadTimeout, awsauth.DefaultMaxAttempts, "", 90 * time.Second},
+		"short settings":                    {time.Second, time.Second, 2, "", 5 * time.Second}, // 2 × 2 s + 1 s
+		"backoff alone":                     {0, 0, 5, "legacy", 15 * time.Second},              // 1 + 2 + 4 + 8 s
+		"one attempt":                       {5 * time.Second, 10 * time.Second, 1, "", 15 * time.Second},
+		"legacy, 8 attempts":                {0, 0, 8, "", 127 * time.Second},        // 1 + 2 + ... + 64 s
+		"standard mode":                     {0, 0, 3, "standard", 6 * time.Second},  // 2 s + 4 s
+		"standard, capped at 20 s":          {0, 0, 7, "adaptive", 70 * time.Second}, // 2 + 4 + 8 + 16 + 20 + 20 s
+		"standard, the defaults":            {5 * time.Second, 10 * time.Second, 3, "standard", 51 * time.Second},
 	}
 	for name, tc := range tests {
 		s := awsauth.ClientSettings{ConnectTimeout: tc.connect, ReadTimeout: tc.read, MaxAttempts: tc.attempts, RetryMode: tc.mode}
@@ -238,7 +238,7 @@ func TestNoAnswer(t *testing.T) {
 // TestNoAnswerDefaults: the same with the defaults. The connection is
 // made at once, so each attempt ends when the 10 s read timeout passes
 // with nothing read: 5 × 10 s plus the backoff (under 1, 2, 4 and 8 s),
-// 50 to 65 s, the figure the README states.
+// 50 to 65 s, the figure docs/modules.md states.
 func TestNoAnswerDefaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: waits out the default timeouts (50 to 65 s)")

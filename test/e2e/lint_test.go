@@ -46,6 +46,12 @@ func TestAnsibleLint(t *testing.T) {
 	tarball := collectionTarball(t)
 	examples := lintModuleExamples(t, tarball)
 	readme := lintSnippets(t, "README.md")
+	docs, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	for _, d := range docs {
+		if snippets, ok := lintSnippetsOf(t, filepath.Join("docs", filepath.Base(d))); ok {
+			maps.Copy(readme, snippets)
+		}
+	}
 	collectionReadme := lintSnippets(t, filepath.Join("collection", "README.md"))
 	lib := t.TempDir()
 	copyModules(t, lib)
@@ -53,7 +59,7 @@ func TestAnsibleLint(t *testing.T) {
 	eachController(t, func(t *testing.T, c *roots.Root) {
 		lintRequire(t, c)
 		collections := installCollection(t, c)
-		t.Run("playbooks and README.md", func(t *testing.T) {
+		t.Run("playbooks, README.md and docs", func(t *testing.T) {
 			files := map[string][]byte{}
 			playbooks, _ := filepath.Glob(filepath.Join(repoRoot, "playbooks", "*.yml"))
 			if len(playbooks) == 0 {
@@ -214,6 +220,17 @@ var fence = regexp.MustCompile("(?ms)^```ya?ml[ \t]*\n(.*?)^```[ \t]*$")
 // list of tasks, yaml for anything else (linted as plain YAML).
 func lintSnippets(t *testing.T, rel string) map[string][]byte {
 	t.Helper()
+	snippets, ok := lintSnippetsOf(t, rel)
+	if !ok {
+		t.Fatalf("%s has no YAML code block: the test would lint nothing of it", rel)
+	}
+	return snippets
+}
+
+// lintSnippetsOf is lintSnippets, reporting whether rel has any YAML code
+// block instead of failing.
+func lintSnippetsOf(t *testing.T, rel string) (map[string][]byte, bool) {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(repoRoot, rel))
 	if err != nil {
 		t.Fatal(err)
@@ -225,10 +242,7 @@ func lintSnippets(t *testing.T, rel string) map[string][]byte {
 		line := bytes.Count(data[:m[2]], []byte("\n")) + 1
 		snippets[fmt.Sprintf("readme/%s/%s-L%d.yml", lintKind(body), name, line)] = body
 	}
-	if len(snippets) == 0 {
-		t.Fatalf("%s has no YAML code block: the test would lint nothing of it", rel)
-	}
-	return snippets
+	return snippets, len(snippets) > 0
 }
 
 // lintKind tells what a YAML snippet holds: "playbooks" for a list of
