@@ -1,7 +1,3 @@
-// Package module runs one STS module from its arguments file to its JSON
-// result. Both binaries are a Module value and a call to Run; everything
-// they share (validation, check mode, credential resolution, the client,
-// failures, output) happens here, once.
 package modules
 
 import (

@@ -63,7 +63,7 @@ func Dir() (string, error) {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "test", "cases", "testdata"), nil
+			return filepath.Join(dir, "testdata", "cases"), nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {

@@ -112,7 +112,11 @@ func TestSetWant(t *testing.T) {
 // TestCorpus checks the case files themselves: each has its expected
 // result, every scenario is used, and the bad arguments files are many.
 func TestCorpus(t *testing.T) {
-	all, err := Load("testdata")
+	dir, err := Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
