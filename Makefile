@@ -160,9 +160,9 @@ test-packaging: ensure-test-tools
 
 ## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in make test)
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/ansible
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/ansible
-	$(GO) test -run '^$$' -fuzz '^FuzzMask$$' -fuzztime $(FUZZTIME) ./internal/ansible
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/moduleargs
+	$(GO) test -run '^$$' -fuzz '^FuzzMask$$' -fuzztime $(FUZZTIME) ./internal/result
 	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_assume_role
 	$(GO) test -run '^$$' -fuzz '^FuzzModuleRun$$' -fuzztime $(FUZZTIME) ./cmd/sts_session_token
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/pyvalue"
 )
 
 // The defaults bound one module call: at most DefaultMaxAttempts attempts,
@@ -42,7 +42,7 @@ var supportedAWSConfig = []string{"connect_timeout", "proxies", "read_timeout", 
 
 // clientSettings reads aws_config. A key that does not apply fails, naming
 // it, rather than being silently ignored.
-func clientSettings(cfg *ansible.Object, sys System) (s ClientSettings, err error) {
+func clientSettings(cfg *pyvalue.Object, sys System) (s ClientSettings, err error) {
 	s = ClientSettings{
 		ConnectTimeout: DefaultConnectTimeout,
 		ReadTimeout:    DefaultReadTimeout,
@@ -83,7 +83,7 @@ func clientSettings(cfg *ansible.Object, sys System) (s ClientSettings, err erro
 		case "read_timeout":
 			s.ReadTimeout, err = seconds("read", v)
 		case "user_agent_extra":
-			s.UserAgentExtra = ansible.PyStr(v)
+			s.UserAgentExtra = pyvalue.Str(v)
 		case "retries":
 			err = s.setRetries(v)
 		case "proxies":
@@ -128,12 +128,12 @@ func (s *ClientSettings) setMode(mode string) error {
 }
 
 func (s *ClientSettings) setRetries(v any) error {
-	r, ok := v.(*ansible.Object)
+	r, ok := v.(*pyvalue.Object)
 	if !ok {
-		return fmt.Errorf("aws_config: retries must be a dict, not %s", ansible.PyRepr(v))
+		return fmt.Errorf("aws_config: retries must be a dict, not %s", pyvalue.Repr(v))
 	}
 	if m, ok := r.Get("mode"); ok {
-		if err := s.setMode(ansible.PyStr(m)); err != nil {
+		if err := s.setMode(pyvalue.Str(m)); err != nil {
 			return err
 		}
 	}
@@ -161,9 +161,9 @@ func (s *ClientSettings) setRetries(v any) error {
 }
 
 func (s *ClientSettings) setProxies(v any) error {
-	p, ok := v.(*ansible.Object)
+	p, ok := v.(*pyvalue.Object)
 	if !ok {
-		return fmt.Errorf("aws_config: proxies must be a dict, not %s", ansible.PyRepr(v))
+		return fmt.Errorf("aws_config: proxies must be a dict, not %s", pyvalue.Repr(v))
 	}
 	s.Proxies = map[string]string{}
 	for _, scheme := range p.Keys() {
@@ -171,7 +171,7 @@ func (s *ClientSettings) setProxies(v any) error {
 			return fmt.Errorf("aws_config: proxies key %q is not supported; use http and https", scheme)
 		}
 		u, _ := p.Get(scheme)
-		s.Proxies[scheme] = ansible.PyStr(u)
+		s.Proxies[scheme] = pyvalue.Str(u)
 	}
 	return nil
 }
@@ -193,21 +193,21 @@ func seconds(which string, v any) (time.Duration, error) {
 		f = n
 	default:
 		//lint:ignore ST1005 the text users of the Python modules know, verbatim
-		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, ansible.PyStr(v))
+		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, pyvalue.Str(v))
 	}
 	// Below a millisecond a timeout cannot be honoured (1e-300 s is zero,
 	// which means no timeout at all to the HTTP stack).
 	if !(f >= minTimeout && f <= maxTimeout) {
-		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds from %g to %g, not %s", which, minTimeout, maxTimeout, ansible.PyStr(v))
+		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds from %g to %g, not %s", which, minTimeout, maxTimeout, pyvalue.Str(v))
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }
 
 // count reads a whole number of at least min.
 func count(key string, v any, min int) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(ansible.PyStr(v)))
+	n, err := strconv.Atoi(strings.TrimSpace(pyvalue.Str(v)))
 	if err != nil || n < min || n > 100 {
-		return 0, fmt.Errorf("aws_config: %s must be a whole number from %d to 100, not %s", key, min, ansible.PyStr(v))
+		return 0, fmt.Errorf("aws_config: %s must be a whole number from %d to 100, not %s", key, min, pyvalue.Str(v))
 	}
 	return n, nil
 }

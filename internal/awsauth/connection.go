@@ -1,6 +1,9 @@
 package awsauth
 
-import "ansible-sts/internal/ansible"
+import (
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/pyvalue"
+)
 
 // Connection is the connection options of one module run (Options), typed
 // and as validated: each string option with its source ("option NAME",
@@ -14,7 +17,7 @@ type Connection struct {
 	Region, Endpoint                   Value
 	ValidateCerts                      bool
 	CABundle                           Value
-	AWSConfig                          *ansible.Object // aws_config, nil when unset
+	AWSConfig                          *pyvalue.Object // aws_config, nil when unset
 	// DebugLogs is debug_botocore_endpoint_logs: the result lists the API
 	// actions called.
 	DebugLogs bool
@@ -28,7 +31,7 @@ type Connection struct {
 
 // ConnectionOptions returns the connection options of validated arguments
 // (or of arguments that failed validation, as far as they were read).
-func ConnectionOptions(args *ansible.Args) Connection {
+func ConnectionOptions(args *moduleargs.Args) Connection {
 	c := Connection{AnsibleVersion: args.Version}
 	for _, o := range connectionOptions {
 		o.fill(&c, args, o.Name)

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 )
 
 // connection validates an arguments file's contents against Options and
 // returns its connection options, failing the test on a validation error.
 func connection(t testing.TB, args string) Connection {
 	t.Helper()
-	a, err := ansible.Parse([]byte(args), Options, "test", lookupEnv)
+	a, err := moduleargs.Parse([]byte(args), Options, "test", lookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/pyvalue"
 	"ansible-sts/test/testenv"
 	"github.com/google/go-cmp/cmp"
 )
@@ -22,8 +22,8 @@ func TestProxyErrorHidesUserinfo(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			testenv.Isolate(t)
-			cfg := ansible.NewObject()
-			proxies := ansible.NewObject()
+			cfg := pyvalue.NewObject()
+			proxies := pyvalue.NewObject()
 			proxies.Set("https", tc.proxy)
 			cfg.Set("proxies", proxies)
 			s, err := clientSettings(cfg, OS())

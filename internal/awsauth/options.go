@@ -1,6 +1,6 @@
 package awsauth
 
-import "ansible-sts/internal/ansible"
+import "ansible-sts/internal/moduleargs"
 
 // connectionOptions are the AWS connection options both modules accept,
 // each declared once: its entry in the argument spec (and so in the
@@ -17,7 +17,7 @@ import "ansible-sts/internal/ansible"
 // Load reads them, after the options.
 var connectionOptions = []connOption{
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "aws_access_key",
 			Aliases:     []string{"access_key", "aws_access_key_id", "ec2_access_key"},
 			Description: "AWS access key ID. If not set, AWS_ACCESS_KEY_ID, AWS_ACCESS_KEY or EC2_ACCESS_KEY, then the AWS SDK's default chain (web identity, the shared credentials and config files, the boto config file, container and instance roles).",
@@ -25,7 +25,7 @@ var connectionOptions = []connOption{
 		fill: str(func(c *Connection) *Value { return &c.AccessKey }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "aws_secret_key",
 			Aliases:     []string{"secret_key", "aws_secret_access_key", "ec2_secret_key"},
 			NoLog:       true,
@@ -34,7 +34,7 @@ var connectionOptions = []connOption{
 		fill: str(func(c *Connection) *Value { return &c.SecretKey }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "security_token",
 			Aliases:     []string{"session_token", "aws_session_token", "access_token", "aws_security_token"},
 			NoLog:       true,
@@ -43,7 +43,7 @@ var connectionOptions = []connOption{
 		fill: str(func(c *Connection) *Value { return &c.SessionToken }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "profile",
 			Aliases:     []string{"aws_profile"},
 			Description: "A named profile of the shared AWS credentials and config files. If not set and no key option is given, AWS_DEFAULT_PROFILE or AWS_PROFILE. Cannot be combined with key or token options.",
@@ -51,7 +51,7 @@ var connectionOptions = []connOption{
 		fill: str(func(c *Connection) *Value { return &c.Profile }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "ec2_url",
 			Aliases:     []string{"endpoint_url", "aws_endpoint_url", "s3_url"},
 			EnvFallback: endpointFallback,
@@ -61,35 +61,35 @@ var connectionOptions = []connOption{
 		url:  true,
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "validate_certs",
-			Type:        ansible.Bool,
+			Type:        moduleargs.Bool,
 			Default:     true,
 			Description: "When false, TLS certificates are not verified.",
 		},
 		fill: flag(func(c *Connection) *bool { return &c.ValidateCerts }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "aws_ca_bundle",
-			Type:        ansible.Path,
+			Type:        moduleargs.Path,
 			EnvFallback: []string{caBundleEnv},
 			Description: "PEM file of the certificate authorities to trust instead of the system's. If not set, AWS_CA_BUNDLE.",
 		},
 		fill: str(func(c *Connection) *Value { return &c.CABundle }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "aws_config",
-			Type:        ansible.Dict,
+			Type:        moduleargs.Dict,
 			Description: "botocore client settings: connect_timeout, read_timeout (seconds), retries (max_attempts, total_max_attempts, mode), user_agent_extra, proxies (http, https).",
 		},
-		fill: func(c *Connection, args *ansible.Args, name string) { c.AWSConfig = args.Dict(name) },
+		fill: func(c *Connection, args *moduleargs.Args, name string) { c.AWSConfig = args.Dict(name) },
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "debug_botocore_endpoint_logs",
-			Type:        ansible.Bool,
+			Type:        moduleargs.Bool,
 			Default:     false,
 			EnvFallback: []string{debugLogsEnv},
 			Description: "Return the AWS API actions called, as resource_actions. If not set, ANSIBLE_DEBUG_BOTOCORE_LOGS.",
@@ -97,7 +97,7 @@ var connectionOptions = []connOption{
 		fill: flag(func(c *Connection) *bool { return &c.DebugLogs }),
 	},
 	{
-		Option: ansible.Option{
+		Option: moduleargs.Option{
 			Name:        "region",
 			Aliases:     []string{"aws_region", "ec2_region"},
 			EnvFallback: regionEnv,
@@ -109,8 +109,8 @@ var connectionOptions = []connOption{
 
 // Options are the connection options' argument spec, in declaration order:
 // both modules' options begin with them.
-var Options = func() ansible.Spec {
-	out := make(ansible.Spec, len(connectionOptions))
+var Options = func() moduleargs.Spec {
+	out := make(moduleargs.Spec, len(connectionOptions))
 	for i, o := range connectionOptions {
 		out[i] = o.Option
 	}
@@ -119,9 +119,9 @@ var Options = func() ansible.Spec {
 
 // A connOption is one connection option of the table.
 type connOption struct {
-	ansible.Option
+	moduleargs.Option
 	// fill sets the option's field of c from the validated arguments.
-	fill func(c *Connection, args *ansible.Args, name string)
+	fill func(c *Connection, args *moduleargs.Args, name string)
 	// url marks an option holding a URL, whose userinfo password is a
 	// secret (see Connection.URLs).
 	url bool
@@ -129,8 +129,8 @@ type connOption struct {
 
 // str fills a string field: the option's value and its source, the zero
 // Value when the task left it unset, null or empty.
-func str(field func(*Connection) *Value) func(*Connection, *ansible.Args, string) {
-	return func(c *Connection, args *ansible.Args, name string) {
+func str(field func(*Connection) *Value) func(*Connection, *moduleargs.Args, string) {
+	return func(c *Connection, args *moduleargs.Args, name string) {
 		if s, ok := args.Str(name); ok && s != "" {
 			*field(c) = Value{s, args.Sources[name]}
 		}
@@ -138,8 +138,8 @@ func str(field func(*Connection) *Value) func(*Connection, *ansible.Args, string
 }
 
 // flag fills a bool field, the option's default when unset or null.
-func flag(field func(*Connection) *bool) func(*Connection, *ansible.Args, string) {
-	return func(c *Connection, args *ansible.Args, name string) { *field(c) = args.Bool(name) }
+func flag(field func(*Connection) *bool) func(*Connection, *moduleargs.Args, string) {
+	return func(c *Connection, args *moduleargs.Args, name string) { *field(c) = args.Bool(name) }
 }
 
 // URLOptions returns every name, aliases included, of the options holding

@@ -6,8 +6,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/boundedfile"
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/pyvalue"
 )
 
 // The secrets a run may use besides its no_log options. The module adds
@@ -35,7 +36,7 @@ var (
 // aws_config.proxies) and from the environment. The module masks them from
 // the moment its arguments are read, so that even an argument failure,
 // whose invocation shows ec2_url as AWS_URL set it, does not show them.
-func InputSecrets(args *ansible.Args, sys System) []string {
+func InputSecrets(args *moduleargs.Args, sys System) []string {
 	var out []string
 	for _, k := range secretEnv {
 		out = append(out, sys.getenv(k))
@@ -49,10 +50,10 @@ func InputSecrets(args *ansible.Args, sys System) []string {
 	}
 	if c.AWSConfig != nil {
 		if v, _ := c.AWSConfig.Get("proxies"); v != nil {
-			if p, ok := v.(*ansible.Object); ok {
+			if p, ok := v.(*pyvalue.Object); ok {
 				for _, scheme := range p.Keys() {
 					u, _ := p.Get(scheme)
-					out = append(out, urlPasswords(ansible.PyStr(u))...)
+					out = append(out, urlPasswords(pyvalue.Str(u))...)
 				}
 			}
 		}

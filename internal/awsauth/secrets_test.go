@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/test/testenv"
 	"github.com/google/go-cmp/cmp"
 )
@@ -48,7 +48,7 @@ func TestInputSecrets(t *testing.T) {
 	}
 	args := `{"s3_url": "https://AKID:opt%2Fsecret@127.0.0.1:4", "endpoint_url": "https://AKID:lost%40alias@127.0.0.1:5",
 		"aws_config": {"proxies": {"https": "http://u:https-proxy-pass@127.0.0.1:6", "http": "http://no-password@127.0.0.1:7"}}}`
-	a, err := ansible.Parse([]byte(args), Options, "test", lookupEnv)
+	a, err := moduleargs.Parse([]byte(args), Options, "test", lookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/test/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -34,7 +34,7 @@ func TestSystemEnvironment(t *testing.T) {
 	if s.Client.MaxAttempts != 7 || !s.Deadline.Equal(start.Add(s.Client.Deadline())) {
 		t.Errorf("attempts %d, deadline %v; want 7, from %v", s.Client.MaxAttempts, s.Deadline, start)
 	}
-	a, err := ansible.Parse([]byte(`{}`), Options, "test", sys.Env)
+	a, err := moduleargs.Parse([]byte(`{}`), Options, "test", sys.Env)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 package awsauth
 
 import (
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/test/testenv"
 	"testing"
 )
@@ -28,7 +28,7 @@ func TestValidateCertsNull(t *testing.T) {
 			if r.ValidateCerts != tc.wantVerify || r.CABundle.Value != tc.wantBundle {
 				t.Errorf("ValidateCerts %v, CA bundle %q; want %v, %q", r.ValidateCerts, r.CABundle.Value, tc.wantVerify, tc.wantBundle)
 			}
-			a, err := ansible.Parse([]byte(tc.args), Options, "test", lookupEnv)
+			a, err := moduleargs.Parse([]byte(tc.args), Options, "test", lookupEnv)
 			if err != nil {
 				t.Fatal(err)
 			}

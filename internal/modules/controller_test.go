@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/modules"
+	"ansible-sts/internal/result"
 )
 
 // controllerKeys are the internal keys of a controller: its version and,
@@ -42,21 +42,21 @@ func (f *fixture) runFor(t *testing.T, m modules.Module, args string, secrets ..
 		t.Fatalf("%v: %s", err, out.Bytes())
 	}
 	var list []string
-	if v, ok := r[ansible.NewSecretsKey]; ok {
+	if v, ok := r[result.NewSecretsKey]; ok {
 		items, isList := v.([]any)
 		if !isList || len(items) == 0 {
-			t.Errorf("%s = %#v, want a non-empty list", ansible.NewSecretsKey, v)
+			t.Errorf("%s = %#v, want a non-empty list", result.NewSecretsKey, v)
 		}
 		for _, e := range items {
 			s, _ := e.(string)
 			list = append(list, s)
 		}
-		delete(r, ansible.NewSecretsKey)
+		delete(r, result.NewSecretsKey)
 	}
 	rest, _ := json.Marshal(r)
 	for _, s := range append(secrets, secret) {
 		if bytes.Contains(rest, []byte(s)) {
-			t.Errorf("secret %q shows outside %s: %s", s, ansible.NewSecretsKey, rest)
+			t.Errorf("secret %q shows outside %s: %s", s, result.NewSecretsKey, rest)
 		}
 	}
 	return code, r, list
@@ -112,7 +112,7 @@ func TestControllers(t *testing.T) {
 				want = []string{secret, "containerToken1", newSecret, newToken}
 			}
 			if diff := cmp.Diff(want, list); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", ansible.NewSecretsKey, diff)
+				t.Errorf("%s (-want +got):\n%s", result.NewSecretsKey, diff)
 			}
 			if _, has := r["invocation"]; has != tc.wantInvocation {
 				t.Errorf("invocation returned: %v, want %v", has, tc.wantInvocation)
@@ -133,7 +133,7 @@ func TestControllerChain(t *testing.T) {
 	wantCredentials(t, code, first)
 	secretKey, token := newCreds(t, first)
 	if !slices.Contains(firstList, secretKey) || !slices.Contains(firstList, token) {
-		t.Errorf("first task: %s %q lacks its new secret key or token", ansible.NewSecretsKey, firstList)
+		t.Errorf("first task: %s %q lacks its new secret key or token", result.NewSecretsKey, firstList)
 	}
 
 	for _, tc := range []struct {
@@ -141,8 +141,8 @@ func TestControllerChain(t *testing.T) {
 		placeholder string
 		list        bool
 	}{
-		{"2.22.0b2", ansible.RedactedPlaceholder, true},
-		{"2.21.3", ansible.NoLogPlaceholder, false},
+		{"2.22.0b2", result.RedactedPlaceholder, true},
+		{"2.21.3", result.NoLogPlaceholder, false},
 	} {
 		t.Run(tc.version, func(t *testing.T) {
 			args := fmt.Sprintf(`{"role_arn": %q, "role_session_name": "s2", "aws_access_key": %q, "aws_secret_key": %q, "session_token": %q%s}`,
@@ -156,7 +156,7 @@ func TestControllerChain(t *testing.T) {
 				want = []string{secretKey, token, secret, s2, t2}
 			}
 			if diff := cmp.Diff(want, list); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", ansible.NewSecretsKey, diff)
+				t.Errorf("%s (-want +got):\n%s", result.NewSecretsKey, diff)
 			}
 			inv, _ := second["invocation"].(map[string]any)
 			margs, _ := inv["module_args"].(map[string]any)
@@ -193,12 +193,12 @@ func TestControllerSkipAndFailure(t *testing.T) {
 				t.Errorf("exit status %d, result %v", code, r)
 			}
 			if diff := cmp.Diff([]string{"optionSecret1"}, list); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", ansible.NewSecretsKey, diff)
+				t.Errorf("%s (-want +got):\n%s", result.NewSecretsKey, diff)
 			}
 			inv, _ := r["invocation"].(map[string]any)
 			margs, _ := inv["module_args"].(map[string]any)
-			if margs["aws_secret_key"] != ansible.RedactedPlaceholder {
-				t.Errorf("invocation.module_args.aws_secret_key = %v, want %s", margs["aws_secret_key"], ansible.RedactedPlaceholder)
+			if margs["aws_secret_key"] != result.RedactedPlaceholder {
+				t.Errorf("invocation.module_args.aws_secret_key = %v, want %s", margs["aws_secret_key"], result.RedactedPlaceholder)
 			}
 		})
 	}

@@ -3,7 +3,7 @@ package modules
 import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/result"
 	"ansible-sts/internal/stscall"
 )
 
@@ -13,7 +13,7 @@ import (
 // task's environment keyword. AWS_SECURITY_TOKEN repeats the session
 // token for older tools (boto 2, some SDKs' older releases) that read
 // only that name.
-func credentialsResult(c *types.Credentials) (ansible.Result, error) {
+func credentialsResult(c *types.Credentials) (result.Result, error) {
 	creds, err := stscall.Credentials(c)
 	if err != nil {
 		return nil, err
@@ -24,7 +24,7 @@ func credentialsResult(c *types.Credentials) (ansible.Result, error) {
 		"AWS_SESSION_TOKEN":     creds["session_token"],
 		"AWS_SECURITY_TOKEN":    creds["session_token"],
 	}
-	return ansible.Result{"sts_creds": creds, "aws_env": env}, nil
+	return result.Result{"sts_creds": creds, "aws_env": env}, nil
 }
 
 // returnedSecrets returns the secrets of the new credentials in r: the
@@ -33,7 +33,7 @@ func credentialsResult(c *types.Credentials) (ansible.Result, error) {
 // to use; a controller that masks secrets is told of them too, so that it
 // hides them from every display, this task's included. The access key ID
 // is not a secret: it names the session in logs and in CloudTrail.
-func returnedSecrets(r ansible.Result) []string {
+func returnedSecrets(r result.Result) []string {
 	creds, _ := r["sts_creds"].(map[string]any)
 	var out []string
 	for _, k := range []string{"secret_key", "session_token"} {

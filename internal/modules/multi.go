@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 )
 
 // RunMulti runs one of mods from a single binary, the form the collection
@@ -33,27 +33,27 @@ func RunMulti(name string, mods []Module, sys System, argv []string, stdin io.Re
 	if chosen == nil {
 		moduleName := ""
 		if err == nil {
-			moduleName = ansible.ModuleName(data)
+			moduleName = moduleargs.ModuleName(data)
 		}
 		leaf := moduleName[strings.LastIndex(moduleName, ".")+1:]
 		if chosen = find(mods, leaf); chosen == nil {
 			if err == nil {
-				err = &ansible.Error{Msg: fmt.Sprintf("%s cannot tell which module to run: _ansible_module_name is %q; it runs %s", name, moduleName, names(mods))}
-				if _, perr := ansible.Parse(data, nil, name, sys.Env); perr != nil && moduleName == "" {
+				err = &moduleargs.Error{Msg: fmt.Sprintf("%s cannot tell which module to run: _ansible_module_name is %q; it runs %s", name, moduleName, names(mods))}
+				if _, perr := moduleargs.Parse(data, nil, name, sys.Env); perr != nil && moduleName == "" {
 					err = perr // not a JSON object: say so, as a single module would
 				}
 			}
-			return run(Module{Name: name}, sys, stdout, func(ansible.Spec) (*ansible.Args, error) {
-				return ansible.Failed(name, err)
+			return run(Module{Name: name}, sys, stdout, func(moduleargs.Spec) (*moduleargs.Args, error) {
+				return moduleargs.Failed(name, err)
 			})
 		}
 	}
 	m := *chosen
-	return run(m, sys, stdout, func(spec ansible.Spec) (*ansible.Args, error) {
+	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
 		if err != nil {
-			return ansible.Failed(m.Name, err)
+			return moduleargs.Failed(m.Name, err)
 		}
-		return ansible.Parse(data, spec, m.Name, sys.Env)
+		return moduleargs.Parse(data, spec, m.Name, sys.Env)
 	})
 }
 
@@ -62,13 +62,13 @@ func RunMulti(name string, mods []Module, sys System, argv []string, stdin io.Re
 func readSource(argv []string, stdin io.Reader) ([]byte, error) {
 	switch {
 	case len(argv) == 0 || argv[0] == "":
-		return nil, &ansible.Error{Msg: "no arguments: run as BINARY [MODULE] ARGS_FILE, or BINARY [MODULE] - with the arguments on standard input"}
+		return nil, &moduleargs.Error{Msg: "no arguments: run as BINARY [MODULE] ARGS_FILE, or BINARY [MODULE] - with the arguments on standard input"}
 	case len(argv) > 1:
-		return nil, &ansible.Error{Msg: fmt.Sprintf("too many arguments: %q; run as BINARY [MODULE] ARGS_FILE or BINARY [MODULE] -", argv)}
+		return nil, &moduleargs.Error{Msg: fmt.Sprintf("too many arguments: %q; run as BINARY [MODULE] ARGS_FILE or BINARY [MODULE] -", argv)}
 	case argv[0] == "-":
-		return ansible.ReadStdin(stdin)
+		return moduleargs.ReadStdin(stdin)
 	}
-	return ansible.ReadArgsFile(argv[0])
+	return moduleargs.ReadArgsFile(argv[0])
 }
 
 func find(mods []Module, name string) *Module {

@@ -1,7 +1,7 @@
 package modules
 
 import (
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/stscall"
 	"slices"
 )
@@ -12,7 +12,7 @@ import (
 // spec, its request, botocore's checks of that request and its
 // ansible-doc file are all read from its table.
 type option struct {
-	ansible.Option
+	moduleargs.Option
 	// Param is the request parameter the option fills, the STS member
 	// name, which is also the field of the SDK's input (e.g. "RoleArn").
 	Param string
@@ -37,8 +37,8 @@ type option struct {
 type table []option
 
 // spec returns the table's argument spec, in declaration order.
-func (t table) spec() ansible.Spec {
-	out := make(ansible.Spec, len(t))
+func (t table) spec() moduleargs.Spec {
+	out := make(moduleargs.Spec, len(t))
 	for i, o := range t {
 		out[i] = o.Option
 	}
@@ -66,16 +66,16 @@ func (t table) params() []stscall.Param {
 
 // kinds gives the request parameter shape of each option type: a dict is
 // sent as tags, the one map of the STS requests.
-var kinds = map[ansible.Type]stscall.Kind{
-	ansible.Str:  stscall.String,
-	ansible.Int:  stscall.Integer,
-	ansible.List: stscall.StringList,
-	ansible.Dict: stscall.TagList,
+var kinds = map[moduleargs.Type]stscall.Kind{
+	moduleargs.Str:  stscall.String,
+	moduleargs.Int:  stscall.Integer,
+	moduleargs.List: stscall.StringList,
+	moduleargs.Dict: stscall.TagList,
 }
 
 // specs returns the full argument spec of every module.
-func specs() []ansible.Spec {
-	var out []ansible.Spec
+func specs() []moduleargs.Spec {
+	var out []moduleargs.Spec
 	for _, m := range All {
 		out = append(out, m.Spec())
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/stscall"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -41,7 +41,7 @@ func TestFill(t *testing.T) {
 				}
 			}
 			data, _ := json.Marshal(given)
-			args, err := ansible.Parse(data, m.Spec(), m.Name, func(string) (string, bool) { return "", false })
+			args, err := moduleargs.Parse(data, m.Spec(), m.Name, func(string) (string, bool) { return "", false })
 			if err != nil {
 				t.Fatal(err)
 			}

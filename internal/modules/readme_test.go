@@ -7,7 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/pyvalue"
 )
 
 // readmeRow is what the option tables of docs/modules.md say of one option.
@@ -66,18 +67,18 @@ func readmeTables(t *testing.T) [][]readmeRow {
 }
 
 // rowsOf returns the rows docs/modules.md should show for spec.
-func rowsOf(spec ansible.Spec, aliases bool) []readmeRow {
+func rowsOf(spec moduleargs.Spec, aliases bool) []readmeRow {
 	var out []readmeRow
 	for _, o := range spec {
 		typ := o.Type.String()
-		if o.Type == ansible.List {
+		if o.Type == moduleargs.List {
 			typ += " of " + o.Elements.String()
 		}
 		if o.Required {
 			typ += ", required"
 		}
 		if o.Default != nil {
-			typ += ", default " + "`" + strings.ToLower(ansible.PyStr(o.Default)) + "`"
+			typ += ", default " + "`" + strings.ToLower(pyvalue.Str(o.Default)) + "`"
 		}
 		r := readmeRow{Name: o.Name, Type: typ, NoLog: o.NoLog}
 		if aliases {

@@ -11,28 +11,29 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/awsauth"
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/result"
 	"ansible-sts/internal/stscall"
 )
 
 // Module describes one STS module.
 type Module struct {
-	Name    string       // the module's name, used when the controller sends none
-	Options ansible.Spec // the module's own options; the AWS ones are added
-	Action  string       // the STS operation, e.g. "AssumeRole"
+	Name    string          // the module's name, used when the controller sends none
+	Options moduleargs.Spec // the module's own options; the AWS ones are added
+	Action  string          // the STS operation, e.g. "AssumeRole"
 	// Params are the request parameters, checked as botocore checks them.
 	Params []stscall.Param
 	// Call makes the STS call and returns the result keys on success.
-	Call func(ctx context.Context, c *sts.Client, args *ansible.Args) (ansible.Result, error)
+	Call func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error)
 	// Doc is the documentation ansible-doc shows.
 	Doc Doc
 }
 
 // Spec returns the full argument spec: the AWS options, then the module's
 // own, the order in which amazon.aws merges them.
-func (m Module) Spec() ansible.Spec {
-	return append(append(ansible.Spec{}, awsauth.Options...), m.Options...)
+func (m Module) Spec() moduleargs.Spec {
+	return append(append(moduleargs.Spec{}, awsauth.Options...), m.Options...)
 }
 
 // System is what a run takes from the machine it runs on: the
@@ -58,14 +59,14 @@ func Run(m Module, sys System, argv []string, stdout io.Writer) int {
 	if len(argv) > 0 {
 		path = argv[0]
 	}
-	return run(m, sys, stdout, func(spec ansible.Spec) (*ansible.Args, error) {
-		return ansible.ReadFile(path, spec, m.Name, sys.Env)
+	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
+		return moduleargs.ReadFile(path, spec, m.Name, sys.Env)
 	})
 }
 
 // run runs m on sys with the arguments load returns, and writes its one
 // result.
-func run(m Module, sys System, stdout io.Writer, load func(ansible.Spec) (*ansible.Args, error)) (code int) {
+func run(m Module, sys System, stdout io.Writer, load func(moduleargs.Spec) (*moduleargs.Args, error)) (code int) {
 	inv := &invocation{Module: m, sys: sys}
 	defer func() {
 		if p := recover(); p != nil {
@@ -74,10 +75,10 @@ func run(m Module, sys System, stdout io.Writer, load func(ansible.Spec) (*ansib
 				p, stack = cp.value, cp.stack
 			}
 			msg := fmt.Sprintf("internal error in %s: %v\n%s", m.Name, p, stack)
-			code = ansible.Write(stdout, ansible.Failure(msg), inv.args)
+			code = result.Write(stdout, result.Failure(msg), inv.written())
 		}
 	}()
-	return ansible.Write(stdout, inv.run(load), inv.args)
+	return result.Write(stdout, inv.run(load), inv.written())
 }
 
 // invocation is one run of a module. args is set as soon as the arguments
@@ -85,26 +86,44 @@ func run(m Module, sys System, stdout io.Writer, load func(ansible.Spec) (*ansib
 type invocation struct {
 	Module
 	sys  System
-	args *ansible.Args
+	args *moduleargs.Args
+	// returned are the secrets the result returns in clear.
+	returned []string
 }
 
-func (inv *invocation) run(load func(ansible.Spec) (*ansible.Args, error)) ansible.Result {
+// written returns what the result is written with: the invocation and the
+// warnings of the arguments, every secret the run used and those the
+// result returns, for the controller the arguments name; nil before the
+// arguments are read.
+func (inv *invocation) written() *result.Run {
+	a := inv.args
+	if a == nil {
+		return nil
+	}
+	run := &result.Run{Warnings: a.Warnings, Secrets: a.NoLogValues, Returned: inv.returned, ControllerMasks: a.MasksSecrets()}
+	if a.IncludesInvocation() {
+		run.Invocation = a.Invocation()
+	}
+	return run
+}
+
+func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error)) result.Result {
 	args, err := load(inv.Spec())
 	inv.args = args
 	// Every secret the run uses joins the no_log values as it is found,
 	// from here on: the result is masked with all of them.
 	args.AddSecrets(awsauth.InputSecrets(args, inv.sys)...)
 	if err != nil {
-		return ansible.Failure(err.Error())
+		return result.Failure(err.Error())
 	}
 	if args.CheckMode {
-		return ansible.Skipped(args.ModuleName)
+		return result.Skipped(args.ModuleName)
 	}
 
 	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args), inv.sys)
 	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
-		return inv.withActions(ansible.Failure(err.Error()), false)
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), settings.Deadline)
 	defer cancel()
@@ -113,30 +132,30 @@ func (inv *invocation) run(load func(ansible.Spec) (*ansible.Args, error)) ansib
 	// for (NoRegionError) and the credentials (NoCredentialsError), then
 	// sends the request.
 	if err := stscall.Check(args, inv.Params); err != nil {
-		return inv.withActions(ansible.Failure(err.Error()), false)
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	if err := settings.SigningRegion(); err != nil {
-		return inv.withActions(ansible.Failure(err.Error()), false)
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return inv.withActions(ansible.Failure(credentialsMessage(err, settings)), false)
+		return inv.withActions(result.Failure(credentialsMessage(err, settings)), false)
 	}
 	// The keys the chain found (a profile, credential_process, SSO, a
 	// container or instance role); not the new ones STS returns.
 	args.AddSecrets(creds.SecretAccessKey, creds.SessionToken)
 	if err := settings.CheckSendable(creds); err != nil {
-		return inv.withActions(ansible.Failure(err.Error()), false)
+		return inv.withActions(result.Failure(err.Error()), false)
 	}
 
 	rec := stscall.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(settings))
-	out, err := within(ctx, settings.Client.Deadline(), func() (ansible.Result, error) { return inv.Call(ctx, client, args) })
+	out, err := within(ctx, settings.Client.Deadline(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
 	if err != nil {
 		return inv.withActions(rec.Failure(err), rec.Sent())
 	}
 	out["changed"] = true
-	args.AddReturnedSecrets(returnedSecrets(out)...)
+	inv.returned = append(inv.returned, returnedSecrets(out)...)
 	return inv.withActions(out, true)
 }
 
@@ -150,9 +169,9 @@ const deadlineGrace = 500 * time.Millisecond
 // fails once the deadline passed fails with a DeadlineError. A panic of
 // call is raised again in the caller's goroutine, where the run recovers
 // it.
-func within(ctx context.Context, d time.Duration, call func() (ansible.Result, error)) (ansible.Result, error) {
+func within(ctx context.Context, d time.Duration, call func() (result.Result, error)) (result.Result, error) {
 	type outcome struct {
-		r        ansible.Result
+		r        result.Result
 		err      error
 		panicked *callPanic
 	}
@@ -193,7 +212,7 @@ type callPanic struct {
 
 // withActions adds resource_actions when debug_botocore_endpoint_logs is
 // on: the operation when a request was sent, else an empty list.
-func (inv *invocation) withActions(r ansible.Result, called bool) ansible.Result {
+func (inv *invocation) withActions(r result.Result, called bool) result.Result {
 	if awsauth.ConnectionOptions(inv.args).DebugLogs {
 		actions := []string{}
 		if called {

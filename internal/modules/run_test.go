@@ -14,9 +14,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/fakests"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
+	"ansible-sts/internal/result"
 	"ansible-sts/test/testenv"
 )
 
@@ -183,8 +184,8 @@ func TestRunNoLog(t *testing.T) {
 	inv, _ := r["invocation"].(map[string]any)
 	margs, _ := inv["module_args"].(map[string]any)
 	for _, k := range []string{"mfa_token", "aws_secret_key"} {
-		if margs[k] != ansible.NoLogPlaceholder {
-			t.Errorf("invocation.module_args.%s = %v, want %s", k, margs[k], ansible.NoLogPlaceholder)
+		if margs[k] != result.NoLogPlaceholder {
+			t.Errorf("invocation.module_args.%s = %v, want %s", k, margs[k], result.NoLogPlaceholder)
 		}
 	}
 }
@@ -247,7 +248,7 @@ func TestRunPanic(t *testing.T) {
 	f := newFixture(t, fakests.Config{})
 	m := modules.SessionToken
 	m.Name = "boom"
-	m.Call = func(context.Context, *sts.Client, *ansible.Args) (ansible.Result, error) { panic("boom " + secret) }
+	m.Call = func(context.Context, *sts.Client, *moduleargs.Args) (result.Result, error) { panic("boom " + secret) }
 	code, r := f.run(t, m, writeArgs(t, `{}`))
 	wantFailure(t, code, r, "internal error in boom: boom ********")
 }

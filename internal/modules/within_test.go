@@ -1,7 +1,7 @@
 package modules
 
 import (
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/result"
 	"ansible-sts/internal/stscall"
 	"context"
 	"errors"
@@ -20,7 +20,7 @@ func TestWithin(t *testing.T) {
 		release := make(chan struct{})
 		defer close(release)
 		start := time.Now()
-		_, err := within(ctx, d, func() (ansible.Result, error) { <-release; return nil, nil })
+		_, err := within(ctx, d, func() (result.Result, error) { <-release; return nil, nil })
 		if took := time.Since(start); took > d+deadlineGrace+time.Second {
 			t.Errorf("returned after %v; the deadline is %v plus %v", took, d, deadlineGrace)
 		}
@@ -32,7 +32,7 @@ func TestWithin(t *testing.T) {
 	t.Run("call in time", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
-		r, err := within(ctx, d, func() (ansible.Result, error) { return ansible.Result{"changed": true}, nil })
+		r, err := within(ctx, d, func() (result.Result, error) { return result.Result{"changed": true}, nil })
 		if err != nil || r["changed"] != true {
 			t.Errorf("got %v, %v", r, err)
 		}
@@ -40,7 +40,7 @@ func TestWithin(t *testing.T) {
 	t.Run("call failing at the deadline", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
-		_, err := within(ctx, d, func() (ansible.Result, error) { <-ctx.Done(); return nil, ctx.Err() })
+		_, err := within(ctx, d, func() (result.Result, error) { <-ctx.Done(); return nil, ctx.Err() })
 		var de *stscall.DeadlineError
 		if !errors.As(err, &de) {
 			t.Errorf("error %v, want a DeadlineError", err)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
 	"ansible-sts/internal/stscall"
 )
@@ -111,7 +111,7 @@ func TestBotocoreTexts(t *testing.T) {
 			request = "{" + tc.request + "}"
 		}
 		requests = append(requests, request)
-		args, err := ansible.Parse([]byte("{"+base+", "+tc.options+"}"), modules.AssumeRole.Spec(), "sts_assume_role", func(string) (string, bool) { return "", false })
+		args, err := moduleargs.Parse([]byte("{"+base+", "+tc.options+"}"), modules.AssumeRole.Spec(), "sts_assume_role", func(string) (string, bool) { return "", false })
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

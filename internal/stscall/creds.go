@@ -6,7 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/result"
 )
 
 // Credentials returns sts_creds as the Python modules build it (a member
@@ -28,7 +28,7 @@ func Credentials(c *types.Credentials) (map[string]any, error) {
 	set("secret_key", c.SecretAccessKey)
 	set("session_token", c.SessionToken)
 	if c.Expiration != nil {
-		creds["expiration"] = ansible.Expiration(*c.Expiration)
+		creds["expiration"] = result.Expiration(*c.Expiration)
 	}
 	return creds, nil
 }

@@ -16,7 +16,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/result"
 )
 
 // Failure turns the error of the recorded operation into a module failure.
@@ -24,7 +24,7 @@ import (
 // botocore's ClientError words, error {code, message, type, ...} and
 // response_metadata. No answer (refused, timed out, TLS) gives a clear msg
 // naming the endpoint, where the Python modules crash.
-func (r *Recorder) Failure(err error) ansible.Result {
+func (r *Recorder) Failure(err error) result.Result {
 	r.mu.Lock()
 	attempts, url, status, header := r.attempts, r.url, r.status, r.header
 	r.mu.Unlock()
@@ -48,12 +48,12 @@ func (r *Recorder) Failure(err error) ansible.Result {
 	// cut short is retried, as botocore retries a connection closed
 	// early, hence the attempts.
 	if errors.As(err, &de) && !errors.As(err, &deadline) && !errors.Is(de.Err, context.DeadlineExceeded) && !(errors.As(de.Err, &timeout) && timeout.Timeout()) {
-		return ansible.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v%s", r.Action, url, status, de.Err, tries))
+		return result.Failure(fmt.Sprintf("Unable to parse the %s response from %q (HTTP %d): %v%s", r.Action, url, status, de.Err, tries))
 	}
-	return ansible.Failure(transportMessage(err, url) + tries)
+	return result.Failure(transportMessage(err, url) + tries)
 }
 
-func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gaveUp bool) ansible.Result {
+func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gaveUp bool) result.Result {
 	meta := map[string]any{
 		"http_status_code": e.Status,
 		"http_headers":     lowerHeaders(header),
@@ -72,7 +72,7 @@ func (r *Recorder) clientError(e *APIError, header http.Header, retries int, gav
 	if r.Action == "AssumeRole" && e.ErrorCode() == "MalformedPolicyDocument" {
 		msg = "Invalid policy document provided: " + msg
 	}
-	f := ansible.Failure(msg)
+	f := result.Failure(msg)
 	f["error"] = e.Fields
 	f["response_metadata"] = meta
 	if e.OtherRequestID != nil {

@@ -11,7 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
+	"ansible-sts/internal/pyvalue"
 )
 
 // Kind is the shape of a request parameter in the STS model, and of the
@@ -68,7 +69,7 @@ func (e *ValidationError) Error() string {
 // required one is reported missing; then each sent value against its
 // minimum, in params order (the Python modules' order), a list's
 // elements in turn.
-func Check(args *ansible.Args, params []Param) error {
+func Check(args *moduleargs.Args, params []Param) error {
 	var problems []string
 	for _, p := range params {
 		if p.Required && args.Value(p.Option) == nil {
@@ -105,7 +106,7 @@ func Check(args *ansible.Args, params []Param) error {
 			for i, t := range tags(v) {
 				length(fmt.Sprintf("%s[%d].Key", p.Name, i), t.key, p.Min)
 				if _, ok := tagValue(t.value); !ok {
-					problems = append(problems, fmt.Sprintf("Invalid type for parameter %s[%d].Value, value: %s, type: %s, valid types: <class 'str'>", p.Name, i, ansible.PyStr(t.value), ansible.PyType(t.value)))
+					problems = append(problems, fmt.Sprintf("Invalid type for parameter %s[%d].Value, value: %s, type: %s, valid types: <class 'str'>", p.Name, i, pyvalue.Str(t.value), pyvalue.Type(t.value)))
 				}
 			}
 		default:
@@ -136,7 +137,7 @@ func intValue(v any) (int64, string) {
 		}
 		return math.MaxInt64, string(t)
 	}
-	return 0, ansible.PyStr(v)
+	return 0, pyvalue.Str(v)
 }
 
 // stringsValue returns a list option's elements, which validation made
@@ -145,7 +146,7 @@ func stringsValue(v any) []string {
 	list, _ := v.([]any)
 	out := make([]string, 0, len(list))
 	for _, e := range list {
-		out = append(out, ansible.PyStr(e))
+		out = append(out, pyvalue.Str(e))
 	}
 	return out
 }
@@ -159,7 +160,7 @@ type tag struct {
 // tags returns the keys of a dict option, sorted (Python's sorted(), as
 // both compare code points), each with its value.
 func tags(v any) []tag {
-	obj, _ := v.(*ansible.Object)
+	obj, _ := v.(*pyvalue.Object)
 	if obj == nil {
 		return nil
 	}
@@ -179,10 +180,10 @@ func tags(v any) []tag {
 // and Check reports it in botocore's words.
 func tagValue(v any) (string, bool) {
 	switch v.(type) {
-	case nil, []any, *ansible.Object:
+	case nil, []any, *pyvalue.Object:
 		return "", false
 	}
-	return ansible.PyStr(v), true
+	return pyvalue.Str(v), true
 }
 
 // Fill sets the members of in, a pointer to the SDK's input of the
@@ -191,7 +192,7 @@ func tagValue(v any) (string, bool) {
 // left nil when the option is unset (an empty string or list is sent, as
 // botocore sends it). Call it only after Check. A parameter naming no such
 // field panics: the modules' tests fill every one.
-func Fill(in any, args *ansible.Args, params []Param) {
+func Fill(in any, args *moduleargs.Args, params []Param) {
 	v := reflect.ValueOf(in).Elem()
 	for _, p := range params {
 		f := v.FieldByName(p.Name)
@@ -225,7 +226,7 @@ func Fill(in any, args *ansible.Args, params []Param) {
 			}
 			f.Set(out)
 		default:
-			s := ansible.PyStr(value)
+			s := pyvalue.Str(value)
 			f.Set(reflect.ValueOf(&s))
 		}
 	}

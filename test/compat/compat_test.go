@@ -24,8 +24,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/modules"
+	"ansible-sts/internal/result"
 	"ansible-sts/test/cases"
 	"ansible-sts/test/roots"
 	"ansible-sts/test/testenv"
@@ -251,7 +251,7 @@ func canonical(v any) any {
 	}
 	// Ours registers the credentials it returns too (docs/modules.md's
 	// Secrets section says why); the rest of the list must agree.
-	if list, ok := r[ansible.NewSecretsKey].([]any); ok {
+	if list, ok := r[result.NewSecretsKey].([]any); ok {
 		creds, _ := r["sts_creds"].(map[string]any)
 		keep := []any{}
 		for _, s := range list {
@@ -259,7 +259,7 @@ func canonical(v any) any {
 				keep = append(keep, s)
 			}
 		}
-		r[ansible.NewSecretsKey] = keep
+		r[result.NewSecretsKey] = keep
 	}
 	// ansible-core 2.19's AnsibleModule sends a warning as a summary
 	// object; every controller takes the text alike and shows the same.

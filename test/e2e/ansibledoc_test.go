@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
 	"ansible-sts/test/testenv"
 )
@@ -138,7 +138,7 @@ func TestAnsibleDoc(t *testing.T) {
 				}
 				for _, o := range mod.Spec() {
 					want := []string{o.Type.String(), ""}
-					if o.Type == ansible.List {
+					if o.Type == moduleargs.List {
 						want[1] = o.Elements.String()
 					}
 					got := doc[m].Doc.Options[o.Name]

@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/boundedfile"
+	"ansible-sts/internal/result"
 	"ansible-sts/test/modulefuzz"
 	"ansible-sts/test/testenv"
 )
@@ -81,12 +81,12 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 	}
 	assertNotShown(t, secrets, stdout, stderr)
 
-	var result struct {
+	var res struct {
 		Invocation struct {
 			ModuleArgs map[string]any `json:"module_args"`
 		} `json:"invocation"`
 	}
-	if json.Unmarshal(stdout, &result) != nil {
+	if json.Unmarshal(stdout, &res) != nil {
 		return // runRaw reports it
 	}
 	for _, name := range modulefuzz.SecretOptions {
@@ -94,8 +94,8 @@ func assertNoSecretLeak(t testing.TB, input map[string]any, env []string, stdout
 		if !ok || s == "" {
 			continue
 		}
-		if got, shown := result.Invocation.ModuleArgs[name]; shown && got != ansible.NoLogPlaceholder {
-			t.Errorf("invocation.module_args.%s = %#v, want %s", name, got, ansible.NoLogPlaceholder)
+		if got, shown := res.Invocation.ModuleArgs[name]; shown && got != result.NoLogPlaceholder {
+			t.Errorf("invocation.module_args.%s = %#v, want %s", name, got, result.NoLogPlaceholder)
 		}
 	}
 }

@@ -39,9 +39,11 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ansible"
 	"ansible-sts/internal/awsauth"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
+	"ansible-sts/internal/pyvalue"
+	"ansible-sts/internal/result"
 	"ansible-sts/test/cases"
 	"ansible-sts/test/testenv"
 )
@@ -319,20 +321,20 @@ func CheckOutput(t testing.TB, code int, stdout []byte) map[string]any {
 // then ec2_secret_key, say): AnsibleModule masks only the value that wins,
 // but the modules mask the value of every name given, since the invocation
 // shows the losing alias with its value.
-func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
+func CheckSecrets(t testing.TB, data []byte, res map[string]any) {
 	t.Helper()
-	raw, err := ansible.Decode(data)
-	input, ok := raw.(*ansible.Object)
+	raw, err := moduleargs.Decode(data)
+	input, ok := raw.(*pyvalue.Object)
 	if err != nil || !ok {
 		return
 	}
 	secrets := argsSecrets(data)
 	// A controller of 2.22 or later (a fuzzed _ansible_version) is handed
 	// the secrets to mask in this one key, and takes it out of the result.
-	shown := result
-	if _, ok := result[ansible.NewSecretsKey]; ok {
-		shown = maps.Clone(result)
-		delete(shown, ansible.NewSecretsKey)
+	shown := res
+	if _, ok := res[result.NewSecretsKey]; ok {
+		shown = maps.Clone(res)
+		delete(shown, result.NewSecretsKey)
 	}
 	for _, s := range testenv.StringValues(shown) {
 		for _, secret := range secrets {
@@ -341,7 +343,7 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 			}
 		}
 	}
-	inv, _ := result["invocation"].(map[string]any)
+	inv, _ := res["invocation"].(map[string]any)
 	moduleArgs, _ := inv["module_args"].(map[string]any)
 	for _, name := range SecretOptions {
 		v, ok := input.Get(name)
@@ -350,8 +352,8 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 		if !ok || !isString || s == "" || !isShown {
 			continue
 		}
-		if masked != ansible.NoLogPlaceholder && masked != ansible.RedactedPlaceholder {
-			t.Errorf("invocation.module_args.%s = %#v, want %s (or %s for 2.22 and later)", name, masked, ansible.NoLogPlaceholder, ansible.RedactedPlaceholder)
+		if masked != result.NoLogPlaceholder && masked != result.RedactedPlaceholder {
+			t.Errorf("invocation.module_args.%s = %#v, want %s (or %s for 2.22 and later)", name, masked, result.NoLogPlaceholder, result.RedactedPlaceholder)
 		}
 	}
 }
@@ -359,8 +361,8 @@ func CheckSecrets(t testing.TB, data []byte, result map[string]any) {
 // argsSecrets returns the strings given to no_log options in the
 // arguments file data that the output is checked for.
 func argsSecrets(data []byte) []string {
-	raw, err := ansible.Decode(data)
-	input, ok := raw.(*ansible.Object)
+	raw, err := moduleargs.Decode(data)
+	input, ok := raw.(*pyvalue.Object)
 	if err != nil || !ok {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 )
 
 func TestClock(t *testing.T) {
@@ -39,7 +39,7 @@ func TestClosedURL(t *testing.T) {
 }
 
 func TestStringValues(t *testing.T) {
-	v, err := ansible.Decode([]byte(`{"a": "x", "b": ["y", 1, {"c": "z"}], "d": {"e": null}}`))
+	v, err := moduleargs.Decode([]byte(`{"a": "x", "b": ["y", 1, {"c": "z"}], "d": {"e": null}}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/pyvalue"
+	"ansible-sts/internal/result"
 )
 
 // Recorder is a testing.TB for testing a check: it records the errors
@@ -24,7 +25,7 @@ func (r *Recorder) Errorf(format string, args ...any) {
 }
 
 // StringValues returns every string value inside v, a decoded JSON value
-// (from encoding/json or ansible.Decode) or a []string, not the keys:
+// (from encoding/json or moduleargs.Decode) or a []string, not the keys:
 // for a no_log value, the strings AnsibleModule collects to hide; for a
 // result, the strings masking must have cleaned (it keeps the keys).
 func StringValues(v any) []string {
@@ -45,7 +46,7 @@ func StringValues(v any) []string {
 			out = append(out, StringValues(e)...)
 		}
 		return out
-	case *ansible.Object:
+	case *pyvalue.Object:
 		var out []string
 		for _, k := range x.Keys() {
 			e, _ := x.Get(k)
@@ -57,8 +58,8 @@ func StringValues(v any) []string {
 }
 
 // Checkable reports whether a secret can be looked for in masked output:
-// masking writes "********" and ansible.NoLogPlaceholder, so an empty
+// masking writes "********" and result.NoLogPlaceholder, so an empty
 // secret, one inside those, or one with a '*' may show without leaking.
 func Checkable(secret string) bool {
-	return secret != "" && !strings.Contains(secret, "*") && !strings.Contains(ansible.NoLogPlaceholder, secret)
+	return secret != "" && !strings.Contains(secret, "*") && !strings.Contains(result.NoLogPlaceholder, secret)
 }

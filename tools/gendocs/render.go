@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
 )
 
@@ -39,11 +39,11 @@ func documentation(m modules.Module) ymap {
 	return d
 }
 
-func options(spec ansible.Spec) ymap {
+func options(spec moduleargs.Spec) ymap {
 	opts := ymap{}
 	for _, o := range spec {
 		doc := ymap{{"description", []string{o.Description}}, {"type", o.Type.String()}}
-		if o.Type == ansible.List {
+		if o.Type == moduleargs.List {
 			doc = append(doc, kv{"elements", o.Elements.String()})
 		}
 		if o.Required {

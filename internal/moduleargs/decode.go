@@ -1,4 +1,4 @@
-package ansible
+package moduleargs
 
 import (
 	"bytes"
@@ -9,15 +9,17 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // maxDepth bounds nesting, as Python's recursion limit bounds json.loads.
 const maxDepth = 1000
 
 // Decode parses a JSON document the way Python's json.loads does for the
-// values ansible-core writes: objects become *Object (key order kept, a
-// repeated key keeps its first position and its last value), integers
-// int64 (or json.Number beyond int64), other numbers float64.
+// values ansible-core writes: objects become *pyvalue.Object (key order
+// kept, a repeated key keeps its first position and its last value),
+// integers int64 (or json.Number beyond int64), other numbers float64.
 func Decode(data []byte) (any, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("not valid UTF-8")
@@ -59,7 +61,7 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 		}
 		switch t {
 		case '{':
-			obj := NewObject()
+			obj := pyvalue.NewObject()
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {

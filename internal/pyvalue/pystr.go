@@ -1,4 +1,4 @@
-package ansible
+package pyvalue
 
 import (
 	"encoding/json"
@@ -9,19 +9,19 @@ import (
 	"unicode"
 )
 
-// PyStr returns Python's str() of a decoded JSON value: what ansible-core
+// Str returns Python's str() of a decoded JSON value: what ansible-core
 // makes of a non-string given to a str option (12345 → "12345",
 // true → "True", a dict → its Python repr).
-func PyStr(v any) string {
+func Str(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
 	return pyRepr(v)
 }
 
-// PyRepr returns Python's repr() of a decoded JSON value, as messages
+// Repr returns Python's repr() of a decoded JSON value, as messages
 // quote a value: 'many', 12, {'a': 1}.
-func PyRepr(v any) string { return pyRepr(v) }
+func Repr(v any) string { return pyRepr(v) }
 
 // pyRepr returns Python's repr() of a decoded JSON value.
 func pyRepr(v any) string {
@@ -118,9 +118,9 @@ func pyQuote(s string) string {
 	return b.String()
 }
 
-// typeName returns the name of the Python type of a decoded JSON value:
+// TypeName returns the name of the Python type of a decoded JSON value:
 // str, int, dict… (native_type_name).
-func typeName(v any) string {
+func TypeName(v any) string {
 	switch v.(type) {
 	case nil:
 		return "NoneType"
@@ -138,9 +138,6 @@ func typeName(v any) string {
 	return "str"
 }
 
-// pyType returns Python's str(type(v)) for a decoded JSON value.
-func pyType(v any) string { return "<class '" + typeName(v) + "'>" }
-
-// PyType returns Python's str(type(v)) of a decoded JSON value, as
-// botocore's type errors print it: <class 'int'>.
-func PyType(v any) string { return pyType(v) }
+// Type returns Python's str(type(v)) of a decoded JSON value, as
+// ansible-core's and botocore's type errors print it: <class 'int'>.
+func Type(v any) string { return "<class '" + TypeName(v) + "'>" }

@@ -1,15 +1,16 @@
-package ansible
+package moduleargs
 
 import (
 	"encoding/json"
 	"regexp"
 	"strconv"
-	"strings"
-	"unicode/utf8"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // What a result holds besides the module's own keys depends on the
-// controller that runs the module, as AnsibleModule's result does:
+// controller that runs the module, as AnsibleModule's result does, and
+// the arguments file says which controller that is:
 //
 //   - ansible-core 2.21 sends _ansible_inject_invocation (its
 //     INJECT_INVOCATION setting, false by default), and AnsibleModule
@@ -24,11 +25,9 @@ import (
 //     must never reach one.
 //
 // Nothing but _ansible_version tells a controller that masks secrets from
-// one that does not, so that is what the modules go by.
-
-// NewSecretsKey is the result key that hands the controller the secrets
-// it is to mask.
-const NewSecretsKey = "_ansible_new_secrets"
+// one that does not, so that is what the modules go by. Internal reads
+// both keys (MasksSecrets, IncludesInvocation); the result is written by
+// what they say.
 
 // maskingController is the first ansible-core whose controller masks
 // secrets (see above).
@@ -67,74 +66,6 @@ func (in Internal) IncludesInvocation() bool {
 	return in.InjectInvocation == nil || *in.InjectInvocation
 }
 
-// Masking is how the result masks secrets for this controller:
-// remove_values' up to 2.21, what the controller itself shows from 2.22.
-func (in Internal) Masking() MaskStyle {
-	if in.MasksSecrets() {
-		return Redacted
-	}
-	return RemoveValues
-}
-
-// AddReturnedSecrets names secrets the result returns in clear, as values
-// a later task needs, for a controller that masks secrets (see
-// NewSecrets): they are kept in the result and hidden only where the
-// controller displays them.
-func (a *Args) AddReturnedSecrets(values ...string) {
-	a.returned = append(a.returned, values...)
-}
-
-// NewSecrets returns what _ansible_new_secrets lists for a controller that
-// masks secrets, nothing for an older one: every secret the result is
-// masked of (NoLogValues), then the returned ones (AddReturnedSecrets).
-// Each is taken as the controller registers a secret (see
-// registrable), so the list holds what AnsibleModule's would for the same
-// values. Unlike AnsibleModule, which leaves out the secrets its
-// controller sent it knowingly, the list repeats them: a binary module is
-// not told which those are, and the controller ignores a secret it has.
-func (a *Args) NewSecrets() []string {
-	if !a.MasksSecrets() {
-		return nil
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, v := range append(append([]string(nil), a.NoLogValues...), a.returned...) {
-		s, ok := registrable(v)
-		if ok && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// The controller's rules for a secret (ansible-core 2.22
-// module_utils/_internal/_secrets.py): blanks around it are not part of
-// it, only its first maxSecretLen characters are matched, and one of
-// fewer than minSecretLen characters is not registered at all.
-const (
-	secretBlanks = " \t\r\n"
-	minSecretLen = 4
-	maxSecretLen = 65536
-)
-
-// registrable returns v as the controller registers it, and false when it
-// does not. Lengths count characters, as Python's do.
-func registrable(v string) (string, bool) {
-	s := strings.Trim(v, secretBlanks)
-	if utf8.RuneCountInString(s) > maxSecretLen {
-		n := 0
-		for i := range s {
-			if n == maxSecretLen {
-				s = s[:i]
-				break
-			}
-			n++
-		}
-	}
-	return s, utf8.RuneCountInString(s) >= minSecretLen
-}
-
 // pyTruthy is Python's bool() of a decoded JSON value, which is how
 // AnsibleModule reads _ansible_inject_invocation.
 func pyTruthy(v any) bool {
@@ -153,7 +84,7 @@ func pyTruthy(v any) bool {
 		return true // beyond int64, so never 0
 	case []any:
 		return len(t) > 0
-	case *Object:
+	case *pyvalue.Object:
 		return t.Len() > 0
 	}
 	return true

@@ -1,4 +1,4 @@
-package ansible
+package moduleargs
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // testSpec has the shapes of the real modules' options: aliases, no_log,
@@ -127,7 +129,7 @@ func TestParseConversions(t *testing.T) {
 				t.Fatalf("unexpected error: %v", err)
 			}
 			got := a.Value(tc.option)
-			if o, ok := got.(*Object); ok {
+			if o, ok := got.(*pyvalue.Object); ok {
 				b, _ := json.Marshal(o)
 				got = string(b)
 			}
@@ -338,5 +340,16 @@ func TestParse219(t *testing.T) {
 	_, err := parse(t, `{`+req+`, "_ansible_version": "2.14.18", "duration_seconds": 3600.0}`, nil)
 	if err == nil || !strings.Contains(err.Error(), "is of type <class 'float'>") {
 		t.Errorf("2.14: err = %v, want 2.14's message", err)
+	}
+}
+
+func TestAddSecrets(t *testing.T) {
+	a, err := Parse([]byte(`{"mfa_token": "123456", "role_arn": "r", "role_session_name": "s"}`), testSpec, "m", func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AddSecrets("", "123456", "envsecret")
+	if diff := cmp.Diff([]string{"123456", "envsecret"}, a.NoLogValues); diff != "" {
+		t.Errorf("NoLogValues (-want +got):\n%s", diff)
 	}
 }

@@ -1,4 +1,4 @@
-package ansible
+package pyvalue
 
 import (
 	"bytes"
@@ -75,3 +75,5 @@ func marshal(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
+
+var _ json.Marshaler = (*Object)(nil)

@@ -1,13 +1,13 @@
-package ansible
+package moduleargs
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	"ansible-sts/internal/boundedfile"
+	"ansible-sts/internal/pyvalue"
 )
 
 // Internal holds the _ansible_* keys that ansible-core adds to every
@@ -27,7 +27,7 @@ type Args struct {
 	Internal
 	// Params holds every option (canonical name, converted value or nil)
 	// plus each alias the task used, as AnsibleModule's params.
-	Params *Object
+	Params *pyvalue.Object
 	// Warnings are AnsibleModule's warnings, in order.
 	Warnings []string
 	// NoLogValues are the secrets to mask in the output: the values of the
@@ -38,9 +38,6 @@ type Args struct {
 	Sources map[string]string
 	// defaults are the spec's defaults, for options given as null.
 	defaults map[string]any
-	// returned are secrets the result returns in clear (see
-	// AddReturnedSecrets).
-	returned []string
 }
 
 // Error is an argument validation failure. Msg is the text AnsibleModule
@@ -105,11 +102,12 @@ func ModuleName(data []byte) string {
 	if err != nil {
 		return ""
 	}
-	obj, ok := raw.(*Object)
+	obj, ok := raw.(*pyvalue.Object)
 	if !ok {
 		return ""
 	}
-	name, _ := obj.vals["_ansible_module_name"].(string)
+	v, _ := obj.Get("_ansible_module_name")
+	name, _ := v.(string)
 	return name
 }
 
@@ -120,23 +118,24 @@ func Parse(data []byte, spec Spec, defaultName string, lookupEnv func(string) (s
 	if err != nil {
 		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("the arguments file is not valid JSON: %v", err)}
 	}
-	obj, ok := raw.(*Object)
+	obj, ok := raw.(*pyvalue.Object)
 	if !ok {
 		return emptyArgs(defaultName), &Error{Msg: fmt.Sprintf("the arguments file must hold a JSON object, not %s", jsonKind(raw))}
 	}
 	a := emptyArgs(defaultName)
-	for _, k := range obj.keys {
+	for _, k := range obj.Keys() {
+		v, _ := obj.Get(k)
 		if strings.HasPrefix(k, "_ansible_") {
-			a.setInternal(k, obj.vals[k])
+			a.setInternal(k, v)
 			continue
 		}
-		a.Params.Set(k, obj.vals[k])
+		a.Params.Set(k, v)
 	}
 	return a, a.validate(spec, lookupEnv)
 }
 
 func emptyArgs(name string) *Args {
-	return &Args{Params: NewObject(), Sources: map[string]string{}, Internal: Internal{ModuleName: name}}
+	return &Args{Params: pyvalue.NewObject(), Sources: map[string]string{}, Internal: Internal{ModuleName: name}}
 }
 
 // setInternal records one _ansible_* key, leniently: a value of the wrong
@@ -211,9 +210,9 @@ func (a *Args) Value(name string) any {
 }
 
 // Dict returns option name as an object (nil when unset).
-func (a *Args) Dict(name string) *Object {
+func (a *Args) Dict(name string) *pyvalue.Object {
 	v, _ := a.Params.Get(name)
-	o, _ := v.(*Object)
+	o, _ := v.(*pyvalue.Object)
 	return o
 }
 
@@ -232,5 +231,3 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-var _ json.Marshaler = (*Object)(nil)

@@ -1,4 +1,4 @@
-package ansible
+package result
 
 import (
 	"bytes"
@@ -8,15 +8,27 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/moduleargs"
 )
 
 // controllerSpec has a no_log option with aliases and an environment
 // fallback, another no_log option, and an option that is no secret.
-var controllerSpec = Spec{
+var controllerSpec = moduleargs.Spec{
 	{Name: "aws_secret_key", Aliases: []string{"secret_key", "ec2_secret_key"}, NoLog: true, EnvFallback: []string{"SECRET_FALLBACK"}},
 	{Name: "mfa_token", NoLog: true},
 	{Name: "role_arn"},
-	{Name: "duration_seconds", Type: Int},
+	{Name: "duration_seconds", Type: moduleargs.Int},
+}
+
+// runOf is the Run of a module run with arguments a whose result returns
+// the secrets returned in clear, as the modules' runner makes it.
+func runOf(a *moduleargs.Args, returned ...string) *Run {
+	run := &Run{Warnings: a.Warnings, Secrets: a.NoLogValues, Returned: returned, ControllerMasks: a.MasksSecrets()}
+	if a.IncludesInvocation() {
+		run.Invocation = a.Invocation()
+	}
+	return run
 }
 
 // writeFor parses args (a JSON object without its braces) with the
@@ -24,13 +36,12 @@ var controllerSpec = Spec{
 // output.
 func writeFor(t *testing.T, keys, args string, env map[string]string, r Result, returned ...string) map[string]any {
 	t.Helper()
-	a, err := Parse(object(keys, args), controllerSpec, "m", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	a, err := moduleargs.Parse(object(keys, args), controllerSpec, "m", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil && !r.Failed() {
 		t.Fatal(err)
 	}
-	a.AddReturnedSecrets(returned...)
 	var out bytes.Buffer
-	Write(&out, r, a)
+	Write(&out, r, runOf(a, returned...))
 	var got map[string]any
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("%v: %s", err, out.Bytes())
@@ -49,35 +60,6 @@ func object(parts ...string) []byte {
 	}
 	return []byte("{" + strings.Join(members, ", ") + "}")
 }
-
-func TestMasksSecrets(t *testing.T) {
-	for version, want := range map[string]bool{
-		"2.14.18":     false,
-		"2.19.11":     false,
-		"2.21.4rc1":   false,
-		"2.22.0b2":    true,
-		"2.22.0":      true,
-		"2.22":        true,
-		"2.23.0.dev0": true,
-		"3.0.0":       true,
-		"2.2.0":       false,
-		"":            false,
-		"devel":       false,
-		"v2.22.0":     false,
-		"2.x":         false,
-	} {
-		if got := (Internal{Version: version}).MasksSecrets(); got != want {
-			t.Errorf("MasksSecrets() for _ansible_version %q = %v, want %v", version, got, want)
-		}
-	}
-	// A version that is not a string is no version.
-	a, err := Parse([]byte(`{"_ansible_version": 2.22}`), controllerSpec, "m", noEnv)
-	if err != nil || a.MasksSecrets() {
-		t.Errorf("_ansible_version 2.22 as a number: MasksSecrets() = %v (%v), want false", a.MasksSecrets(), err)
-	}
-}
-
-func noEnv(string) (string, bool) { return "", false }
 
 // TestInjectInvocation: the key, when sent, decides as Python's bool()
 // of it does; without it the invocation is always there.
@@ -252,18 +234,17 @@ func TestNewSecrets(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			a, err := Parse(object(tc.keys, tc.args), controllerSpec, "m", func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			a, err := moduleargs.Parse(object(tc.keys, tc.args), controllerSpec, "m", func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
 			if (err != nil) != tc.failure {
 				t.Fatalf("Parse: %v", err)
 			}
 			a.AddSecrets(tc.added...)
-			a.AddReturnedSecrets(tc.returned...)
 			r := Result{"changed": true, "sts_creds": map[string]any{"secret_key": "newSecretKey1"}}
 			if tc.failure {
 				r = Failure(err.Error())
 			}
 			var out bytes.Buffer
-			Write(&out, r, a)
+			Write(&out, r, runOf(a, tc.returned...))
 			var got map[string]any
 			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 				t.Fatalf("%v: %s", err, out.Bytes())

@@ -1,11 +1,4 @@
-// A module's one JSON result, written the way AnsibleModule's exit_json
-// and fail_json write it for the controller that runs it (controller.go):
-// the invocation (when the controller asks for it) and warnings added,
-// every no_log value masked (top-level booleans and nulls kept), the
-// secrets listed for a controller that masks them, exit status 0 on
-// success or skip and 1 on failure.
-
-package ansible
+package result
 
 import (
 	"bytes"
@@ -34,8 +27,31 @@ func (r Result) Failed() bool {
 	return f
 }
 
+// Run is what a module's run adds to its result besides the module's own
+// keys: what its arguments asked for, and the secrets it used. Write
+// takes nil for a run whose arguments could not be read.
+type Run struct {
+	// Invocation is the invocation key, {"module_args": params}, added
+	// when the result has none. Nil when the controller asks for no
+	// invocation: the result's own is then dropped too.
+	Invocation map[string]any
+	// Warnings are added as the warnings key, when there are any.
+	Warnings []string
+	// Secrets are what the result is masked of, everywhere: the no_log
+	// values and every other secret the run used.
+	Secrets []string
+	// Returned are secrets the result returns in clear, as values a later
+	// task needs (new credentials), which only a controller that masks
+	// secrets is told of (see ControllerMasks).
+	Returned []string
+	// ControllerMasks says the controller masks secrets itself
+	// (ansible-core 2.22 and later): the result is masked as it shows a
+	// secret, and lists the secrets for it (controller.go).
+	ControllerMasks bool
+}
+
 // Write prints r as one JSON object followed by a newline and returns the
-// exit status. args may be nil when the arguments file could not be read;
+// exit status. run may be nil when the arguments file could not be read;
 // otherwise its invocation, warnings and secrets apply.
 //
 // Whatever the controller, the result is masked of every secret the run
@@ -44,24 +60,24 @@ func (r Result) Failed() bool {
 // list handed to such a controller is added after masking, for it holds
 // the secrets themselves; the controller takes it out of the result before
 // anything else sees it.
-func Write(w io.Writer, r Result, args *Args) int {
+func Write(w io.Writer, r Result, run *Run) int {
 	out := make(map[string]any, len(r)+3)
 	for k, v := range r {
 		out[k] = v
 	}
 	var secrets []string
 	style := RemoveValues
-	if args != nil {
-		if !args.IncludesInvocation() {
+	if run != nil {
+		if run.Invocation == nil {
 			delete(out, "invocation")
 		} else if _, ok := out["invocation"]; !ok {
-			out["invocation"] = args.Invocation()
+			out["invocation"] = run.Invocation
 		}
-		if len(args.Warnings) > 0 {
-			out["warnings"] = args.Warnings
+		if len(run.Warnings) > 0 {
+			out["warnings"] = run.Warnings
 		}
-		secrets = args.NoLogValues
-		style = args.Masking()
+		secrets = run.Secrets
+		style = run.masking()
 	}
 	for k, v := range out {
 		switch v.(type) {
@@ -70,8 +86,8 @@ func Write(w io.Writer, r Result, args *Args) int {
 			out[k] = MaskAs(v, secrets, style)
 		}
 	}
-	if args != nil {
-		if s := args.NewSecrets(); len(s) > 0 {
+	if run != nil {
+		if s := run.newSecrets(); len(s) > 0 {
 			out[NewSecretsKey] = s
 		}
 	}

@@ -1,4 +1,4 @@
-package ansible
+package result
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/moduleargs"
 )
 
 func TestExpiration(t *testing.T) {
@@ -31,13 +33,13 @@ func TestExpiration(t *testing.T) {
 }
 
 func TestWrite(t *testing.T) {
-	spec := Spec{{Name: "mfa_token", NoLog: true}, {Name: "role_arn"}, {Name: "region", Aliases: []string{"aws_region"}}}
-	args, err := Parse([]byte(`{"mfa_token": "123456", "role_arn": "arn:aws:iam::123456789012:role/r", "region": "a", "aws_region": "b"}`), spec, "m", func(string) (string, bool) { return "", false })
+	spec := moduleargs.Spec{{Name: "mfa_token", NoLog: true}, {Name: "role_arn"}, {Name: "region", Aliases: []string{"aws_region"}}}
+	args, err := moduleargs.Parse([]byte(`{"mfa_token": "123456", "role_arn": "arn:aws:iam::123456789012:role/r", "region": "a", "aws_region": "b"}`), spec, "m", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	code := Write(&out, Result{"changed": true, "failed": false, "sts_user": map[string]any{"arn": "arn:aws:sts::123456789012:assumed-role/r/s"}}, args)
+	code := Write(&out, Result{"changed": true, "failed": false, "sts_user": map[string]any{"arn": "arn:aws:sts::123456789012:assumed-role/r/s"}}, runOf(args))
 	if code != 0 {
 		t.Errorf("exit status %d", code)
 	}
@@ -69,8 +71,8 @@ func TestWrite(t *testing.T) {
 // the real outcome and the invocation, with inf, -inf and nan written as
 // Python's json.dumps writes them.
 func TestWriteNonFinite(t *testing.T) {
-	spec := Spec{{Name: "aws_config", Type: Dict}}
-	args, err := Parse([]byte(`{"aws_config": {"user_agent_extra": 1e400, "x": [-1e400, 1.5, 3]}}`), spec, "m", func(string) (string, bool) { return "", false })
+	spec := moduleargs.Spec{{Name: "aws_config", Type: moduleargs.Dict}}
+	args, err := moduleargs.Parse([]byte(`{"aws_config": {"user_agent_extra": 1e400, "x": [-1e400, 1.5, 3]}}`), spec, "m", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestWriteNonFinite(t *testing.T) {
 	r := Failure("An error occurred (Throttling) when calling the AssumeRole operation: Rate exceeded")
 	r["nan"] = math.NaN()
 	r["chan"] = make(chan int) // no JSON form: written as its text
-	if code := Write(&out, r, args); code != 1 {
+	if code := Write(&out, r, runOf(args)); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
 	got := out.String()

@@ -1,4 +1,4 @@
-package ansible
+package moduleargs
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // ansible-core 2.19 rewrote AnsibleModule's type checks. Where the
@@ -45,7 +47,7 @@ const maxExponent = 4300
 // ArithmeticError) and 2.19 does not: its module crashes, where ours fails
 // with Python's words.
 func toInt219(v any, catchesOverflow bool) (any, error) {
-	fail := fmt.Errorf(`"%s" cannot be converted to an int`, pyRepr(v))
+	fail := fmt.Errorf(`"%s" cannot be converted to an int`, pyvalue.Repr(v))
 	overflow := errors.New("cannot convert Infinity to integer")
 	if catchesOverflow {
 		overflow = fail

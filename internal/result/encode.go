@@ -1,4 +1,4 @@
-package ansible
+package result
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"math"
 	"sort"
 	"strconv"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // encode writes v as JSON the way AnsibleModule's json.dumps does for the
@@ -43,7 +45,7 @@ func encode(b *bytes.Buffer, v any) {
 		encodeList(b, t)
 	case []string:
 		encodeList(b, t)
-	case *Object:
+	case *pyvalue.Object:
 		b.WriteByte('{')
 		for i, k := range t.Keys() {
 			if i > 0 {

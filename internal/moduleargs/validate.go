@@ -1,9 +1,11 @@
-package ansible
+package moduleargs
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // validate applies spec to a.Params in AnsibleModule's order (see the
@@ -15,7 +17,7 @@ func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error 
 		a.defaults[o.Name] = o.Default
 	}
 	given := map[string]bool{}
-	for _, k := range p.keys {
+	for _, k := range p.Keys() {
 		given[k] = true
 	}
 	for _, o := range spec {
@@ -72,7 +74,7 @@ func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error 
 
 	legal := spec.names()
 	unsupported := map[string]bool{}
-	for _, k := range p.keys {
+	for _, k := range p.Keys() {
 		if !legal[k] {
 			unsupported[k] = true
 		}
@@ -101,9 +103,9 @@ func (a *Args) validate(spec Spec, lookupEnv func(string) (string, bool)) error 
 		}
 		cv, err := convert(o.Type, o.Elements, v, lookupEnv, core219, core222)
 		if err != nil {
-			name := pyType(v)
+			name := pyvalue.Type(v)
 			if core219 {
-				name = typeName(v)
+				name = pyvalue.TypeName(v)
 			}
 			errs = append(errs, fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to %s: %v", o.Name, name, o.Type, err))
 			continue
@@ -198,12 +200,13 @@ func noLogStrings(v any) []string {
 			out = append(out, noLogStrings(e)...)
 		}
 		return out
-	case *Object:
+	case *pyvalue.Object:
 		var out []string
-		for _, k := range t.keys {
-			out = append(out, noLogStrings(t.vals[k])...)
+		for _, k := range t.Keys() {
+			e, _ := t.Get(k)
+			out = append(out, noLogStrings(e)...)
 		}
 		return out
 	}
-	return []string{pyRepr(v)}
+	return []string{pyvalue.Repr(v)}
 }

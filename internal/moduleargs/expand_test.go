@@ -1,9 +1,9 @@
-package ansible_test
+package moduleargs_test
 
 import (
 	"testing"
 
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 )
 
 // TestPathExpandsWithTheGivenEnvironment: a path option expands ~ and
@@ -13,8 +13,8 @@ func TestPathExpandsWithTheGivenEnvironment(t *testing.T) {
 	t.Setenv("CADIR", "/process/ca")
 	env := map[string]string{"HOME": "/given/home", "CADIR": "/given/ca"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	spec := ansible.Spec{{Name: "a", Type: ansible.Path}, {Name: "b", Type: ansible.Path}, {Name: "c", Type: ansible.Path}}
-	args, err := ansible.Parse([]byte(`{"a": "~/ca.pem", "b": "${CADIR}/ca.pem", "c": "$UNSET/x"}`), spec, "test", lookup)
+	spec := moduleargs.Spec{{Name: "a", Type: moduleargs.Path}, {Name: "b", Type: moduleargs.Path}, {Name: "c", Type: moduleargs.Path}}
+	args, err := moduleargs.Parse([]byte(`{"a": "~/ca.pem", "b": "${CADIR}/ca.pem", "c": "$UNSET/x"}`), spec, "test", lookup)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package ansible
+package result
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // NoLogPlaceholder replaces a value equal to a secret in remove_values.
@@ -122,14 +124,16 @@ func (m *masker) mask(v any) any {
 			out[k] = m.mask(t[keys[i]])
 		}
 		return out
-	case *Object:
-		out := NewObject()
-		for i, k := range m.maskKeys(t.keys) {
-			out.Set(k, m.mask(t.vals[t.keys[i]]))
+	case *pyvalue.Object:
+		keys := t.Keys()
+		out := pyvalue.NewObject()
+		for i, k := range m.maskKeys(keys) {
+			e, _ := t.Get(keys[i])
+			out.Set(k, m.mask(e))
 		}
 		return out
 	}
-	s := pyRepr(v)
+	s := pyvalue.Repr(v)
 	for _, secret := range m.secrets {
 		if strings.Contains(s, secret) {
 			return m.style.Value

@@ -1,4 +1,4 @@
-package ansible
+package moduleargs
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 // Type is an option's type, as in an AnsibleModule argument_spec.
@@ -60,14 +62,14 @@ func convert(t, elements Type, v any, lookupEnv func(string) (string, bool), cor
 	case Bool:
 		return toBool(v, core219)
 	case Path:
-		return expandPath(PyStr(v), lookupEnv), nil
+		return expandPath(pyvalue.Str(v), lookupEnv), nil
 	case Dict:
 		return toDict(v)
 	}
 	if v == nil && core219 {
 		return "", nil
 	}
-	return PyStr(v), nil
+	return pyvalue.Str(v), nil
 }
 
 // toInt follows check_type_int: Python ints (and bools, which are ints)
@@ -81,7 +83,7 @@ func toInt(v any) (any, error) {
 			return i, nil
 		}
 	}
-	return nil, fmt.Errorf("%s cannot be converted to an int", pyType(v))
+	return nil, fmt.Errorf("%s cannot be converted to an int", pyvalue.Type(v))
 }
 
 // pyInt parses s as Python's int() does for base 10: surrounding white
@@ -132,9 +134,9 @@ func toList(v any) ([]any, error) {
 		}
 		return out, nil
 	case int64, json.Number, float64, bool:
-		return []any{PyStr(t)}, nil
+		return []any{pyvalue.Str(t)}, nil
 	}
-	return nil, fmt.Errorf("%s cannot be converted to a list", pyType(v))
+	return nil, fmt.Errorf("%s cannot be converted to a list", pyvalue.Type(v))
 }
 
 // toBool follows check_type_bool and ansible's boolean().
@@ -158,33 +160,33 @@ func toBool(v any, core219 bool) (any, error) {
 			}
 		}
 	case int64, float64, json.Number:
-		switch PyStr(t) {
+		switch pyvalue.Str(t) {
 		case "1", "1.0":
 			return true, nil
 		case "0", "0.0", "-0.0":
 			return false, nil
 		}
 	default:
-		return nil, fmt.Errorf("%s cannot be converted to a bool", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a bool", pyvalue.Type(v))
 	}
 	space := "  "
 	if core219 {
 		space = " "
 	}
 	//lint:ignore ST1005 the text users of the Python modules know, verbatim
-	return nil, fmt.Errorf("The value '%s' is not a valid boolean.%sValid booleans include: %s", PyStr(v), space, validBooleans)
+	return nil, fmt.Errorf("The value '%s' is not a valid boolean.%sValid booleans include: %s", pyvalue.Str(v), space, validBooleans)
 }
 
 // toDict follows check_type_dict: a dict, a JSON object string, or
 // "k1=v1, k2=v2".
 func toDict(v any) (any, error) {
 	switch t := v.(type) {
-	case *Object:
+	case *pyvalue.Object:
 		return t, nil
 	case string:
 		if strings.HasPrefix(t, "{") {
 			d, err := Decode([]byte(t))
-			if o, ok := d.(*Object); ok && err == nil {
+			if o, ok := d.(*pyvalue.Object); ok && err == nil {
 				return o, nil
 			}
 			return nil, errors.New("unable to evaluate string as dictionary")
@@ -194,11 +196,11 @@ func toDict(v any) (any, error) {
 		}
 		return nil, errors.New("dictionary requested, could not parse JSON or key=value")
 	}
-	return nil, fmt.Errorf("%s cannot be converted to a dict", pyType(v))
+	return nil, fmt.Errorf("%s cannot be converted to a dict", pyvalue.Type(v))
 }
 
 // keyValues splits "k1=v1, k2='v 2'" the way check_type_dict does.
-func keyValues(s string) (*Object, error) {
+func keyValues(s string) (*pyvalue.Object, error) {
 	var fields []string
 	var field strings.Builder
 	var quote rune
@@ -227,7 +229,7 @@ func keyValues(s string) (*Object, error) {
 		}
 	}
 	flush()
-	obj := NewObject()
+	obj := pyvalue.NewObject()
 	for i, f := range fields {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok {

@@ -1,15 +1,17 @@
-package ansible
+package result
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ansible-sts/internal/pyvalue"
 )
 
 func TestMask(t *testing.T) {
 	secrets := []string{"123456", "s3cret"}
-	obj := NewObject()
+	obj := pyvalue.NewObject()
 	obj.Set("s3cret_key", "s3cret")
 	obj.Set("nested", []any{"x-s3cret-y", int64(1234567), 12.5, true, nil})
 	in := map[string]any{
@@ -31,7 +33,7 @@ func TestMask(t *testing.T) {
 		"obj":       map[string]any{"********_key": NoLogPlaceholder, "nested": []any{"x-********-y", NoLogPlaceholder, 12.5, true, nil}},
 	}
 	got := Mask(in, secrets).(map[string]any)
-	o := got["obj"].(*Object)
+	o := got["obj"].(*pyvalue.Object)
 	gotObj := map[string]any{}
 	for _, k := range o.Keys() {
 		v, _ := o.Get(k)
@@ -75,11 +77,11 @@ func TestMaskKeys(t *testing.T) {
 		t.Errorf("Mask (-want +got):\n%s", diff)
 	}
 
-	obj := NewObject()
+	obj := pyvalue.NewObject()
 	obj.Set("b-572839", 1)
 	obj.Set("a-572839", 2)
 	obj.Set("a-********", 3)
-	masked := Mask(obj, secrets).(*Object)
+	masked := Mask(obj, secrets).(*pyvalue.Object)
 	var pairs []string
 	for _, k := range masked.Keys() {
 		v, _ := masked.Get(k)
@@ -98,27 +100,6 @@ func TestMaskNullAndBoolByTheirPythonText(t *testing.T) {
 	want := []any{NoLogPlaceholder, NoLogPlaceholder, false}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Mask (-want +got):\n%s", diff)
-	}
-}
-
-func TestPyStr(t *testing.T) {
-	tests := map[string]struct {
-		in   any
-		want string
-	}{
-		"newline in repr": {[]any{"a\nb"}, `['a\nb']`},
-		"both quotes":     {[]any{`it's "x"`}, `['it\'s "x"']`},
-		"control char":    {[]any{"\x01"}, `['\x01']`},
-		"unicode kept":    {[]any{"café"}, `['café']`},
-		"large float":     {123456789012345678.0, "1.2345678901234568e+17"},
-		"float 1e15":      {1e15, "1000000000000000.0"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, PyStr(tc.in)); diff != "" {
-				t.Errorf("PyStr (-want +got):\n%s", diff)
-			}
-		})
 	}
 }
 
@@ -172,16 +153,5 @@ func TestMaskLongestFirst(t *testing.T) {
 				t.Errorf("Mask (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestAddSecrets(t *testing.T) {
-	a, err := Parse([]byte(`{"mfa_token": "123456", "role_arn": "r", "role_session_name": "s"}`), testSpec, "m", func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.AddSecrets("", "123456", "envsecret")
-	if diff := cmp.Diff([]string{"123456", "envsecret"}, a.NoLogValues); diff != "" {
-		t.Errorf("NoLogValues (-want +got):\n%s", diff)
 	}
 }

@@ -1,4 +1,4 @@
-package ansible
+package moduleargs
 
 // Option is one entry of a module's argument spec.
 type Option struct {

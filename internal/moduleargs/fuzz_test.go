@@ -1,13 +1,14 @@
-package ansible_test
+package moduleargs_test
 
 import (
-	"ansible-sts/internal/ansible"
+	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
+	"ansible-sts/internal/pyvalue"
+	"ansible-sts/internal/result"
 	"ansible-sts/test/testenv"
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,20 +16,18 @@ import (
 	"unicode/utf8"
 )
 
-// The seeds are in testdata/fuzz/FuzzDecode, testdata/fuzz/FuzzParse and
-// testdata/fuzz/FuzzMask; plain go test runs them. To fuzz one target for
-// a while:
+// The seeds are in testdata/fuzz/FuzzDecode and testdata/fuzz/FuzzParse;
+// plain go test runs them. To fuzz one target for a while:
 //
-//	go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime 60s ./internal/ansible
-//	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 60s ./internal/ansible
-//	go test -run '^$' -fuzz '^FuzzMask$' -fuzztime 60s ./internal/ansible
+//	go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime 60s ./internal/moduleargs
+//	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 60s ./internal/moduleargs
 
 // FuzzDecode checks that Decode never panics and agrees with encoding/json:
 // it accepts only valid JSON, rejects valid JSON only for its depth limit,
 // and what it returns is the value encoding/json reads.
 func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := ansible.Decode(data)
+		v, err := moduleargs.Decode(data)
 		valid := json.Valid(data) && utf8.Valid(data) // Python reads UTF-8 only
 		if err == nil && !valid {
 			t.Fatalf("Decode accepts invalid JSON %q", data)
@@ -76,7 +75,7 @@ func checkDecoded(t testing.TB, v any) {
 		for _, e := range x {
 			checkDecoded(t, e)
 		}
-	case *ansible.Object:
+	case *pyvalue.Object:
 		for _, k := range x.Keys() {
 			e, _ := x.Get(k)
 			checkDecoded(t, e)
@@ -99,12 +98,12 @@ var fuzzEnv = map[string]string{"AWS_REGION": "eu-west-1", "EC2_URL": "http://12
 func FuzzParse(f *testing.F) {
 	lookup := func(k string) (string, bool) { v, ok := fuzzEnv[k]; return v, ok }
 	f.Fuzz(func(t *testing.T, data []byte) {
-		args, err := ansible.Parse(data, fuzzSpec, "sts_assume_role", lookup)
+		args, err := moduleargs.Parse(data, fuzzSpec, "sts_assume_role", lookup)
 		if args == nil || args.Params == nil {
 			t.Fatalf("Parse(%q) returns no Args (error %v)", data, err)
 		}
 		if err != nil {
-			var e *ansible.Error
+			var e *moduleargs.Error
 			if !errors.As(err, &e) || e.Msg == "" {
 				t.Fatalf("Parse(%q) fails with %T %q, want a non-empty *Error", data, err, err)
 			}
@@ -137,20 +136,20 @@ func FuzzParse(f *testing.F) {
 }
 
 // typed reports whether v is a converted value of type t (or null).
-func typed(t ansible.Type, v any) bool {
+func typed(t moduleargs.Type, v any) bool {
 	switch v.(type) {
 	case nil:
 		return true
 	case string:
-		return t == ansible.Str || t == ansible.Path
+		return t == moduleargs.Str || t == moduleargs.Path
 	case int64, json.Number:
-		return t == ansible.Int
+		return t == moduleargs.Int
 	case bool:
-		return t == ansible.Int || t == ansible.Bool
-	case *ansible.Object:
-		return t == ansible.Dict
+		return t == moduleargs.Int || t == moduleargs.Bool
+	case *pyvalue.Object:
+		return t == moduleargs.Dict
 	case []any:
-		return t == ansible.List
+		return t == moduleargs.List
 	}
 	return false
 }
@@ -159,9 +158,9 @@ func typed(t ansible.Type, v any) bool {
 // it contains a no_log value, and, when validation passed, every no_log
 // option whose value is itself a no_log value (a string or a number, not a
 // list or a dict turned into its str()) shows the placeholder.
-func assertMasked(t *testing.T, args *ansible.Args, valid bool) {
+func assertMasked(t *testing.T, args *moduleargs.Args, valid bool) {
 	t.Helper()
-	masked := ansible.Mask(args.Invocation(), args.NoLogValues)
+	masked := result.Mask(args.Invocation(), args.NoLogValues)
 	out, err := json.Marshal(masked)
 	if err != nil {
 		var unsupported *json.UnsupportedValueError
@@ -193,42 +192,9 @@ func assertMasked(t *testing.T, args *ansible.Args, valid bool) {
 			continue
 		}
 		if s, ok := args.Str(o.Name); ok && slices.Contains(args.NoLogValues, s) {
-			if got := inv.ModuleArgs[o.Name]; got != ansible.NoLogPlaceholder {
-				t.Errorf("module_args.%s = %#v, want %s", o.Name, got, ansible.NoLogPlaceholder)
+			if got := inv.ModuleArgs[o.Name]; got != result.NoLogPlaceholder {
+				t.Errorf("module_args.%s = %#v, want %s", o.Name, got, result.NoLogPlaceholder)
 			}
 		}
 	}
-}
-
-// FuzzMask: whatever the string and the secrets, no secret that masking
-// cannot itself write shows in the result, and an encoded secret put
-// between spaces in the string is masked there.
-func FuzzMask(f *testing.F) {
-	f.Add("https://AKID:se%2Fcr%2Bet@host", "se/cr+et", "cr")
-	f.Add("TokenCode=12%2F34%2B56%3D%3D", "12/34+56==", "34+5")
-	f.Add(`{"k": "q\"uo\\te\u002f"}`, `q"uo\te/`, "uo")
-	f.Add("tok123456tok", "123456", "tok123456tok")
-	f.Add("%%2F%252F\\u002F+", "/", " ")
-	f.Fuzz(func(t *testing.T, s, a, b string) {
-		secrets := []string{a, b}
-		if got, _ := ansible.Mask(s, secrets).(string); got != ansible.NoLogPlaceholder {
-			for _, secret := range secrets {
-				if testenv.Checkable(secret) && strings.Contains(got, secret) {
-					t.Errorf("Mask(%q, %q) = %q shows %q", s, secrets, got, secret)
-				}
-			}
-		}
-		for _, secret := range secrets {
-			if !testenv.Checkable(secret) {
-				continue
-			}
-			for _, form := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
-				in := s + " " + form + " " + s
-				got, _ := ansible.Mask(in, secrets).(string)
-				if strings.Count(got, form) >= strings.Count(in, form) {
-					t.Errorf("Mask(%q, %q) = %q leaves %q", in, secrets, got, form)
-				}
-			}
-		}
-	})
 }
