@@ -98,9 +98,9 @@ func clientSettings(cfg *pyvalue.Object, sys System) (s ClientSettings, err erro
 	return s, nil
 }
 
-// Deadline is the longest a call can take with these settings: every
+// Longest is the longest a call can take with these settings: every
 // attempt timing out, and the longest backoff before each retry.
-func (s ClientSettings) Deadline() time.Duration {
+func (s ClientSettings) Longest() time.Duration {
 	d := time.Duration(s.MaxAttempts) * (s.ConnectTimeout + s.ReadTimeout)
 	for n := 1; n < s.MaxAttempts; n++ {
 		if s.legacy() {

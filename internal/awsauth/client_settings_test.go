@@ -73,8 +73,8 @@ func TestRetrySettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.RetryMode != tc.mode || s.MaxAttempts != tc.attempts || tc.deadline != 0 && s.Deadline() != tc.deadline {
-				t.Errorf("mode %s, %d attempts, deadline %v; want %s, %d, %v", s.RetryMode, s.MaxAttempts, s.Deadline(), tc.mode, tc.attempts, tc.deadline)
+			if s.RetryMode != tc.mode || s.MaxAttempts != tc.attempts || tc.deadline != 0 && s.Longest() != tc.deadline {
+				t.Errorf("mode %s, %d attempts, deadline %v; want %s, %d, %v", s.RetryMode, s.MaxAttempts, s.Longest(), tc.mode, tc.attempts, tc.deadline)
 			}
 		})
 	}

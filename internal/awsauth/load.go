@@ -74,7 +74,7 @@ type Settings struct {
 	// AWS_CA_BUNDLE, then the profile's ca_bundle.
 	CABundle Value
 	Client   ClientSettings
-	// Deadline is when the run must be over: Client.Deadline() after Load
+	// Deadline is when the run must be over: Client.Longest() after Load
 	// began.
 	Deadline time.Time
 	// UserAgent is appended to the SDK's User-Agent, as botocore appends
@@ -310,7 +310,7 @@ func (l *loader) client() error {
 	if l.s.Client, err = clientSettings(l.conn.AWSConfig, l.sys); err != nil {
 		return err
 	}
-	l.s.Deadline = l.sys.now().Add(l.s.Client.Deadline())
+	l.s.Deadline = l.sys.now().Add(l.s.Client.Longest())
 	l.ctx, l.cancel = context.WithDeadline(context.Background(), l.s.Deadline)
 	return nil
 }

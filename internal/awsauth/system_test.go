@@ -31,7 +31,7 @@ func TestSystemEnvironment(t *testing.T) {
 	if s.Region != (Value{"eu-west-3", "env AWS_REGION"}) || s.AccessKeyID != (Value{"AKIDSYSTEM", "env AWS_ACCESS_KEY_ID"}) || cfg.Region != "eu-west-3" {
 		t.Errorf("region %v, key %v, config region %q; want the System's", s.Region, s.AccessKeyID, cfg.Region)
 	}
-	if s.Client.MaxAttempts != 7 || !s.Deadline.Equal(start.Add(s.Client.Deadline())) {
+	if s.Client.MaxAttempts != 7 || !s.Deadline.Equal(start.Add(s.Client.Longest())) {
 		t.Errorf("attempts %d, deadline %v; want 7, from %v", s.Client.MaxAttempts, s.Deadline, start)
 	}
 	a, err := moduleargs.Parse([]byte(`{}`), Options, "test", sys.Env)

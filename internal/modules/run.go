@@ -150,7 +150,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 
 	rec := stscall.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(settings))
-	out, err := within(ctx, settings.Client.Deadline(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
+	out, err := within(ctx, settings.Client.Longest(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
 	if err != nil {
 		return inv.withActions(rec.Failure(err), rec.Sent())
 	}
