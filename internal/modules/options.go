@@ -73,50 +73,6 @@ var kinds = map[moduleargs.Type]stscall.Kind{
 	moduleargs.Dict: stscall.TagList,
 }
 
-// specs returns the full argument spec of every module.
-func specs() []moduleargs.Spec {
-	var out []moduleargs.Spec
-	for _, m := range All {
-		out = append(out, m.Spec())
-	}
-	return out
-}
-
-// SecretOptions returns every name, aliases included, of the no_log
-// options of the modules, the connection options included, each once, in
-// declaration order: a string given to one of them must never show in the
-// output.
-func SecretOptions() []string {
-	var out []string
-	for _, spec := range specs() {
-		for _, o := range spec {
-			if !o.NoLog {
-				continue
-			}
-			for _, name := range append([]string{o.Name}, o.Aliases...) {
-				if !slices.Contains(out, name) {
-					out = append(out, name)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// Aliases returns, for every option of the modules (the connection options
-// included) that has aliases, its aliases by its name.
-func Aliases() map[string][]string {
-	out := map[string][]string{}
-	for _, spec := range specs() {
-		for _, o := range spec {
-			if len(o.Aliases) > 0 {
-				out[o.Name] = slices.Clone(o.Aliases)
-			}
-		}
-	}
-	return out
-}
-
 // Extensions returns what the modules have beyond the Python modules,
 // each name once: the options they lack, and the result keys they do not
 // return.

@@ -114,36 +114,6 @@ func TestParams(t *testing.T) {
 	}
 }
 
-// TestSecretOptions checks the no_log names the tests read: the
-// connection options' with their aliases, and the modules' own.
-func TestSecretOptions(t *testing.T) {
-	got := SecretOptions()
-	for _, name := range []string{"aws_secret_key", "ec2_secret_key", "security_token", "aws_security_token", "mfa_token"} {
-		if !slices.Contains(got, name) {
-			t.Errorf("SecretOptions() = %q, without %s", got, name)
-		}
-	}
-	for _, name := range []string{"aws_access_key", "role_arn", "mfa_serial_number"} {
-		if slices.Contains(got, name) {
-			t.Errorf("SecretOptions() = %q, with %s", got, name)
-		}
-	}
-	if c := slices.Compact(slices.Sorted(slices.Values(got))); len(c) != len(got) {
-		t.Errorf("SecretOptions() = %q repeats a name", got)
-	}
-}
-
-// TestAliases checks the alias groups the tests read.
-func TestAliases(t *testing.T) {
-	got := Aliases()
-	if diff := cmp.Diff([]string{"endpoint_url", "aws_endpoint_url", "s3_url"}, got["ec2_url"]); diff != "" {
-		t.Errorf("Aliases()[ec2_url] (-want +got):\n%s", diff)
-	}
-	if _, ok := got["role_arn"]; ok {
-		t.Errorf("Aliases() has role_arn, which has none")
-	}
-}
-
 // TestExtensions checks what the tests take as ours alone.
 func TestExtensions(t *testing.T) {
 	options, results := Extensions()

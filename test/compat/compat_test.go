@@ -290,9 +290,13 @@ func canonical(v any) any {
 // and cases.Normalise recognises.
 var optionGroups = func() map[string]string {
 	m := map[string]string{}
-	for name, aliases := range modules.Aliases() {
-		for _, n := range append([]string{name}, aliases...) {
-			m[n] = aliases[0]
+	for _, mod := range modules.All {
+		for _, o := range mod.Spec() {
+			for _, n := range append([]string{o.Name}, o.Aliases...) {
+				if len(o.Aliases) > 0 {
+					m[n] = o.Aliases[0]
+				}
+			}
 		}
 	}
 	return m
@@ -319,4 +323,17 @@ func canonicalArgs(args map[string]any) map[string]any {
 		out[name] = v
 	}
 	return out
+}
+
+// TestOptionGroups checks the alias groups the comparison folds: each name
+// of ec2_url to its first alias, and no group for an option without one.
+func TestOptionGroups(t *testing.T) {
+	for _, name := range []string{"ec2_url", "endpoint_url", "aws_endpoint_url", "s3_url"} {
+		if got := optionGroups[name]; got != "endpoint_url" {
+			t.Errorf("optionGroups[%s] = %q, want endpoint_url", name, got)
+		}
+	}
+	if got, ok := optionGroups["role_arn"]; ok {
+		t.Errorf("optionGroups[role_arn] = %q, but role_arn has no alias", got)
+	}
 }

@@ -48,10 +48,26 @@ import (
 	"ansible-sts/test/testenv"
 )
 
-// SecretOptions are the no_log options of both modules and their aliases,
-// from the modules' tables: a string given to one of them must never show
+// SecretOptions are the no_log options of both modules (the connection
+// options included) and their aliases, each once, in declaration order,
+// from the modules' specs: a string given to one of them must never show
 // in the output.
-var SecretOptions = modules.SecretOptions()
+var SecretOptions = func() []string {
+	var out []string
+	for _, m := range modules.All {
+		for _, o := range m.Spec() {
+			if !o.NoLog {
+				continue
+			}
+			for _, name := range append([]string{o.Name}, o.Aliases...) {
+				if !slices.Contains(out, name) {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	return out
+}()
 
 // MinSecretLen is the shortest secret looked for in the output; shorter
 // ones are masked too, but also match text that merely resembles them.

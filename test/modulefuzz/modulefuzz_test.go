@@ -233,3 +233,21 @@ func TestCheckOtherSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretOptions checks the no_log names the tests look for: the
+// connection options' with their aliases, and the modules' own.
+func TestSecretOptions(t *testing.T) {
+	for _, name := range []string{"aws_secret_key", "ec2_secret_key", "security_token", "aws_security_token", "mfa_token"} {
+		if !slices.Contains(SecretOptions, name) {
+			t.Errorf("SecretOptions = %q, without %s", SecretOptions, name)
+		}
+	}
+	for _, name := range []string{"aws_access_key", "role_arn", "mfa_serial_number"} {
+		if slices.Contains(SecretOptions, name) {
+			t.Errorf("SecretOptions = %q, with %s", SecretOptions, name)
+		}
+	}
+	if c := slices.Compact(slices.Sorted(slices.Values(SecretOptions))); len(c) != len(SecretOptions) {
+		t.Errorf("SecretOptions = %q repeats a name", SecretOptions)
+	}
+}
