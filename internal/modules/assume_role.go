@@ -11,45 +11,64 @@ import (
 
 // assumeRoleOptions are sts_assume_role's own options.
 var assumeRoleOptions = table{
-	{Option: moduleargs.Option{Name: "role_arn", Required: true, Description: "The Amazon Resource Name (ARN) of the role to assume."},
-		Param: "RoleArn", Min: 20, Order: 1},
-	{Option: moduleargs.Option{Name: "role_session_name", Required: true, Description: "Name of the role's session; CloudTrail records it."},
-		Param: "RoleSessionName", Min: 2, Order: 2},
-	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to the role's maximum session duration (at most 43200, 12 hours); STS defaults to 3600."},
-		Param: "DurationSeconds", Min: 900, Order: 4},
-	{Option: moduleargs.Option{Name: "external_id", Description: "A unique identifier that third parties use to assume a role in their customers' accounts."},
-		Param: "ExternalId", Min: 2, Order: 5},
-	{Option: moduleargs.Option{Name: "policy", Description: "An IAM policy in JSON that further limits the session's permissions."},
-		Param: "Policy", Min: 1, Order: 3},
-	{Option: moduleargs.Option{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."},
-		Param: "SerialNumber", Min: 9, Order: 6},
-	{Option: moduleargs.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the role's trust policy requires MFA."},
-		Param: "TokenCode", Min: 6, Order: 7},
-	// The session's options, which the Python module lacks: sent after
-	// its parameters, in the model's member order.
-	{Option: moduleargs.Option{Name: "policy_arns", Type: moduleargs.List, Elements: moduleargs.Str, Description: "The ARNs of IAM managed policies (at most 10) that further limit the session's permissions, as policy does."},
-		Param: "PolicyArns", Field: "arn", Min: 20, Order: 8, Extension: true},
-	{Option: moduleargs.Option{Name: "tags", Type: moduleargs.Dict, Description: "Session tags (at most 50), a dict of keys and values, sent in the order of the keys, sorted. A number or a boolean value is sent as Python's str() writes it (1.5, True); a null, list or dict value fails before the call. The role's trust policy must allow sts:TagSession."},
-		Param: "Tags", Min: 1, Order: 9, Extension: true},
-	{Option: moduleargs.Option{Name: "transitive_tag_keys", Type: moduleargs.List, Elements: moduleargs.Str, Description: "Keys of tags whose tags pass on to the sessions of the roles this session assumes in turn (role chaining); each must be a key of tags."},
-		Param: "TransitiveTagKeys", Min: 1, Order: 10, Extension: true},
-	{Option: moduleargs.Option{Name: "source_identity", Description: "The session's source identity, which CloudTrail records; it passes on through role chaining and cannot change there. The role's trust policy must allow sts:SetSourceIdentity."},
-		Param: "SourceIdentity", Min: 2, Order: 11, Extension: true},
+	{Option: moduleargs.Option{Name: "role_arn", Required: true, Description: "The Amazon Resource Name (ARN) of the role to assume."}},
+	{Option: moduleargs.Option{Name: "role_session_name", Required: true, Description: "Name of the role's session; CloudTrail records it."}},
+	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to the role's maximum session duration (at most 43200, 12 hours); STS defaults to 3600."}},
+	{Option: moduleargs.Option{Name: "external_id", Description: "A unique identifier that third parties use to assume a role in their customers' accounts."}},
+	{Option: moduleargs.Option{Name: "policy", Description: "An IAM policy in JSON that further limits the session's permissions."}},
+	{Option: moduleargs.Option{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."}},
+	{Option: moduleargs.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the role's trust policy requires MFA."}},
+	// The session's options, which the Python module lacks.
+	{Option: moduleargs.Option{Name: "policy_arns", Type: moduleargs.List, Elements: moduleargs.Str, Description: "The ARNs of IAM managed policies (at most 10) that further limit the session's permissions, as policy does."}, Extension: true},
+	{Option: moduleargs.Option{Name: "tags", Type: moduleargs.Dict, Description: "Session tags (at most 50), a dict of keys and values, sent in the order of the keys, sorted. A number or a boolean value is sent as Python's str() writes it (1.5, True); a null, list or dict value fails before the call. The role's trust policy must allow sts:TagSession."}, Extension: true},
+	{Option: moduleargs.Option{Name: "transitive_tag_keys", Type: moduleargs.List, Elements: moduleargs.Str, Description: "Keys of tags whose tags pass on to the sessions of the roles this session assumes in turn (role chaining); each must be a key of tags."}, Extension: true},
+	{Option: moduleargs.Option{Name: "source_identity", Description: "The session's source identity, which CloudTrail records; it passes on through role chaining and cannot change there. The role's trust policy must allow sts:SetSourceIdentity."}, Extension: true},
 }
 
-var assumeRoleParams = assumeRoleOptions.params()
+// assumeRoleChecks are botocore's checks of the request assumeRoleInput
+// builds, in request order: the Python module's, then the session's
+// parameters, which it lacks, in the model's member order.
+var assumeRoleChecks = []stscall.Param{
+	{Name: "RoleArn", Option: "role_arn", Min: 20, Kind: stscall.String, Required: true},
+	{Name: "RoleSessionName", Option: "role_session_name", Min: 2, Kind: stscall.String, Required: true},
+	{Name: "Policy", Option: "policy", Min: 1, Kind: stscall.String},
+	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stscall.Integer},
+	{Name: "ExternalId", Option: "external_id", Min: 2, Kind: stscall.String},
+	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stscall.String},
+	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stscall.String},
+	{Name: "PolicyArns", Option: "policy_arns", Min: 20, Kind: stscall.StringList, Field: "arn"},
+	{Name: "Tags", Option: "tags", Min: 1, Kind: stscall.TagList},
+	{Name: "TransitiveTagKeys", Option: "transitive_tag_keys", Min: 1, Kind: stscall.StringList},
+	{Name: "SourceIdentity", Option: "source_identity", Min: 2, Kind: stscall.String},
+}
+
+// assumeRoleInput returns the AssumeRole request for args, which
+// assumeRoleChecks have passed.
+func assumeRoleInput(args *moduleargs.Args) *sts.AssumeRoleInput {
+	return &sts.AssumeRoleInput{
+		RoleArn:           stscall.Str(args, "role_arn"),
+		RoleSessionName:   stscall.Str(args, "role_session_name"),
+		Policy:            stscall.Str(args, "policy"),
+		DurationSeconds:   stscall.Int32(args, "duration_seconds"),
+		ExternalId:        stscall.Str(args, "external_id"),
+		SerialNumber:      stscall.Str(args, "mfa_serial_number"),
+		TokenCode:         stscall.Str(args, "mfa_token"),
+		PolicyArns:        stscall.PolicyARNs(args, "policy_arns"),
+		Tags:              stscall.Tags(args, "tags"),
+		TransitiveTagKeys: stscall.Strings(args, "transitive_tag_keys"),
+		SourceIdentity:    stscall.Str(args, "source_identity"),
+	}
+}
 
 // AssumeRole is the sts_assume_role module.
 var AssumeRole = Module{
 	Name:    "sts_assume_role",
 	Action:  "AssumeRole",
 	Options: assumeRoleOptions.spec(),
-	Params:  assumeRoleParams,
+	Params:  assumeRoleChecks,
 	Doc:     assumeRoleDoc,
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
-		in := &sts.AssumeRoleInput{}
-		stscall.Fill(in, args, assumeRoleParams)
-		out, err := c.AssumeRole(ctx, in)
+		out, err := c.AssumeRole(ctx, assumeRoleInput(args))
 		if err != nil {
 			return nil, err
 		}

@@ -8,36 +8,37 @@ import (
 
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/stscall"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestFill checks that every request parameter of the tables names a field
-// of the SDK's input of its operation, of the option's type, and that Fill
-// sets each from its option, the others left unset.
-func TestFill(t *testing.T) {
-	inputs := map[string]any{
-		AssumeRole.Name:   &sts.AssumeRoleInput{},
-		SessionToken.Name: &sts.GetSessionTokenInput{},
+// TestInput checks each module's request against its check table: built
+// from a value for every option, its SDK input sets exactly the fields
+// the table names, each of the table's kind and from the table's option,
+// the others left unset.
+func TestInput(t *testing.T) {
+	inputs := map[string]func(*moduleargs.Args) any{
+		AssumeRole.Name:   func(a *moduleargs.Args) any { return assumeRoleInput(a) },
+		SessionToken.Name: func(a *moduleargs.Args) any { return sessionTokenInput(a) },
 	}
 	for _, m := range All {
 		t.Run(m.Name, func(t *testing.T) {
-			in, ok := inputs[m.Name]
+			input, ok := inputs[m.Name]
 			if !ok {
 				t.Fatalf("no SDK input for %s", m.Name)
 			}
 			given := map[string]any{}
-			for _, p := range m.Params {
-				switch p.Kind {
-				case stscall.Integer:
-					given[p.Option] = 900
-				case stscall.StringList:
-					given[p.Option] = []string{"value-of-" + p.Option}
-				case stscall.TagList:
-					given[p.Option] = map[string]string{"key-of-" + p.Option: "value-of-" + p.Option}
+			for _, o := range m.Options {
+				switch o.Type {
+				case moduleargs.Int:
+					given[o.Name] = 900
+				case moduleargs.List:
+					given[o.Name] = []string{"value-of-" + o.Name}
+				case moduleargs.Dict:
+					given[o.Name] = map[string]string{"key-of-" + o.Name: "value-of-" + o.Name}
 				default:
-					given[p.Option] = "value-of-" + p.Option
+					given[o.Name] = "value-of-" + o.Name
 				}
 			}
 			data, _ := json.Marshal(given)
@@ -45,8 +46,7 @@ func TestFill(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stscall.Fill(in, args, m.Params)
-			v := reflect.ValueOf(in).Elem()
+			v := reflect.ValueOf(input(args)).Elem()
 			var set []string
 			for i := range v.NumField() {
 				if f := v.Field(i); (f.Kind() == reflect.Pointer || f.Kind() == reflect.Slice) && !f.IsNil() {
@@ -56,14 +56,19 @@ func TestFill(t *testing.T) {
 			var want []string
 			for _, p := range m.Params {
 				want = append(want, p.Name)
-				switch f := v.FieldByName(p.Name).Interface().(type) {
+				field := v.FieldByName(p.Name)
+				if !field.IsValid() {
+					t.Errorf("%s names no field of %s", p.Name, v.Type())
+					continue
+				}
+				switch f := field.Interface().(type) {
 				case *int32:
-					if p.Kind != stscall.Integer || *f != 900 {
-						t.Errorf("%s = %d, from option %s", p.Name, *f, p.Option)
+					if p.Kind != stscall.Integer || f == nil || *f != 900 {
+						t.Errorf("%s = %d (set: %t), from option %s", p.Name, aws.ToInt32(f), f != nil, p.Option)
 					}
 				case *string:
-					if p.Kind != stscall.String || *f != "value-of-"+p.Option {
-						t.Errorf("%s = %q, from option %s", p.Name, *f, p.Option)
+					if p.Kind != stscall.String || f == nil || *f != "value-of-"+p.Option {
+						t.Errorf("%s = %q (set: %t), from option %s", p.Name, aws.ToString(f), f != nil, p.Option)
 					}
 				case []string:
 					if p.Kind != stscall.StringList || p.Field != "" || !slices.Equal(f, []string{"value-of-" + p.Option}) {
@@ -84,14 +89,14 @@ func TestFill(t *testing.T) {
 			slices.Sort(want)
 			slices.Sort(set)
 			if diff := cmp.Diff(want, set); diff != "" {
-				t.Errorf("fields set (-params +set):\n%s", diff)
+				t.Errorf("fields set (-checks +set):\n%s", diff)
 			}
 		})
 	}
 }
 
-// TestParams checks the request parameters derived from the tables: every
-// option is sent, in the Python module's order.
+// TestParams checks the check tables: every option is sent, in the
+// Python module's order, with its kind and whether it is required.
 func TestParams(t *testing.T) {
 	names := func(ps []stscall.Param) []string {
 		var out []string
@@ -110,6 +115,29 @@ func TestParams(t *testing.T) {
 		}
 		if len(m.Params) != len(m.Options) {
 			t.Errorf("%s: %d options, %d request parameters", m.Name, len(m.Options), len(m.Params))
+		}
+		// Each option is checked once, with its kind and whether it is
+		// required.
+		kinds := map[moduleargs.Type]stscall.Kind{
+			moduleargs.Str:  stscall.String,
+			moduleargs.Int:  stscall.Integer,
+			moduleargs.List: stscall.StringList,
+			moduleargs.Dict: stscall.TagList,
+		}
+		for _, o := range m.Options {
+			var found []stscall.Param
+			for _, p := range m.Params {
+				if p.Option == o.Name {
+					found = append(found, p)
+				}
+			}
+			if len(found) != 1 {
+				t.Errorf("%s: option %s has %d checks", m.Name, o.Name, len(found))
+				continue
+			}
+			if p := found[0]; p.Kind != kinds[o.Type] || p.Required != o.Required {
+				t.Errorf("%s: %s is checked as kind %d, required %t; the option is a %v, required %t", m.Name, p.Name, p.Kind, p.Required, o.Type, o.Required)
+			}
 		}
 	}
 }

@@ -22,7 +22,8 @@ type Module struct {
 	Name    string          // the module's name, used when the controller sends none
 	Options moduleargs.Spec // the module's own options; the AWS ones are added
 	Action  string          // the STS operation, e.g. "AssumeRole"
-	// Params are the request parameters, checked as botocore checks them.
+	// Params are botocore's checks of the request Call sends, one a
+	// request parameter, in request order.
 	Params []stscall.Param
 	// Call makes the STS call and returns the result keys on success.
 	Call func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error)

@@ -11,27 +11,38 @@ import (
 
 // sessionTokenOptions are sts_session_token's own options.
 var sessionTokenOptions = table{
-	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to 129600 (36 hours) for IAM users, 3600 for the root user; STS defaults to 43200."},
-		Param: "DurationSeconds", Min: 900, Order: 1},
-	{Option: moduleargs.Option{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."},
-		Param: "SerialNumber", Min: 9, Order: 2},
-	{Option: moduleargs.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the user's policy requires MFA."},
-		Param: "TokenCode", Min: 6, Order: 3},
+	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to 129600 (36 hours) for IAM users, 3600 for the root user; STS defaults to 43200."}},
+	{Option: moduleargs.Option{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."}},
+	{Option: moduleargs.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the user's policy requires MFA."}},
 }
 
-var sessionTokenParams = sessionTokenOptions.params()
+// sessionTokenChecks are botocore's checks of the request
+// sessionTokenInput builds, in request order.
+var sessionTokenChecks = []stscall.Param{
+	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stscall.Integer},
+	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stscall.String},
+	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stscall.String},
+}
+
+// sessionTokenInput returns the GetSessionToken request for args, which
+// sessionTokenChecks have passed.
+func sessionTokenInput(args *moduleargs.Args) *sts.GetSessionTokenInput {
+	return &sts.GetSessionTokenInput{
+		DurationSeconds: stscall.Int32(args, "duration_seconds"),
+		SerialNumber:    stscall.Str(args, "mfa_serial_number"),
+		TokenCode:       stscall.Str(args, "mfa_token"),
+	}
+}
 
 // SessionToken is the sts_session_token module.
 var SessionToken = Module{
 	Name:    "sts_session_token",
 	Action:  "GetSessionToken",
 	Options: sessionTokenOptions.spec(),
-	Params:  sessionTokenParams,
+	Params:  sessionTokenChecks,
 	Doc:     sessionTokenDoc,
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
-		in := &sts.GetSessionTokenInput{}
-		stscall.Fill(in, args, sessionTokenParams)
-		out, err := c.GetSessionToken(ctx, in)
+		out, err := c.GetSessionToken(ctx, sessionTokenInput(args))
 		if err != nil {
 			return nil, err
 		}

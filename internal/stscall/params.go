@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/pyvalue"
@@ -50,8 +50,8 @@ type Param struct {
 	Min    int
 	Kind   Kind
 	// Field is, for a StringList of structures, the member of each
-	// structure, as the model names it (e.g. "arn"); the SDK's field is
-	// its upper-case form.
+	// structure, as the model and botocore's messages name it (e.g.
+	// "arn").
 	Field    string
 	Required bool
 }
@@ -103,7 +103,7 @@ func Check(args *moduleargs.Args, params []Param) error {
 				length(name, s, p.Min)
 			}
 		case TagList:
-			for i, t := range tags(v) {
+			for i, t := range sortedTags(v) {
 				length(fmt.Sprintf("%s[%d].Key", p.Name, i), t.key, p.Min)
 				if _, ok := tagValue(t.value); !ok {
 					problems = append(problems, fmt.Sprintf("Invalid type for parameter %s[%d].Value, value: %s, type: %s, valid types: <class 'str'>", p.Name, i, pyvalue.Str(t.value), pyvalue.Type(t.value)))
@@ -157,9 +157,9 @@ type tag struct {
 	value any
 }
 
-// tags returns the keys of a dict option, sorted (Python's sorted(), as
-// both compare code points), each with its value.
-func tags(v any) []tag {
+// sortedTags returns the keys of a dict option, sorted (Python's sorted(),
+// as both compare code points), each with its value.
+func sortedTags(v any) []tag {
 	obj, _ := v.(*pyvalue.Object)
 	if obj == nil {
 		return nil
@@ -186,48 +186,68 @@ func tagValue(v any) (string, bool) {
 	return pyvalue.Str(v), true
 }
 
-// Fill sets the members of in, a pointer to the SDK's input of the
-// operation (such as *sts.AssumeRoleInput), that params name, each from its
-// option: the field named after the STS member, of the parameter's Kind,
-// left nil when the option is unset (an empty string or list is sent, as
-// botocore sends it). Call it only after Check. A parameter naming no such
-// field panics: the modules' tests fill every one.
-func Fill(in any, args *moduleargs.Args, params []Param) {
-	v := reflect.ValueOf(in).Elem()
-	for _, p := range params {
-		f := v.FieldByName(p.Name)
-		value := args.Value(p.Option)
-		if value == nil {
-			continue
-		}
-		switch p.Kind {
-		case Integer:
-			n, _ := intValue(value)
-			f.Set(reflect.ValueOf(aws.Int32(int32(n))))
-		case StringList:
-			list := stringsValue(value)
-			if p.Field == "" {
-				f.Set(reflect.ValueOf(list))
-				continue
-			}
-			out := reflect.MakeSlice(f.Type(), len(list), len(list))
-			for i, s := range list {
-				out.Index(i).FieldByName(strings.ToUpper(p.Field[:1]) + p.Field[1:]).Set(reflect.ValueOf(&s))
-			}
-			f.Set(out)
-		case TagList:
-			ts := tags(value)
-			out := reflect.MakeSlice(f.Type(), len(ts), len(ts))
-			for i, t := range ts {
-				key := t.key
-				s, _ := tagValue(t.value)
-				out.Index(i).FieldByName("Key").Set(reflect.ValueOf(&key))
-				out.Index(i).FieldByName("Value").Set(reflect.ValueOf(&s))
-			}
-			f.Set(out)
-		default:
-			s := pyvalue.Str(value)
-			f.Set(reflect.ValueOf(&s))
-		}
+// The SDK's input is built from the options as a literal in each module,
+// with these conversions. Each returns nil when the option is unset, so
+// that the member is not sent; an empty string or list is sent, as botocore
+// sends it. Call them only after Check, which also reports what they cannot
+// convert.
+
+// Int32 returns an int option as an integer member.
+func Int32(args *moduleargs.Args, option string) *int32 {
+	v := args.Value(option)
+	if v == nil {
+		return nil
 	}
+	n, _ := intValue(v)
+	return aws.Int32(int32(n))
+}
+
+// Str returns an option as a string member, as Python's str() writes its
+// value.
+func Str(args *moduleargs.Args, option string) *string {
+	v := args.Value(option)
+	if v == nil {
+		return nil
+	}
+	return aws.String(pyvalue.Str(v))
+}
+
+// Strings returns a list option as a list of strings.
+func Strings(args *moduleargs.Args, option string) []string {
+	v := args.Value(option)
+	if v == nil {
+		return nil
+	}
+	return stringsValue(v)
+}
+
+// PolicyARNs returns a list option of policy ARNs as a list of
+// PolicyDescriptorType structures, one ARN each.
+func PolicyARNs(args *moduleargs.Args, option string) []types.PolicyDescriptorType {
+	v := args.Value(option)
+	if v == nil {
+		return nil
+	}
+	arns := stringsValue(v)
+	out := make([]types.PolicyDescriptorType, len(arns))
+	for i, arn := range arns {
+		out[i].Arn = aws.String(arn)
+	}
+	return out
+}
+
+// Tags returns a dict option as a list of Tag structures, one a key, in the
+// order of the keys, sorted, each value converted as tagValue says.
+func Tags(args *moduleargs.Args, option string) []types.Tag {
+	v := args.Value(option)
+	if v == nil {
+		return nil
+	}
+	ts := sortedTags(v)
+	out := make([]types.Tag, len(ts))
+	for i, t := range ts {
+		s, _ := tagValue(t.value)
+		out[i] = types.Tag{Key: aws.String(t.key), Value: aws.String(s)}
+	}
+	return out
 }
