@@ -117,7 +117,15 @@ func (s Settings) Secrets() []string { return slices.Clone(s.secrets) }
 func Load(c Connection, sys System) (Settings, aws.Config, error) {
 	l := &loader{conn: c, sys: sys, guard: sys.newGuard()}
 	defer l.close()
-	err := l.run(pipeline)
+	err := l.run(settle)
+	if err == nil {
+		err = l.run(prepare)
+	}
+	if err == nil && l.direct() {
+		err = l.run(directSteps)
+	} else if err == nil {
+		err = l.run(sdkSteps)
+	}
 	l.s.secrets = l.secrets()
 	if err != nil {
 		return l.s, aws.Config{}, err
@@ -132,11 +140,11 @@ func Load(c Connection, sys System) (Settings, aws.Config, error) {
 func Preview(c Connection, sys System) (Settings, error) {
 	l := &loader{conn: c, sys: sys, guard: sys.newGuard()}
 	defer l.close()
-	err := l.run(pipeline[:slices.IndexFunc(pipeline, func(st step) bool { return st.name == firstFileStep })])
+	err := l.run(settle)
 	return l.s, err
 }
 
-// loader is one run of the pipeline: the settings as settled so far and
+// loader is one run of Load's steps: the settings as settled so far and
 // what the steps hand on.
 type loader struct {
 	conn  Connection
@@ -150,7 +158,6 @@ type loader struct {
 	pem   []byte                   // the CA bundle, nil for none
 	hc    *awshttp.BuildableClient // the STS client's HTTP client
 	creds aws.CredentialsProvider  // the explicit keys, nil without
-	sdk   bool                     // whether the SDK's loader runs
 	cfg   aws.Config
 }
 
@@ -159,14 +166,18 @@ type step struct {
 	run  func(*loader) error
 }
 
-// pipeline is every step of Load, in order: the order in which the values
-// depend on one another, and for the checks of the options the order the
-// modules have always had. That is botocore's for a region that is no host
-// label against a bad endpoint (both fail when botocore builds the client,
-// the region first); botocore differs when two other checks fail at once:
-// it refuses a profile given with keys, and a profile it cannot find,
-// before a bad region, and half a key pair before a bad endpoint.
-var pipeline = []step{
+// Load's steps, in order: the order in which the values depend on one
+// another, and for the checks of the options the order the modules have
+// always had. That is botocore's for a region that is no host label
+// against a bad endpoint (both fail when botocore builds the client, the
+// region first); botocore differs when two other checks fail at once: it
+// refuses a profile given with keys, and a profile it cannot find, before
+// a bad region, and half a key pair before a bad endpoint.
+//
+// settle reads no file: Preview runs it alone. prepare follows. Then
+// Load runs directSteps where explicit keys, a region and no profile in
+// the environment need no credential chain (see direct), else sdkSteps.
+var settle = []step{
 	{"plain options", (*loader).plain},
 	{"region", (*loader).region},
 	{"endpoint", (*loader).endpoint},
@@ -179,36 +190,38 @@ var pipeline = []step{
 	// aws_config and the retry variables. They bound the run, so the
 	// deadline starts here, before anything that can wait.
 	{"client", (*loader).client},
+}
 
-	// Nothing above reads a file; Preview stops here.
-
+var prepare = []step{
 	// The option's CA bundle before the HTTP client that trusts it.
-	{firstFileStep, (*loader).readCABundle},
+	{"read ca bundle", (*loader).readCABundle},
 	{"http client", (*loader).httpClient},
-	// Explicit keys, a region and no profile in the environment need no
-	// credential chain: the configuration is built directly, and the
-	// steps marked SDK-only are skipped. Only the endpoint settings are
-	// read from the shared files then (final endpoint), which costs a
-	// fraction of the loader, and takes no credential from them.
-	{"direct", (*loader).direct},
-	// SDK-only: the shared files are checked before the SDK opens them by
-	// name, and the CA bundle it would read is read here, bounded, so that
-	// the loader is handed it instead.
+}
+
+// directSteps follow a configuration built directly: only the endpoint
+// settings are read from the shared files (finalEndpoint), which costs a
+// fraction of the SDK's loader, and no credential is taken from them.
+var directSteps = []step{
+	{"final endpoint", (*loader).finalEndpoint},
+}
+
+// sdkSteps run the SDK's loader for the credential chain.
+var sdkSteps = []step{
+	// The shared files are checked before the SDK opens them by name, and
+	// the CA bundle it would read is read here, bounded, so that the
+	// loader is handed it instead.
 	{"shared files", (*loader).sharedFiles},
 	{"loader ca bundle", (*loader).loaderCABundle},
 	{"sdk loader", (*loader).loadSDK},
-	// SDK-only: the boto config file where botocore's chain has it, once
-	// the SDK's chain has said what it found before that point.
+	// The boto config file where botocore's chain has it, once the SDK's
+	// chain has said what it found before that point.
 	{"boto config", (*loader).botoConfig},
-	// SDK-only: the profile's region, when nothing before gave one.
+	// The profile's region, when nothing before gave one.
 	{"shared region", (*loader).sharedRegion},
 	// Last, as it needs the final region: the endpoint the client uses
 	// and the region it signs for, on every path (see finalEndpoint).
 	{"final endpoint", (*loader).finalEndpoint},
 }
-
-// firstFileStep is the first step of pipeline that may read a file.
-const firstFileStep = "read ca bundle"
 
 func (l *loader) run(steps []step) error {
 	for _, st := range steps {
@@ -341,27 +354,27 @@ func (l *loader) httpClient() error {
 	return err
 }
 
-func (l *loader) direct() error {
+// direct builds the configuration directly and reports true where
+// explicit keys, a region and no profile in the environment need no
+// credential chain; else it keeps the explicit keys, if any, for the
+// SDK's loader, and reports false.
+func (l *loader) direct() bool {
 	if l.s.HasStaticKeys() {
 		l.creds = credentials.NewStaticCredentialsProvider(l.s.AccessKeyID.Value, l.s.SecretAccessKey.Value, l.s.SessionToken.Value)
 	}
-	if l.creds != nil && l.s.Region.Value != "" && !l.profileInEnv() {
-		l.cfg = aws.Config{
-			Region:      l.s.Region.Value,
-			Credentials: l.creds,
-			HTTPClient:  newSTSClient(l.hc),
-			Retryer:     retryer(l.s.Client, l.guard),
-		}
-		return nil
+	if l.creds == nil || l.s.Region.Value == "" || l.profileInEnv() {
+		return false
 	}
-	l.sdk = true
-	return nil
+	l.cfg = aws.Config{
+		Region:      l.s.Region.Value,
+		Credentials: l.creds,
+		HTTPClient:  newSTSClient(l.hc),
+		Retryer:     retryer(l.s.Client, l.guard),
+	}
+	return true
 }
 
 func (l *loader) sharedFiles() error {
-	if !l.sdk {
-		return nil
-	}
 	return checkSharedFiles(l.sys)
 }
 
@@ -380,7 +393,7 @@ func (l *loader) loaderProfile() string {
 // are verified and the option gave none that is read, and makes the HTTP
 // client trust it.
 func (l *loader) loaderCABundle() error {
-	if !l.sdk || !l.s.ValidateCerts || l.pem != nil {
+	if !l.s.ValidateCerts || l.pem != nil {
 		return nil
 	}
 	v, pem, err := envCABundle(l.sys)
@@ -410,9 +423,6 @@ func (l *loader) loaderCABundle() error {
 // the shared config when nothing before gave one. The STS client's
 // endpoint is finalEndpoint's, on this path as on the direct one.
 func (l *loader) loadSDK() error {
-	if !l.sdk {
-		return nil
-	}
 	swap := newProcessSwap(l.s.Deadline)
 	opts := []func(*config.LoadOptions) error{
 		config.WithHTTPClient(l.hc),
@@ -476,7 +486,7 @@ func (l *loader) loadSDK() error {
 // botocore reads the file (container and instance roles come after it).
 // Its token goes with the keys, as Ansible 2.x read it.
 func (l *loader) botoConfig() error {
-	if !l.sdk || l.creds != nil || l.s.Profile.Value != "" || !chainAfterBotoConfig(l.cfg) {
+	if l.creds != nil || l.s.Profile.Value != "" || !chainAfterBotoConfig(l.cfg) {
 		return nil
 	}
 	boto, err := loadBotoConfig(l.sys)
@@ -493,7 +503,7 @@ func (l *loader) botoConfig() error {
 }
 
 func (l *loader) sharedRegion() error {
-	if !l.sdk || l.s.Region.Value != "" || l.cfg.Region == "" {
+	if l.s.Region.Value != "" || l.cfg.Region == "" {
 		return nil
 	}
 	if err := checkRegion(l.cfg.Region); err != nil {
