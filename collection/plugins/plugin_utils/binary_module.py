@@ -134,6 +134,30 @@ def read_sums():
     return sums
 
 
+# What the collection's files say, read once per process: the binaries'
+# hashes and sizes, and the host's command with their table. The strategy
+# imports this module in ansible-playbook's own process, so each task's
+# worker, which it forks, finds them read.
+_files = {}
+
+
+def collection_files():
+    """Return ({platform: sha256}, {platform: size}, the host's command)."""
+    if not _files:
+        sums = read_sums()
+        sizes = dict((name, xz_size(os.path.join(BINARIES, '%s_%s.xz' % (BINARY, name)))) for name in sums)
+        lines = ['%s) p=%s h=%s z=%d;;' % ('|'.join('"%s"' % u for u in unames), name, sums[name], sizes[name])
+                 for name, unames in PLATFORMS if name in sums]
+        _files.update(sums=sums, sizes=sizes, script=HOST_SCRIPT.replace('@PLATFORMS@', '\n'.join(lines)))
+    return _files['sums'], _files['sizes'], _files['script']
+
+
+try:
+    collection_files()
+except AnsibleActionFail:  # reported by the task that needs them
+    pass
+
+
 class BinaryModuleAction(ActionBase):
     """An action plugin that runs one module of the collection's binary."""
 
@@ -149,7 +173,7 @@ class BinaryModuleAction(ActionBase):
         wrap_async = bool(self._task.async_val and not self._connection.has_native_async)
         if not result.get('skipped'):
             self._args = self._module_args(task_vars)
-            self._sums = read_sums()
+            self._sums, self._sizes, self._host_script = collection_files()
             why = self._why_not_stdin(wrap_async)
             if why and self._task.check_mode:
                 data = self._check_mode_skip()
@@ -290,19 +314,9 @@ class BinaryModuleAction(ActionBase):
         answer = {'skipped': True, 'msg': 'remote module (%s) does not support check mode' % self._task.action}
         return module_result(self, {'rc': 0, 'stdout': json.dumps(answer), 'stderr': ''})
 
-    def _script(self):
-        """The host's command, with the platforms the collection has: each
-        one's uname, name, hash and size."""
-        lines = []
-        for name, unames in PLATFORMS:
-            if name in self._sums:
-                pattern = '|'.join('"%s"' % u for u in unames)
-                lines.append('%s) p=%s h=%s z=%d;;' % (pattern, name, self._sums[name], self._size(name)))
-        return HOST_SCRIPT.replace('@PLATFORMS@', '\n'.join(lines))
-
     def _size(self, platform):
         """The size of the platform's binary, from its xz file's index."""
-        return xz_size(os.path.join(BINARIES, '%s_%s.xz' % (BINARY, platform)))
+        return self._sizes.get(platform, 0)
 
     def _step(self, step, argv, in_data, warnings):
         """Run one step of the host's command, telling it the host's
@@ -311,7 +325,7 @@ class BinaryModuleAction(ActionBase):
         them. The replies carry a marker new for each command, so nothing a
         shell prints around them is taken for one."""
         mark = marker()
-        res = self._command(self._script(), [mark, step, self._uname] + argv, in_data)
+        res = self._command(self._host_script, [mark, step, self._uname] + argv, in_data)
         reply, out = replies(res.get('stdout') or '', mark)
         for folder in reply.get('unsafe', []):
             warnings.append('the stsgo.aws binary cache %s is not owned by the remote user or is writable by others; '
