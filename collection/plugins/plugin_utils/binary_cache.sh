@@ -77,6 +77,17 @@ stat_() {
   TZ=UTC0 stat -c '%a %i %z %s' "$@" 2>/dev/null || stat -f '%Lp %i %.9Fc %z' "$@" 2>/dev/null
 }
 
+# statq is stat_ in the command substitution's own process: the form the
+# system uname names spells, exec'd there, saves a warm run a fork. A
+# wrong guess fails, and look then asks stat_ itself.
+statq() {
+  case $u in
+  Linux\ *) TZ=UTC0 exec stat -c '%a %i %z %s' "$@" 2>/dev/null;;
+  Darwin\ * | *BSD\ * | DragonFly\ *) exec stat -f '%Lp %i %.9Fc %z' "$@" 2>/dev/null;;
+  *) stat_ "$@";;
+  esac
+}
+
 # stamp sets s to a file's inode, ctime and size, or fails with s empty.
 stamp() {
   s=$(stat_ "$1") || s=
@@ -89,7 +100,7 @@ stamp() {
 # without stat, it asks safe and stamp.
 look() {
   s=
-  if ! o=$(stat_ "$@") || ! testO; then
+  if ! o=$(statq "$@") || ! testO; then
     safe "$@" || return
     stamp "$3"
     return 0
