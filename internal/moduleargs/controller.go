@@ -2,8 +2,8 @@ package moduleargs
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
+	"strings"
 
 	"ansible-sts/internal/pyvalue"
 )
@@ -33,10 +33,6 @@ import (
 // secrets (see above).
 var maskingController = [2]int{2, 22}
 
-// coreVersion reads the major and minor numbers of a version such as
-// "2.22.0b2" or "2.23.0.dev0".
-var coreVersion = regexp.MustCompile(`^(\d+)\.(\d+)(?:\D|$)`)
-
 // MasksSecrets reports whether the controller masks secrets itself, by
 // its _ansible_version: ansible-core 2.22 or later. A version that is
 // missing or does not parse is taken for an older one, which is shown no
@@ -48,16 +44,28 @@ func (in Internal) MasksSecrets() bool {
 // atLeast reports whether the controller's _ansible_version is major.minor
 // or later; a version that is missing or does not parse is not.
 func (in Internal) atLeast(major, minor int) bool {
-	m := coreVersion.FindStringSubmatch(in.Version)
-	if m == nil {
-		return false
+	got, gotMinor, ok := coreVersion(in.Version)
+	return ok && (got > major || got == major && gotMinor >= minor)
+}
+
+// coreVersion reads the major and minor numbers of a version such as
+// "2.22.0b2" or "2.23.0.dev0": digits, a dot, digits, then the end or
+// anything but a digit.
+func coreVersion(v string) (major, minor int, ok bool) {
+	digits := func(s string) (n int, rest string, ok bool) {
+		i := 0
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		n, err := strconv.Atoi(s[:i])
+		return n, s[i:], i > 0 && err == nil
 	}
-	got, err1 := strconv.Atoi(m[1])
-	gotMinor, err2 := strconv.Atoi(m[2])
-	if err1 != nil || err2 != nil {
-		return false
+	major, rest, ok := digits(v)
+	if !ok || !strings.HasPrefix(rest, ".") {
+		return 0, 0, false
 	}
-	return got > major || got == major && gotMinor >= minor
+	minor, _, ok = digits(rest[1:])
+	return major, minor, ok
 }
 
 // IncludesInvocation reports whether the result carries invocation: as

@@ -26,6 +26,9 @@ func TestMasksSecrets(t *testing.T) {
 		"devel":       false,
 		"v2.22.0":     false,
 		"2.x":         false,
+		"2.":          false,
+		"2":           false,
+		"2.221":       true,
 	} {
 		if got := (Internal{Version: version}).MasksSecrets(); got != want {
 			t.Errorf("MasksSecrets() for _ansible_version %q = %v, want %v", version, got, want)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/aws/smithy-go"
 )
@@ -166,16 +167,22 @@ func (n *xmlNode) members() map[string]any {
 	return out
 }
 
-var (
-	pluralAbbrev = regexp.MustCompile(`[A-Z]{3,}s$`)
-	firstCap     = regexp.MustCompile(`(.)([A-Z][a-z]+)`)
-	allCap       = regexp.MustCompile(`([a-z0-9])([A-Z]+)`)
-)
+// snakeREs are camelToSnake's patterns, compiled by the first failure
+// that needs them: a run that succeeds does not pay for them at start.
+var snakeREs = sync.OnceValue(func() [3]*regexp.Regexp {
+	return [3]*regexp.Regexp{
+		regexp.MustCompile(`[A-Z]{3,}s$`),
+		regexp.MustCompile(`(.)([A-Z][a-z]+)`),
+		regexp.MustCompile(`([a-z0-9])([A-Z]+)`),
+	}
+})
 
 // camelToSnake is ansible-core's _camel_to_snake, which fail_json_aws
 // applies to the keys of botocore's response: Code → code, RequestId →
 // request_id, TargetGroupARNs → target_group_arns.
 func camelToSnake(name string) string {
+	re := snakeREs()
+	pluralAbbrev, firstCap, allCap := re[0], re[1], re[2]
 	s1 := pluralAbbrev.ReplaceAllStringFunc(name, func(m string) string { return "_" + strings.ToLower(m) })
 	if strings.HasPrefix(s1, "_") && !strings.HasPrefix(name, "_") {
 		s1 = s1[1:]
