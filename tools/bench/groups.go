@@ -130,7 +130,7 @@ func playbook(w *workspace, module string) string {
 	b.WriteString("- name: One STS call per host\n  hosts: all\n  gather_facts: false\n  tasks:\n")
 	b.WriteString("    - name: Assume the role\n      " + module + ":\n")
 	opts := w.taskOptions("sts_assume_role")
-	opts["role_session_name"] = "bench-{{ inventory_hostname }}"
+	opts["role_session_name"] = sessionName
 	for _, k := range []string{"access_key", "secret_key", "region", "endpoint_url", "role_arn", "role_session_name"} {
 		fmt.Fprintf(&b, "        %s: %q\n", k, opts[k])
 	}

@@ -139,7 +139,7 @@ func TestRawPlaybook(t *testing.T) {
 	c := &sshController{Suite: "bookworm", Root: "/", Reference: "community.aws.sts_assume_role"}
 	for kind, task := range map[string]string{
 		warmSubject: "      stsgo.aws.sts_assume_role:\n",
-		rawSubject:  "      ansible.builtin.raw: \"true\"\n",
+		rawSubject:  "      ansible.builtin.raw: \"true bench-{{ inventory_hostname }}\"\n",
 	} {
 		book := w.sshPlaybook(c, kind, "http://127.0.0.1:2", rawTasks, true)
 		for name, n := range map[string]int{

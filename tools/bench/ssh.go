@@ -41,6 +41,15 @@ const (
 
 var rawSubjects = []string{warmSubject, rawSubject}
 
+// sessionName is each task's role_session_name: a template, as a fleet's
+// plays have, so each host's sessions are told apart. rawCommand passes
+// the same template to true, which ignores it, so that the floor's two
+// plays have ansible-core template the same string for each task.
+const (
+	sessionName = "bench-{{ inventory_hostname }}"
+	rawCommand  = "true " + sessionName
+)
+
 // sshCase is one controller, link, fleet size and play length, with each
 // subject's runs.
 type sshCase struct {
@@ -315,11 +324,11 @@ func (w *workspace) sshPlaybook(c *sshController, kind, endpoint string, tasks i
 	var b strings.Builder
 	b.WriteString("- name: STS calls over SSH\n  hosts: all\n  gather_facts: false\n  tasks:\n")
 	opts := w.taskOptions("sts_assume_role")
-	opts["role_session_name"] = "bench-{{ inventory_hostname }}"
+	opts["role_session_name"] = sessionName
 	opts["endpoint_url"] = endpoint
 	for i := 0; i < tasks; i++ {
 		if kind == rawSubject {
-			fmt.Fprintf(&b, "    - name: Run true (%d)\n      ansible.builtin.raw: \"true\"\n", i+1)
+			fmt.Fprintf(&b, "    - name: Run true (%d)\n      ansible.builtin.raw: %q\n", i+1, rawCommand)
 		} else {
 			fmt.Fprintf(&b, "    - name: Assume the role (%d)\n      %s:\n", i+1, module)
 			for _, k := range []string{"access_key", "secret_key", "region", "endpoint_url", "role_arn", "role_session_name"} {
@@ -483,9 +492,10 @@ func (r *report) rawResults(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "### A warm task against `raw: true`: %d host on loopback, %d tasks, each followed by an assert\n\n", rawHosts, rawTasks)
 	fmt.Fprintf(b, "The same play of %d tasks, two ways, run interleaved on each controller: each task is the collection's sts_assume_role "+
-		"with a warm cache and the options above, or `ansible.builtin.raw: \"true\"`, one remote command that reads nothing and starts no module; "+
+		"with a warm cache and the options above, or `ansible.builtin.raw: \"%s\"`, one remote command that reads nothing and starts no module, "+
+		"its argument the template the module task's session name is, so both plays have ansible-core template the same string; "+
 		"after each, an `assert` on its registered result, which runs on the controller. Wall times are medians, and the goal's ratio is theirs; "+
-		"round trips per task are the play's ÷ %d, with the connection's set-up, which both plays pay once.\n\n", rawTasks, rawTasks)
+		"round trips per task are the play's ÷ %d, with the connection's set-up, which both plays pay once.\n\n", rawTasks, rawCommand, rawTasks)
 	b.WriteString("| controller | runs | warm cache | raw: true | warm cache ÷ raw: true | round trips per task, warm cache | round trips per task, raw: true |\n" +
 		"|---|--:|--:|--:|--:|--:|--:|\n")
 	for _, c := range ran {
