@@ -2,6 +2,8 @@ package modules
 
 import (
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -134,6 +136,32 @@ func TestReadmeAtAGlance(t *testing.T) {
 		for _, o := range m.Spec() {
 			if !strings.Contains(section, "`"+o.Name+"`") {
 				t.Errorf("README.md's options at a glance lack %s's %s", m.Name, o.Name)
+			}
+		}
+	}
+}
+
+// TestDocLinks checks that the README's and the docs' relative links name
+// files that exist, read from the folder of the page that holds them.
+func TestDocLinks(t *testing.T) {
+	pages, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, "../../README.md", "../../collection/README.md")
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(data), -1) {
+			target, _, _ := strings.Cut(m[1], "#")
+			if target == "" || strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(page), target)); err != nil {
+				t.Errorf("%s links to %s, which is not there", strings.TrimPrefix(page, "../../"), m[1])
 			}
 		}
 	}
