@@ -6,7 +6,8 @@
 // and the Python module alike.
 //
 // A case file starts with its header, "key: value" lines up to the first
-// blank line, then says in prose what it is about:
+// blank line, then prose that opens with one sentence on what the case
+// checks and why that matters (TestCorpus holds every case to it):
 //
 //	module: sts_assume_role | sts_session_token (required)
 //	check: true             the task runs in check mode
@@ -101,6 +102,9 @@ type Case struct {
 	Env         []string          // KEY=VALUE
 	Files       map[string]string // "credentials", "config", "boto" → content
 	Want        []byte            // want.json, nil when missing
+	// About is the prose after the header, its lines joined by spaces:
+	// a sentence on what the case checks and why it matters, first.
+	About string
 
 	archive *txtar.Archive
 }
@@ -202,6 +206,11 @@ func (c *Case) header(comment []byte) error {
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" {
+			var prose []string
+			for sc.Scan() {
+				prose = append(prose, sc.Text())
+			}
+			c.About = strings.Join(strings.Fields(strings.Join(prose, " ")), " ")
 			break
 		}
 		key, value, ok := strings.Cut(line, ": ")

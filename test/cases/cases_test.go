@@ -121,11 +121,21 @@ func TestCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := map[string]bool{}
+	firsts := map[string]string{}
 	var raw, reference int
 	for _, c := range all {
 		if c.Want == nil {
 			t.Errorf("%s has no want.json", c.Name)
 		}
+		// Each case says first, in a sentence of its own, what it checks
+		// and why it matters.
+		first := firstSentence(c.About)
+		if len(first) < 40 || !strings.HasSuffix(first, ".") {
+			t.Errorf("%s does not open with a sentence on what it checks and why: %q", c.Name, c.About)
+		} else if other, ok := firsts[first]; ok {
+			t.Errorf("%s opens with the sentence %s opens with: %q", c.Name, other, first)
+		}
+		firsts[first] = c.Name
 		used[c.Server] = true
 		if c.Raw {
 			raw++
@@ -152,4 +162,21 @@ func TestReferenceFor(t *testing.T) {
 	if (&Case{}).DiffersOn("forky") {
 		t.Error("a case without a reference line differs")
 	}
+}
+
+// firstSentence returns the prose up to the first full stop that ends a
+// sentence: one followed by a space and a capital letter, or the end.
+func firstSentence(prose string) string {
+	for i := 0; i < len(prose); i++ {
+		if prose[i] != '.' {
+			continue
+		}
+		if i+1 == len(prose) {
+			return prose
+		}
+		if i+2 < len(prose) && prose[i+1] == ' ' && 'A' <= prose[i+2] && prose[i+2] <= 'Z' {
+			return prose[:i+1]
+		}
+	}
+	return prose
 }
