@@ -31,7 +31,7 @@ func readCABundle(v Value) ([]byte, error) {
 }
 
 // maxHeaderBytes bounds an answer's headers (STS sends a few hundred
-// bytes); the body is bounded by the STS client (stscall.MaxAnswer).
+// bytes); the body is bounded by the STS client (stsio.MaxAnswer).
 const maxHeaderBytes = 64 << 10
 
 // certPool returns the roots of a CA bundle's contents, nil for none.

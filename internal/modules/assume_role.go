@@ -5,7 +5,7 @@ import (
 
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/result"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -28,35 +28,35 @@ var assumeRoleOptions = table{
 // assumeRoleChecks are botocore's checks of the request assumeRoleInput
 // builds, in request order: the Python module's, then the session's
 // parameters, which it lacks, in the model's member order.
-var assumeRoleChecks = []stscall.Param{
-	{Name: "RoleArn", Option: "role_arn", Min: 20, Kind: stscall.String, Required: true},
-	{Name: "RoleSessionName", Option: "role_session_name", Min: 2, Kind: stscall.String, Required: true},
-	{Name: "Policy", Option: "policy", Min: 1, Kind: stscall.String},
-	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stscall.Integer},
-	{Name: "ExternalId", Option: "external_id", Min: 2, Kind: stscall.String},
-	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stscall.String},
-	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stscall.String},
-	{Name: "PolicyArns", Option: "policy_arns", Min: 20, Kind: stscall.StringList, Field: "arn"},
-	{Name: "Tags", Option: "tags", Min: 1, Kind: stscall.TagList},
-	{Name: "TransitiveTagKeys", Option: "transitive_tag_keys", Min: 1, Kind: stscall.StringList},
-	{Name: "SourceIdentity", Option: "source_identity", Min: 2, Kind: stscall.String},
+var assumeRoleChecks = []stsio.Param{
+	{Name: "RoleArn", Option: "role_arn", Min: 20, Kind: stsio.String, Required: true},
+	{Name: "RoleSessionName", Option: "role_session_name", Min: 2, Kind: stsio.String, Required: true},
+	{Name: "Policy", Option: "policy", Min: 1, Kind: stsio.String},
+	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stsio.Integer},
+	{Name: "ExternalId", Option: "external_id", Min: 2, Kind: stsio.String},
+	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stsio.String},
+	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stsio.String},
+	{Name: "PolicyArns", Option: "policy_arns", Min: 20, Kind: stsio.StringList, Field: "arn"},
+	{Name: "Tags", Option: "tags", Min: 1, Kind: stsio.TagList},
+	{Name: "TransitiveTagKeys", Option: "transitive_tag_keys", Min: 1, Kind: stsio.StringList},
+	{Name: "SourceIdentity", Option: "source_identity", Min: 2, Kind: stsio.String},
 }
 
 // assumeRoleInput returns the AssumeRole request for args, which
 // assumeRoleChecks have passed.
 func assumeRoleInput(args *moduleargs.Args) *sts.AssumeRoleInput {
 	return &sts.AssumeRoleInput{
-		RoleArn:           stscall.Str(args, "role_arn"),
-		RoleSessionName:   stscall.Str(args, "role_session_name"),
-		Policy:            stscall.Str(args, "policy"),
-		DurationSeconds:   stscall.Int32(args, "duration_seconds"),
-		ExternalId:        stscall.Str(args, "external_id"),
-		SerialNumber:      stscall.Str(args, "mfa_serial_number"),
-		TokenCode:         stscall.Str(args, "mfa_token"),
-		PolicyArns:        stscall.PolicyARNs(args, "policy_arns"),
-		Tags:              stscall.Tags(args, "tags"),
-		TransitiveTagKeys: stscall.Strings(args, "transitive_tag_keys"),
-		SourceIdentity:    stscall.Str(args, "source_identity"),
+		RoleArn:           stsio.Str(args, "role_arn"),
+		RoleSessionName:   stsio.Str(args, "role_session_name"),
+		Policy:            stsio.Str(args, "policy"),
+		DurationSeconds:   stsio.Int32(args, "duration_seconds"),
+		ExternalId:        stsio.Str(args, "external_id"),
+		SerialNumber:      stsio.Str(args, "mfa_serial_number"),
+		TokenCode:         stsio.Str(args, "mfa_token"),
+		PolicyArns:        stsio.PolicyARNs(args, "policy_arns"),
+		Tags:              stsio.Tags(args, "tags"),
+		TransitiveTagKeys: stsio.Strings(args, "transitive_tag_keys"),
+		SourceIdentity:    stsio.Str(args, "source_identity"),
 	}
 }
 
@@ -76,7 +76,7 @@ var AssumeRole = Module{
 		if err != nil {
 			return nil, err
 		}
-		r["sts_user"] = stscall.AssumedRoleUser(out.AssumedRoleUser)
+		r["sts_user"] = stsio.AssumedRoleUser(out.AssumedRoleUser)
 		// The SDK's model marks PackedPolicySize deprecated in favour of
 		// SessionTokenUtilization, but STS still answers it, and it is
 		// what botocore and the AWS CLI report.

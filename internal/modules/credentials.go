@@ -4,7 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"ansible-sts/internal/result"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 )
 
 // credentialsResult returns the result keys of new credentials c: sts_creds,
@@ -14,7 +14,7 @@ import (
 // token for older tools (boto 2, some SDKs' older releases) that read
 // only that name.
 func credentialsResult(c *types.Credentials) (result.Result, error) {
-	creds, err := stscall.Credentials(c)
+	creds, err := stsio.Credentials(c)
 	if err != nil {
 		return nil, err
 	}

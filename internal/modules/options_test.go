@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"ansible-sts/internal/moduleargs"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
@@ -63,23 +63,23 @@ func TestInput(t *testing.T) {
 				}
 				switch f := field.Interface().(type) {
 				case *int32:
-					if p.Kind != stscall.Integer || f == nil || *f != 900 {
+					if p.Kind != stsio.Integer || f == nil || *f != 900 {
 						t.Errorf("%s = %d (set: %t), from option %s", p.Name, aws.ToInt32(f), f != nil, p.Option)
 					}
 				case *string:
-					if p.Kind != stscall.String || f == nil || *f != "value-of-"+p.Option {
+					if p.Kind != stsio.String || f == nil || *f != "value-of-"+p.Option {
 						t.Errorf("%s = %q (set: %t), from option %s", p.Name, aws.ToString(f), f != nil, p.Option)
 					}
 				case []string:
-					if p.Kind != stscall.StringList || p.Field != "" || !slices.Equal(f, []string{"value-of-" + p.Option}) {
+					if p.Kind != stsio.StringList || p.Field != "" || !slices.Equal(f, []string{"value-of-" + p.Option}) {
 						t.Errorf("%s = %q, from option %s", p.Name, f, p.Option)
 					}
 				case []types.PolicyDescriptorType:
-					if p.Kind != stscall.StringList || p.Field != "arn" || len(f) != 1 || *f[0].Arn != "value-of-"+p.Option {
+					if p.Kind != stsio.StringList || p.Field != "arn" || len(f) != 1 || *f[0].Arn != "value-of-"+p.Option {
 						t.Errorf("%s = %+v, from option %s", p.Name, f, p.Option)
 					}
 				case []types.Tag:
-					if p.Kind != stscall.TagList || len(f) != 1 || *f[0].Key != "key-of-"+p.Option || *f[0].Value != "value-of-"+p.Option {
+					if p.Kind != stsio.TagList || len(f) != 1 || *f[0].Key != "key-of-"+p.Option || *f[0].Value != "value-of-"+p.Option {
 						t.Errorf("%s = %+v, from option %s", p.Name, f, p.Option)
 					}
 				default:
@@ -98,7 +98,7 @@ func TestInput(t *testing.T) {
 // TestParams checks the check tables: every option is sent, in the
 // Python module's order, with its kind and whether it is required.
 func TestParams(t *testing.T) {
-	names := func(ps []stscall.Param) []string {
+	names := func(ps []stsio.Param) []string {
 		var out []string
 		for _, p := range ps {
 			out = append(out, p.Name)
@@ -118,14 +118,14 @@ func TestParams(t *testing.T) {
 		}
 		// Each option is checked once, with its kind and whether it is
 		// required.
-		kinds := map[moduleargs.Type]stscall.Kind{
-			moduleargs.Str:  stscall.String,
-			moduleargs.Int:  stscall.Integer,
-			moduleargs.List: stscall.StringList,
-			moduleargs.Dict: stscall.TagList,
+		kinds := map[moduleargs.Type]stsio.Kind{
+			moduleargs.Str:  stsio.String,
+			moduleargs.Int:  stsio.Integer,
+			moduleargs.List: stsio.StringList,
+			moduleargs.Dict: stsio.TagList,
 		}
 		for _, o := range m.Options {
-			var found []stscall.Param
+			var found []stsio.Param
 			for _, p := range m.Params {
 				if p.Option == o.Name {
 					found = append(found, p)

@@ -14,7 +14,7 @@ import (
 	"ansible-sts/internal/awsauth"
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/result"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 )
 
 // Module describes one STS module.
@@ -24,7 +24,7 @@ type Module struct {
 	Action  string          // the STS operation, e.g. "AssumeRole"
 	// Params are botocore's checks of the request Call sends, one a
 	// request parameter, in request order.
-	Params []stscall.Param
+	Params []stsio.Param
 	// Call makes the STS call and returns the result keys on success.
 	Call func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error)
 	// Doc is the documentation ansible-doc shows.
@@ -132,7 +132,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	// botocore checks, in this order, the parameters, the region to sign
 	// for (NoRegionError) and the credentials (NoCredentialsError), then
 	// sends the request.
-	if err := stscall.Check(args, inv.Params); err != nil {
+	if err := stsio.Check(args, inv.Params); err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
 	if err := settings.SigningRegion(); err != nil {
@@ -149,7 +149,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 		return inv.withActions(result.Failure(err.Error()), false)
 	}
 
-	rec := stscall.NewRecorder(inv.Action)
+	rec := stsio.NewRecorder(inv.Action)
 	client := sts.NewFromConfig(cfg, rec.Apply, userAgent(settings))
 	out, err := within(ctx, settings.Client.Longest(), func() (result.Result, error) { return inv.Call(ctx, client, args) })
 	if err != nil {
@@ -200,7 +200,7 @@ func within(ctx context.Context, d time.Duration, call func() (result.Result, er
 		panic(o.panicked)
 	}
 	if o.err != nil && ctx.Err() != nil {
-		o.err = &stscall.DeadlineError{Deadline: d, Err: o.err}
+		o.err = &stsio.DeadlineError{Deadline: d, Err: o.err}
 	}
 	return o.r, o.err
 }

@@ -148,7 +148,7 @@ func TestSessionOptionsOnTheWire(t *testing.T) {
 // TestSessionClientChecks: the session options are checked as botocore
 // checks the request (minimum lengths only, each element in turn, in
 // request order after the Python module's parameters), and nothing is
-// sent. The texts are botocore's, which internal/stscall's
+// sent. The texts are botocore's, which internal/stsio's
 // TestBotocoreTexts reproduces with botocore itself.
 func TestSessionClientChecks(t *testing.T) {
 	f := newFixture(t, sessionConfig())

@@ -5,7 +5,7 @@ import (
 
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/result"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -18,19 +18,19 @@ var sessionTokenOptions = table{
 
 // sessionTokenChecks are botocore's checks of the request
 // sessionTokenInput builds, in request order.
-var sessionTokenChecks = []stscall.Param{
-	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stscall.Integer},
-	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stscall.String},
-	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stscall.String},
+var sessionTokenChecks = []stsio.Param{
+	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stsio.Integer},
+	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stsio.String},
+	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stsio.String},
 }
 
 // sessionTokenInput returns the GetSessionToken request for args, which
 // sessionTokenChecks have passed.
 func sessionTokenInput(args *moduleargs.Args) *sts.GetSessionTokenInput {
 	return &sts.GetSessionTokenInput{
-		DurationSeconds: stscall.Int32(args, "duration_seconds"),
-		SerialNumber:    stscall.Str(args, "mfa_serial_number"),
-		TokenCode:       stscall.Str(args, "mfa_token"),
+		DurationSeconds: stsio.Int32(args, "duration_seconds"),
+		SerialNumber:    stsio.Str(args, "mfa_serial_number"),
+		TokenCode:       stsio.Str(args, "mfa_token"),
 	}
 }
 

@@ -2,7 +2,7 @@ package modules
 
 import (
 	"ansible-sts/internal/result"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 	"context"
 	"errors"
 	"testing"
@@ -24,7 +24,7 @@ func TestWithin(t *testing.T) {
 		if took := time.Since(start); took > d+deadlineGrace+time.Second {
 			t.Errorf("returned after %v; the deadline is %v plus %v", took, d, deadlineGrace)
 		}
-		var de *stscall.DeadlineError
+		var de *stsio.DeadlineError
 		if !errors.As(err, &de) || de.Deadline != d || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("error %v, want a DeadlineError of %v", err, d)
 		}
@@ -41,7 +41,7 @@ func TestWithin(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
 		_, err := within(ctx, d, func() (result.Result, error) { <-ctx.Done(); return nil, ctx.Err() })
-		var de *stscall.DeadlineError
+		var de *stsio.DeadlineError
 		if !errors.As(err, &de) {
 			t.Errorf("error %v, want a DeadlineError", err)
 		}

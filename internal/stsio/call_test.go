@@ -1,4 +1,4 @@
-package stscall_test
+package stsio_test
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 
 	"ansible-sts/internal/fakests"
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 	"ansible-sts/test/testenv"
 )
 
@@ -189,7 +189,7 @@ func TestRetriesExhausted(t *testing.T) {
 // TestUnreadableAnswers: an answer that is not one to read fails naming
 // the endpoint and the status.
 func TestUnreadableAnswers(t *testing.T) {
-	big := bytes.Repeat([]byte("x"), stscall.MaxAnswer+1)
+	big := bytes.Repeat([]byte("x"), stsio.MaxAnswer+1)
 	declared := http.Header{"Content-Length": {fmt.Sprint(len(big))}}
 	tests := map[string]struct {
 		resp fakests.Response

@@ -1,4 +1,4 @@
-package stscall
+package stsio
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package stscall_test
+package stsio_test
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package stscall_test
+package stsio_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 	"ansible-sts/internal/moduleargs"
 	"ansible-sts/internal/modules"
-	"ansible-sts/internal/stscall"
+	"ansible-sts/internal/stsio"
 )
 
 // validateScript prints, for each request of the JSON list it reads, what
@@ -116,7 +116,7 @@ func TestBotocoreTexts(t *testing.T) {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		got := ""
-		if err := stscall.Check(args, modules.AssumeRole.Params); err != nil {
+		if err := stsio.Check(args, modules.AssumeRole.Params); err != nil {
 			got = err.Error()
 		}
 		ours = append(ours, got)
