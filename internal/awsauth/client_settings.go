@@ -3,10 +3,7 @@ package awsauth
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-
-	"ansible-sts/internal/pyvalue"
 )
 
 // The defaults bound one module call: at most DefaultMaxAttempts attempts,
@@ -24,7 +21,7 @@ const (
 )
 
 // ClientSettings are the HTTP and retry settings of the STS client, from
-// the aws_config option (botocore Config keys) and AWS_MAX_ATTEMPTS /
+// the aws_config option (ClientConfig) and AWS_MAX_ATTEMPTS /
 // AWS_RETRY_MODE, as botocore reads them.
 type ClientSettings struct {
 	ConnectTimeout time.Duration
@@ -37,12 +34,26 @@ type ClientSettings struct {
 	Proxies        map[string]string // scheme ("http", "https") → proxy URL
 }
 
-// supportedAWSConfig lists the aws_config keys that apply to an STS call.
-var supportedAWSConfig = []string{"connect_timeout", "proxies", "read_timeout", "retries", "user_agent_extra"}
+// ClientConfig is the aws_config option (botocore Config keys), typed by
+// the modules as botocore reads it: each field its zero value when the
+// option does not set it. Err is the first value aws_config holds that
+// botocore refuses: Load fails with it where it builds the client, after
+// the environment's settings, as botocore does.
+type ClientConfig struct {
+	ConnectTimeout, ReadTimeout time.Duration
+	// RetryMode is retries.mode, checked with CheckRetryMode.
+	RetryMode string
+	// MaxAttempts is the total attempts retries sets (max_attempts + 1,
+	// or total_max_attempts, whichever comes last).
+	MaxAttempts    int
+	UserAgentExtra string
+	Proxies        map[string]string // scheme ("http", "https") → proxy URL
+	Err            error
+}
 
-// clientSettings reads aws_config. A key that does not apply fails, naming
-// it, rather than being silently ignored.
-func clientSettings(cfg *pyvalue.Object, sys System) (s ClientSettings, err error) {
+// clientSettings resolves the client settings: the defaults, then
+// AWS_RETRY_MODE and AWS_MAX_ATTEMPTS, then aws_config.
+func clientSettings(cfg ClientConfig, sys System) (s ClientSettings, err error) {
 	s = ClientSettings{
 		ConnectTimeout: DefaultConnectTimeout,
 		ReadTimeout:    DefaultReadTimeout,
@@ -60,9 +71,10 @@ func clientSettings(cfg *pyvalue.Object, sys System) (s ClientSettings, err erro
 		}
 	}()
 	if mode := sys.getenv(retryModeEnv); mode != "" {
-		if err := s.setMode(mode); err != nil {
+		if err := CheckRetryMode(mode); err != nil {
 			return s, err
 		}
+		s.RetryMode = mode
 	}
 	if n := sys.getenv(maxAttemptsEnv); n != "" {
 		i, err := strconv.Atoi(n)
@@ -71,30 +83,23 @@ func clientSettings(cfg *pyvalue.Object, sys System) (s ClientSettings, err erro
 		}
 		s.MaxAttempts = i
 	}
-	if cfg == nil {
-		return s, nil
+	if cfg.Err != nil {
+		return s, cfg.Err
 	}
-	for _, key := range cfg.Keys() {
-		v, _ := cfg.Get(key)
-		var err error
-		switch key {
-		case "connect_timeout":
-			s.ConnectTimeout, err = seconds("connect", v)
-		case "read_timeout":
-			s.ReadTimeout, err = seconds("read", v)
-		case "user_agent_extra":
-			s.UserAgentExtra = pyvalue.Str(v)
-		case "retries":
-			err = s.setRetries(v)
-		case "proxies":
-			err = s.setProxies(v)
-		default:
-			err = fmt.Errorf("aws_config: %q is not supported by these modules; supported keys: %s", key, strings.Join(supportedAWSConfig, ", "))
-		}
-		if err != nil {
-			return s, err
-		}
+	if cfg.ConnectTimeout != 0 {
+		s.ConnectTimeout = cfg.ConnectTimeout
 	}
+	if cfg.ReadTimeout != 0 {
+		s.ReadTimeout = cfg.ReadTimeout
+	}
+	if cfg.RetryMode != "" {
+		s.RetryMode = cfg.RetryMode
+	}
+	if cfg.MaxAttempts != 0 {
+		s.MaxAttempts = cfg.MaxAttempts
+	}
+	s.UserAgentExtra = cfg.UserAgentExtra
+	s.Proxies = cfg.Proxies
 	return s, nil
 }
 
@@ -116,98 +121,13 @@ func (s ClientSettings) Longest() time.Duration {
 // legacy reports whether the retries are botocore's legacy mode's.
 func (s ClientSettings) legacy() bool { return s.RetryMode == "legacy" || s.RetryMode == "" }
 
-func (s *ClientSettings) setMode(mode string) error {
+// CheckRetryMode checks a retry mode, from AWS_RETRY_MODE or aws_config,
+// as botocore does.
+func CheckRetryMode(mode string) error {
 	switch mode {
 	case "legacy", "standard", "adaptive":
-	default:
-		//lint:ignore ST1005 the text users of the Python modules know, verbatim
-		return fmt.Errorf(`Invalid value provided to "mode": %q must be one of: legacy, standard, adaptive`, mode)
+		return nil
 	}
-	s.RetryMode = mode
-	return nil
-}
-
-func (s *ClientSettings) setRetries(v any) error {
-	r, ok := v.(*pyvalue.Object)
-	if !ok {
-		return fmt.Errorf("aws_config: retries must be a dict, not %s", pyvalue.Repr(v))
-	}
-	if m, ok := r.Get("mode"); ok {
-		if err := s.setMode(pyvalue.Str(m)); err != nil {
-			return err
-		}
-	}
-	for _, key := range r.Keys() {
-		v, _ := r.Get(key)
-		switch key {
-		case "mode":
-		case "max_attempts": // retries, the first attempt not counted
-			n, err := count("retries.max_attempts", v, 0)
-			if err != nil {
-				return err
-			}
-			s.MaxAttempts = n + 1
-		case "total_max_attempts":
-			n, err := count("retries.total_max_attempts", v, 1)
-			if err != nil {
-				return err
-			}
-			s.MaxAttempts = n
-		default:
-			return fmt.Errorf("aws_config: retries key %q is not supported; supported keys: max_attempts, mode, total_max_attempts", key)
-		}
-	}
-	return nil
-}
-
-func (s *ClientSettings) setProxies(v any) error {
-	p, ok := v.(*pyvalue.Object)
-	if !ok {
-		return fmt.Errorf("aws_config: proxies must be a dict, not %s", pyvalue.Repr(v))
-	}
-	s.Proxies = map[string]string{}
-	for _, scheme := range p.Keys() {
-		if scheme != "http" && scheme != "https" {
-			return fmt.Errorf("aws_config: proxies key %q is not supported; use http and https", scheme)
-		}
-		u, _ := p.Get(scheme)
-		s.Proxies[scheme] = pyvalue.Str(u)
-	}
-	return nil
-}
-
-// The timeouts accepted, in seconds.
-const (
-	minTimeout = 0.001
-	maxTimeout = 3600.0
-)
-
-// seconds reads a timeout in seconds, a number as botocore (urllib3)
-// wants it; its message for anything else is the Python modules'.
-func seconds(which string, v any) (time.Duration, error) {
-	var f float64
-	switch n := v.(type) {
-	case int64:
-		f = float64(n)
-	case float64:
-		f = n
-	default:
-		//lint:ignore ST1005 the text users of the Python modules know, verbatim
-		return 0, fmt.Errorf("Couldn't connect to AWS: Timeout value %s was %s, but it must be an int, float or None.", which, pyvalue.Str(v))
-	}
-	// Below a millisecond a timeout cannot be honoured (1e-300 s is zero,
-	// which means no timeout at all to the HTTP stack).
-	if !(f >= minTimeout && f <= maxTimeout) {
-		return 0, fmt.Errorf("aws_config: the %s timeout must be a number of seconds from %g to %g, not %s", which, minTimeout, maxTimeout, pyvalue.Str(v))
-	}
-	return time.Duration(f * float64(time.Second)), nil
-}
-
-// count reads a whole number of at least min.
-func count(key string, v any, min int) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(pyvalue.Str(v)))
-	if err != nil || n < min || n > 100 {
-		return 0, fmt.Errorf("aws_config: %s must be a whole number from %d to 100, not %s", key, min, pyvalue.Str(v))
-	}
-	return n, nil
+	//lint:ignore ST1005 the text users of the Python modules know, verbatim
+	return fmt.Errorf(`Invalid value provided to "mode": %q must be one of: legacy, standard, adaptive`, mode)
 }

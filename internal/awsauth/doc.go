@@ -1,9 +1,11 @@
 // Package awsauth resolves a module's connection to AWS: its credentials,
 // region and endpoint, and the settings of the client that calls STS.
 //
-// In go the connection options as the module received them (Connection,
-// from the arguments) and the System they run on (environment, files,
-// clock, network). Out comes the resolved Settings, the aws.Config the STS
+// In go the connection options, typed (Connection, which the modules fill
+// from their arguments as the table Options declares them: names, aliases,
+// fallbacks), and the System they run on (environment, files, clock,
+// network). Nothing here reads Ansible's values: aws_config comes as a
+// ClientConfig, its Python-typed reading done by the modules. Out comes the resolved Settings, the aws.Config the STS
 // client is built from, and the secrets that were read on the way, for the
 // result to mask. The precedence is the Python modules': an option, then
 // its AWS_* and then its EC2_* environment variables, then the shared AWS

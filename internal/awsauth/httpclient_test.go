@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"testing"
 
-	"ansible-sts/internal/pyvalue"
 	"ansible-sts/test/testenv"
 	"github.com/google/go-cmp/cmp"
 )
@@ -22,11 +21,7 @@ func TestProxyErrorHidesUserinfo(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			testenv.Isolate(t)
-			cfg := pyvalue.NewObject()
-			proxies := pyvalue.NewObject()
-			proxies.Set("https", tc.proxy)
-			cfg.Set("proxies", proxies)
-			s, err := clientSettings(cfg, OS())
+			s, err := clientSettings(ClientConfig{Proxies: map[string]string{"https": tc.proxy}}, OS())
 			if err != nil {
 				t.Fatal(err)
 			}

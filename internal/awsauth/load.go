@@ -57,14 +57,14 @@ type Settings struct {
 	// (option, AWS_URL, EC2_URL), else the configured one
 	// (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's services
 	// section or endpoint_url), else the AWS endpoint of the region that
-	// Endpoints choose, its source then "default (...)". Preview has only
-	// the one given.
+	// Endpoints choose, its source then "default (...)". After settle
+	// alone, only the one given.
 	Endpoint Value
 	// CredentialScope is the region requests are signed for: Region, but
 	// us-east-1 at the global endpoint, and a FIPS pseudo-region's region.
 	CredentialScope string
-	// Endpoints are the settings that choose the endpoint (Preview has
-	// those of the environment only).
+	// Endpoints are the settings that choose the endpoint (after settle
+	// alone, those of the environment only).
 	Endpoints EndpointSettings
 
 	ValidateCerts bool
@@ -117,14 +117,14 @@ func (s Settings) Secrets() []string { return slices.Clone(s.secrets) }
 func Load(c Connection, sys System) (Settings, aws.Config, error) {
 	l := &loader{conn: c, sys: sys, guard: sys.newGuard()}
 	defer l.close()
-	err := l.run(settle)
+	err := l.apply(settle)
 	if err == nil {
-		err = l.run(prepare)
+		err = l.apply(prepare)
 	}
 	if err == nil && l.direct() {
-		err = l.run(directSteps)
+		err = l.apply(directSteps)
 	} else if err == nil {
-		err = l.run(sdkSteps)
+		err = l.apply(sdkSteps)
 	}
 	l.s.secrets = l.secrets()
 	if err != nil {
@@ -133,18 +133,7 @@ func Load(c Connection, sys System) (Settings, aws.Config, error) {
 	return l.s, l.cfg, nil
 }
 
-// Preview returns the settings Load settles before it reads any file, from
-// the options and the environment alone (the keys, region and endpoint
-// given there, the profile, the client settings), or the error Load would
-// fail with first among them.
-func Preview(c Connection, sys System) (Settings, error) {
-	l := &loader{conn: c, sys: sys, guard: sys.newGuard()}
-	defer l.close()
-	err := l.run(settle)
-	return l.s, err
-}
-
-// loader is one run of Load's steps: the settings as settled so far and
+// loader is one pass through Load's steps: the settings as settled so far and
 // what the steps hand on.
 type loader struct {
 	conn  Connection
@@ -163,7 +152,7 @@ type loader struct {
 
 type step struct {
 	name string
-	run  func(*loader) error
+	do   func(*loader) error
 }
 
 // Load's steps, in order: the order in which the values depend on one
@@ -174,9 +163,10 @@ type step struct {
 // refuses a profile given with keys, and a profile it cannot find, before
 // a bad region, and half a key pair before a bad endpoint.
 //
-// settle reads no file: Preview runs it alone. prepare follows. Then
-// Load runs directSteps where explicit keys, a region and no profile in
-// the environment need no credential chain (see direct), else sdkSteps.
+// settle reads no file (the tests' mustPreview runs it alone). prepare
+// follows. Then Load runs directSteps where explicit keys, a region and no
+// profile in the environment need no credential chain (see direct), else
+// sdkSteps.
 var settle = []step{
 	{"plain options", (*loader).plain},
 	{"region", (*loader).region},
@@ -223,9 +213,10 @@ var sdkSteps = []step{
 	{"final endpoint", (*loader).finalEndpoint},
 }
 
-func (l *loader) run(steps []step) error {
+// apply takes steps in order, and stops at the first that fails.
+func (l *loader) apply(steps []step) error {
 	for _, st := range steps {
-		if err := st.run(l); err != nil {
+		if err := st.do(l); err != nil {
 			return err
 		}
 	}
@@ -320,7 +311,7 @@ func (l *loader) caBundleOption() error {
 
 func (l *loader) client() error {
 	var err error
-	if l.s.Client, err = clientSettings(l.conn.AWSConfig, l.sys); err != nil {
+	if l.s.Client, err = clientSettings(l.conn.Config, l.sys); err != nil {
 		return err
 	}
 	l.s.Deadline = l.sys.now().Add(l.s.Client.Longest())

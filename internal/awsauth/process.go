@@ -50,7 +50,7 @@ func (p *processProvider) Retrieve(ctx context.Context) (aws.Credentials, error)
 	if p.command == "" {
 		return aws.Credentials{}, p.fail("is empty")
 	}
-	out, err := p.run(ctx)
+	out, err := p.execute(ctx)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
@@ -62,7 +62,9 @@ func (p *processProvider) Retrieve(ctx context.Context) (aws.Credentials, error)
 	return creds, nil
 }
 
-func (p *processProvider) run(ctx context.Context) ([]byte, error) {
+// execute starts the command and returns what it printed, within the
+// module's deadline.
+func (p *processProvider) execute(ctx context.Context) ([]byte, error) {
 	// The module's deadline bounds the command, and the SDK's own limit
 	// when there is none.
 	deadline := time.Now().Add(processcreds.DefaultTimeout)

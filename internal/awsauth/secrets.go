@@ -7,8 +7,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"ansible-sts/internal/boundedfile"
-	"ansible-sts/internal/moduleargs"
-	"ansible-sts/internal/pyvalue"
 )
 
 // The secrets a run may use besides its no_log options. The module adds
@@ -30,33 +28,19 @@ var (
 	tokenFileEnv = []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE"}
 )
 
-// InputSecrets returns the secrets a run holds before anything is resolved: the
-// secret variables of the environment, and the userinfo passwords of the
-// endpoint and proxy URLs, from the options (Connection.URLs,
-// aws_config.proxies) and from the environment. The module masks them from
-// the moment its arguments are read, so that even an argument failure,
-// whose invocation shows ec2_url as AWS_URL set it, does not show them.
-func InputSecrets(args *moduleargs.Args, sys System) []string {
+// EnvSecrets returns the secrets a run holds in its environment before
+// anything is resolved: the secret variables, and the userinfo passwords
+// of the endpoint and proxy URLs the environment gives. The module masks
+// them, with the URL passwords of its options (URLPasswords), from the
+// moment its arguments are read, so that even an argument failure, whose
+// invocation shows ec2_url as AWS_URL set it, does not show them.
+func EnvSecrets(sys System) []string {
 	var out []string
 	for _, k := range secretEnv {
 		out = append(out, sys.getenv(k))
 	}
 	for _, k := range urlEnv {
-		out = append(out, urlPasswords(sys.getenv(k))...)
-	}
-	c := ConnectionOptions(args)
-	for _, s := range c.URLs {
-		out = append(out, urlPasswords(s)...)
-	}
-	if c.AWSConfig != nil {
-		if v, _ := c.AWSConfig.Get("proxies"); v != nil {
-			if p, ok := v.(*pyvalue.Object); ok {
-				for _, scheme := range p.Keys() {
-					u, _ := p.Get(scheme)
-					out = append(out, urlPasswords(pyvalue.Str(u))...)
-				}
-			}
-		}
+		out = append(out, URLPasswords(sys.getenv(k))...)
 	}
 	return nonEmpty(out)
 }
@@ -66,7 +50,7 @@ func InputSecrets(args *moduleargs.Args, sys System) []string {
 func (l *loader) secrets() []string {
 	out := []string{l.s.SecretAccessKey.Value, l.s.SessionToken.Value}
 	// The endpoint may come from the shared config file, with a password.
-	out = append(out, urlPasswords(l.s.Endpoint.Value)...)
+	out = append(out, URLPasswords(l.s.Endpoint.Value)...)
 	for _, src := range l.cfg.ConfigSources {
 		sc, ok := src.(config.SharedConfig)
 		if !ok {
@@ -85,11 +69,11 @@ func (l *loader) secrets() []string {
 	return nonEmpty(out)
 }
 
-// urlPasswords returns the password of a URL's userinfo, decoded, or
+// URLPasswords returns the password of a URL's userinfo, decoded, or
 // nothing. For a URL that does not parse, what lies between "://" and the
 // last "@" is taken as the userinfo, and its password both as written and
 // decoded.
-func urlPasswords(raw string) []string {
+func URLPasswords(raw string) []string {
 	if !strings.Contains(raw, "@") {
 		return nil
 	}

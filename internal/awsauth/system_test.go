@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"ansible-sts/internal/moduleargs"
 	"ansible-sts/test/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -34,13 +33,9 @@ func TestSystemEnvironment(t *testing.T) {
 	if s.Client.MaxAttempts != 7 || !s.Deadline.Equal(start.Add(s.Client.Longest())) {
 		t.Errorf("attempts %d, deadline %v; want 7, from %v", s.Client.MaxAttempts, s.Deadline, start)
 	}
-	a, err := moduleargs.Parse([]byte(`{}`), Options, "test", sys.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	secrets := InputSecrets(a, sys)
+	secrets := EnvSecrets(sys)
 	if !slices.Contains(secrets, "systemSecret1") || !slices.Contains(secrets, "unusedSecret1") {
-		t.Errorf("input secrets %q lack the System's", secrets)
+		t.Errorf("the environment's secrets %q lack the System's", secrets)
 	}
 }
 

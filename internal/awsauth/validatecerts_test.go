@@ -1,9 +1,9 @@
 package awsauth
 
 import (
-	"ansible-sts/internal/moduleargs"
-	"ansible-sts/test/testenv"
 	"testing"
+
+	"ansible-sts/test/testenv"
 )
 
 // TestValidateCertsNull: a null validate_certs verifies, as the Python
@@ -28,11 +28,7 @@ func TestValidateCertsNull(t *testing.T) {
 			if r.ValidateCerts != tc.wantVerify || r.CABundle.Value != tc.wantBundle {
 				t.Errorf("ValidateCerts %v, CA bundle %q; want %v, %q", r.ValidateCerts, r.CABundle.Value, tc.wantVerify, tc.wantBundle)
 			}
-			a, err := moduleargs.Parse([]byte(tc.args), Options, "test", lookupEnv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if a.Bool("debug_botocore_endpoint_logs") {
+			if connection(t, tc.args).DebugLogs {
 				t.Error("debug_botocore_endpoint_logs reads as true")
 			}
 		})

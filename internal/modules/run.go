@@ -34,7 +34,7 @@ type Module struct {
 // Spec returns the full argument spec: the AWS options, then the module's
 // own, the order in which amazon.aws merges them.
 func (m Module) Spec() moduleargs.Spec {
-	return append(append(moduleargs.Spec{}, awsauth.Options...), m.Options...)
+	return append(append(moduleargs.Spec{}, awsSpec...), m.Options...)
 }
 
 // System is what a run takes from the machine it runs on: the
@@ -113,7 +113,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 	inv.args = args
 	// Every secret the run uses joins the no_log values as it is found,
 	// from here on: the result is masked with all of them.
-	args.AddSecrets(awsauth.InputSecrets(args, inv.sys)...)
+	args.AddSecrets(inputSecrets(args, inv.sys)...)
 	if err != nil {
 		return result.Failure(err.Error())
 	}
@@ -121,7 +121,7 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 		return result.Skipped(args.ModuleName)
 	}
 
-	settings, cfg, err := awsauth.Load(awsauth.ConnectionOptions(args), inv.sys)
+	settings, cfg, err := awsauth.Load(connection(args), inv.sys)
 	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
@@ -214,7 +214,7 @@ type callPanic struct {
 // withActions adds resource_actions when debug_botocore_endpoint_logs is
 // on: the operation when a request was sent, else an empty list.
 func (inv *invocation) withActions(r result.Result, called bool) result.Result {
-	if awsauth.ConnectionOptions(inv.args).DebugLogs {
+	if connection(inv.args).DebugLogs {
 		actions := []string{}
 		if called {
 			actions = append(actions, "sts:"+inv.Action)

@@ -30,9 +30,16 @@ var (
 	tokenFileEnv = authEnv.TokenFile
 )
 
-// urlOptions are the options holding a URL with a possible password, from
-// the connection options' table.
-var urlOptions = awsauth.URLOptions()
+// urlOptions are the options holding a URL with a possible password, every
+// name of each, from the connection options' table.
+var urlOptions = func() (out []string) {
+	for _, o := range awsauth.Options {
+		if o.URL {
+			out = append(append(out, o.Name), o.Aliases...)
+		}
+	}
+	return out
+}()
 
 // assertNoSecretLeak fails if an input secret shows in a run's output: the
 // strings given to a no_log option or alias (modulefuzz.SecretOptions, in
