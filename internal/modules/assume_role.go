@@ -10,7 +10,7 @@ import (
 )
 
 // assumeRoleOptions are sts_assume_role's own options.
-var assumeRoleOptions = table{
+var assumeRoleOptions = []Option{
 	{Option: moduleargs.Option{Name: "role_arn", Required: true, Description: "The Amazon Resource Name (ARN) of the role to assume."}},
 	{Option: moduleargs.Option{Name: "role_session_name", Required: true, Description: "Name of the role's session; CloudTrail records it."}},
 	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to the role's maximum session duration (at most 43200, 12 hours); STS defaults to 3600."}},
@@ -64,9 +64,9 @@ func assumeRoleInput(args *moduleargs.Args) *sts.AssumeRoleInput {
 var AssumeRole = Module{
 	Name:    "sts_assume_role",
 	Action:  "AssumeRole",
-	Options: assumeRoleOptions.spec(),
+	Options: assumeRoleOptions,
 	Params:  assumeRoleChecks,
-	Doc:     assumeRoleDoc,
+	Doc:     withBeyond(assumeRoleDoc, assumeRoleOptions),
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
 		out, err := c.AssumeRole(ctx, assumeRoleInput(args))
 		if err != nil {

@@ -61,7 +61,6 @@ var assumeRoleDoc = Doc{
 	Description: []string{
 		"Calls AWS STS AssumeRole and returns the role's temporary credentials and the assumed role user.",
 		"A drop-in replacement for the Python module of the same name (Ansible 2.x, community.aws, amazon.aws): same options and aliases, same results, same messages.",
-		"Beyond the Python module: the session options policy_arns, tags, transitive_tag_keys and source_identity, and the results aws_env, packed_policy_size and source_identity.",
 	},
 	Notes: commonNotes,
 	SeeAlso: []Link{
@@ -132,7 +131,6 @@ var sessionTokenDoc = Doc{
 	Description: []string{
 		"Calls AWS STS GetSessionToken and returns temporary credentials for the calling IAM user, optionally authenticated with an MFA device.",
 		"A drop-in replacement for the Python module of the same name (Ansible 2.x, community.aws): same options and aliases, same results; failures are clean where the Python module crashes.",
-		"Beyond the Python module: the result aws_env, the new credentials as environment variables.",
 	},
 	Notes: commonNotes,
 	SeeAlso: []Link{

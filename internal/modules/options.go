@@ -1,53 +1,71 @@
 package modules
 
 import (
+	"strings"
+
 	"ansible-sts/internal/moduleargs"
-	"slices"
 )
 
-// An option is one of a module's own options, declared once: its entry in
+// An Option is one of a module's own options, declared once: its entry in
 // the argument spec (type, aliases, default, required, no_log, the
 // documentation). The module's spec and its ansible-doc file are read from
 // its table; its request is built from the arguments in its Call, next to
 // botocore's checks of that request (Module.Params).
-type option struct {
+type Option struct {
 	moduleargs.Option
 	// Extension marks an option the Python module lacks (its tasks fail
-	// with "Unsupported parameters").
+	// with "Unsupported parameters"); the module's description names it.
 	Extension bool
 }
 
-// table is a module's options, in declaration order: the order of the
-// spec, which decides which type error is reported first, and of the
-// documentation.
-type table []option
-
-// spec returns the table's argument spec, in declaration order.
-func (t table) spec() moduleargs.Spec {
-	out := make(moduleargs.Spec, len(t))
-	for i, o := range t {
+// spec returns a table's argument spec, in declaration order: the order
+// of the documentation, and the order that decides which type error is
+// reported first.
+func spec(options []Option) moduleargs.Spec {
+	out := make(moduleargs.Spec, len(options))
+	for i, o := range options {
 		out[i] = o.Option
 	}
 	return out
 }
 
-// Extensions returns what the modules have beyond the Python modules,
-// each name once: the options they lack, and the result keys they do not
-// return.
-func Extensions() (options, results []string) {
-	for _, t := range []table{assumeRoleOptions, sessionTokenOptions} {
-		for _, o := range t {
-			if o.Extension && !slices.Contains(options, o.Name) {
-				options = append(options, o.Name)
-			}
+// beyond is the sentence of a module's description that names what it has
+// beyond the Python module: its Extension options and result keys.
+func beyond(options []Option, returns []ReturnValue) string {
+	var opts, keys []string
+	for _, o := range options {
+		if o.Extension {
+			opts = append(opts, o.Name)
 		}
 	}
-	for _, m := range All {
-		for _, r := range m.Doc.Return {
-			if r.Extension && !slices.Contains(results, r.Name) {
-				results = append(results, r.Name)
-			}
+	for _, r := range returns {
+		if r.Extension {
+			keys = append(keys, r.Name)
 		}
 	}
-	return options, results
+	var parts []string
+	if len(opts) > 0 {
+		parts = append(parts, "the session options "+andList(opts))
+	}
+	if len(keys) == 1 {
+		parts = append(parts, "the result "+keys[0])
+	} else if len(keys) > 1 {
+		parts = append(parts, "the results "+andList(keys))
+	}
+	return "Beyond the Python module: " + strings.Join(parts, ", and ") + "."
+}
+
+// withBeyond returns doc with a last paragraph of description that names
+// what the module has beyond the Python module (beyond).
+func withBeyond(doc Doc, options []Option) Doc {
+	doc.Description = append(append([]string{}, doc.Description...), beyond(options, doc.Return))
+	return doc
+}
+
+// andList joins words as English lists them: a, b and c.
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

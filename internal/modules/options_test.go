@@ -142,13 +142,18 @@ func TestParams(t *testing.T) {
 	}
 }
 
-// TestExtensions checks what the tests take as ours alone.
-func TestExtensions(t *testing.T) {
-	options, results := Extensions()
-	if diff := cmp.Diff([]string{"policy_arns", "tags", "transitive_tag_keys", "source_identity"}, options); diff != "" {
-		t.Errorf("extension options (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"aws_env", "packed_policy_size", "source_identity"}, results); diff != "" {
-		t.Errorf("extension results (-want +got):\n%s", diff)
+// TestBeyond checks what the descriptions name as ours alone: the
+// options and results marked Extension.
+func TestBeyond(t *testing.T) {
+	for m, want := range map[string]string{
+		AssumeRole.Name: "Beyond the Python module: the session options policy_arns, tags, transitive_tag_keys and source_identity, " +
+			"and the results aws_env, packed_policy_size and source_identity.",
+		SessionToken.Name: "Beyond the Python module: the result aws_env.",
+	} {
+		for _, mod := range All {
+			if d := mod.Doc.Description; mod.Name == m && d[len(d)-1] != want {
+				t.Errorf("%s's description ends %q, want %q", m, d[len(d)-1], want)
+			}
+		}
 	}
 }

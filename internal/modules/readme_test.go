@@ -112,7 +112,7 @@ func TestReadmeOptions(t *testing.T) {
 	if len(tables[0]) != len(conn) {
 		t.Errorf("docs/modules.md lists %d connection options, the table has %d", len(tables[0]), len(conn))
 	}
-	if diff := cmp.Diff(rowsOf(AssumeRole.Options, false), tables[1]); diff != "" {
+	if diff := cmp.Diff(rowsOf(spec(AssumeRole.Options), false), tables[1]); diff != "" {
 		t.Errorf("docs/modules.md's sts_assume_role options (-table +docs):\n%s", diff)
 	}
 }

@@ -19,9 +19,9 @@ import (
 
 // Module describes one STS module.
 type Module struct {
-	Name    string          // the module's name, used when the controller sends none
-	Options moduleargs.Spec // the module's own options; the AWS ones are added
-	Action  string          // the STS operation, e.g. "AssumeRole"
+	Name    string   // the module's name, used when the controller sends none
+	Options []Option // the module's own options; the AWS ones are added
+	Action  string   // the STS operation, e.g. "AssumeRole"
 	// Params are botocore's checks of the request Call sends, one a
 	// request parameter, in request order.
 	Params []stsio.Param
@@ -34,7 +34,7 @@ type Module struct {
 // Spec returns the full argument spec: the AWS options, then the module's
 // own, the order in which amazon.aws merges them.
 func (m Module) Spec() moduleargs.Spec {
-	return append(append(moduleargs.Spec{}, awsSpec...), m.Options...)
+	return append(append(moduleargs.Spec{}, awsSpec...), spec(m.Options)...)
 }
 
 // System is what a run takes from the machine it runs on: the

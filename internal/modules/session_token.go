@@ -10,7 +10,7 @@ import (
 )
 
 // sessionTokenOptions are sts_session_token's own options.
-var sessionTokenOptions = table{
+var sessionTokenOptions = []Option{
 	{Option: moduleargs.Option{Name: "duration_seconds", Type: moduleargs.Int, Description: "The session's duration in seconds, from 900 (15 minutes) to 129600 (36 hours) for IAM users, 3600 for the root user; STS defaults to 43200."}},
 	{Option: moduleargs.Option{Name: "mfa_serial_number", Description: "The serial number or ARN of the MFA device of the user making the call."}},
 	{Option: moduleargs.Option{Name: "mfa_token", NoLog: true, Description: "The code the MFA device shows, when the user's policy requires MFA."}},
@@ -38,9 +38,9 @@ func sessionTokenInput(args *moduleargs.Args) *sts.GetSessionTokenInput {
 var SessionToken = Module{
 	Name:    "sts_session_token",
 	Action:  "GetSessionToken",
-	Options: sessionTokenOptions.spec(),
+	Options: sessionTokenOptions,
 	Params:  sessionTokenChecks,
-	Doc:     sessionTokenDoc,
+	Doc:     withBeyond(sessionTokenDoc, sessionTokenOptions),
 	Call: func(ctx context.Context, c *sts.Client, args *moduleargs.Args) (result.Result, error) {
 		out, err := c.GetSessionToken(ctx, sessionTokenInput(args))
 		if err != nil {

@@ -231,8 +231,23 @@ func checkReadme(t *testing.T, all []*cases.Case, figures []figure) {
 var booleansRE = regexp.MustCompile(`Valid booleans include: .*`)
 
 // extensionOptions and extensionResults are what ours has beyond the
-// reference (modules.Extensions).
-var extensionOptions, extensionResults = modules.Extensions()
+// reference, each name once: the options marked Extension in the modules'
+// tables and the result keys marked so in their documentation.
+var extensionOptions, extensionResults = func() (options, results []string) {
+	for _, m := range modules.All {
+		for _, o := range m.Options {
+			if o.Extension && !slices.Contains(options, o.Name) {
+				options = append(options, o.Name)
+			}
+		}
+		for _, r := range m.Doc.Return {
+			if r.Extension && !slices.Contains(results, r.Name) {
+				results = append(results, r.Name)
+			}
+		}
+	}
+	return options, results
+}()
 
 // canonical removes what only the Python implementation can have
 // (exception, boto3_version, botocore_version; deprecations, since ours
