@@ -89,9 +89,9 @@ func ReadStdin(r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// Failed returns the Args of a run whose arguments could not be read, and
-// err as the *Error to report.
-func Failed(defaultName string, err error) (*Args, error) {
+// Unreadable returns the Args of a run whose arguments could not be read,
+// and err as the *Error to report.
+func Unreadable(defaultName string, err error) (*Args, error) {
 	return emptyArgs(defaultName), err
 }
 

@@ -44,14 +44,14 @@ func RunMulti(name string, mods []Module, sys System, argv []string, stdin io.Re
 				}
 			}
 			return run(Module{Name: name}, sys, stdout, func(moduleargs.Spec) (*moduleargs.Args, error) {
-				return moduleargs.Failed(name, err)
+				return moduleargs.Unreadable(name, err)
 			})
 		}
 	}
 	m := *chosen
 	return run(m, sys, stdout, func(spec moduleargs.Spec) (*moduleargs.Args, error) {
 		if err != nil {
-			return moduleargs.Failed(m.Name, err)
+			return moduleargs.Unreadable(m.Name, err)
 		}
 		return moduleargs.Parse(data, spec, m.Name, sys.Env)
 	})
