@@ -33,6 +33,25 @@ func TestCollectionChangelog(t *testing.T) {
 	}
 }
 
+// TestPendingFragments releases the fragments waiting in
+// collection/changelogs/fragments, in a copy, so that one that would stop
+// the next release (an unknown section, an entry that is not a list) fails
+// now, next to the change that wrote it.
+func TestPendingFragments(t *testing.T) {
+	src := filepath.Join("..", "..", "collection", "changelogs")
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "changelogs"), os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(dir, "99.0.0", "2026-01-02", false); err != nil {
+		t.Fatalf("the pending fragments would not release: %v", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "changelogs", "fragments", "*.y*ml"))
+	if len(left) != 0 {
+		t.Errorf("fragments left after the release: %v", left)
+	}
+}
+
 // TestRelease makes two releases from fragments in a copy of the
 // changelog's settings.
 func TestRelease(t *testing.T) {
