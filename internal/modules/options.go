@@ -30,7 +30,8 @@ func spec(options []Option) moduleargs.Spec {
 }
 
 // beyond is the sentence of a module's description that names what it has
-// beyond the Python module: its Extension options and result keys.
+// beyond the Python module: its Extension options and result keys; "" for
+// a module that has nothing more.
 func beyond(options []Option, returns []ReturnValue) string {
 	var opts, keys []string
 	for _, o := range options {
@@ -42,6 +43,9 @@ func beyond(options []Option, returns []ReturnValue) string {
 		if r.Extension {
 			keys = append(keys, r.Name)
 		}
+	}
+	if len(opts)+len(keys) == 0 {
+		return ""
 	}
 	var parts []string
 	if len(opts) > 0 {
@@ -58,7 +62,9 @@ func beyond(options []Option, returns []ReturnValue) string {
 // withBeyond returns doc with a last paragraph of description that names
 // what the module has beyond the Python module (beyond).
 func withBeyond(doc Doc, options []Option) Doc {
-	doc.Description = append(append([]string{}, doc.Description...), beyond(options, doc.Return))
+	if b := beyond(options, doc.Return); b != "" {
+		doc.Description = append(append([]string{}, doc.Description...), b)
+	}
 	return doc
 }
 

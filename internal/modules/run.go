@@ -88,6 +88,8 @@ type invocation struct {
 	Module
 	sys  System
 	args *moduleargs.Args
+	// conn is the arguments' connection options, once they are read.
+	conn awsauth.Connection
 	// returned are the secrets the result returns in clear.
 	returned []string
 }
@@ -121,7 +123,8 @@ func (inv *invocation) run(load func(moduleargs.Spec) (*moduleargs.Args, error))
 		return result.Skipped(args.ModuleName)
 	}
 
-	settings, cfg, err := awsauth.Load(connection(args), inv.sys)
+	inv.conn = connection(args)
+	settings, cfg, err := awsauth.Load(inv.conn, inv.sys)
 	args.AddSecrets(settings.Secrets()...)
 	if err != nil {
 		return inv.withActions(result.Failure(err.Error()), false)
@@ -214,7 +217,7 @@ type callPanic struct {
 // withActions adds resource_actions when debug_botocore_endpoint_logs is
 // on: the operation when a request was sent, else an empty list.
 func (inv *invocation) withActions(r result.Result, called bool) result.Result {
-	if connection(inv.args).DebugLogs {
+	if inv.conn.DebugLogs {
 		actions := []string{}
 		if called {
 			actions = append(actions, "sts:"+inv.Action)

@@ -18,11 +18,15 @@ var sessionTokenOptions = []Option{
 
 // sessionTokenChecks are botocore's checks of the request
 // sessionTokenInput builds, in request order.
-var sessionTokenChecks = []stsio.Param{
-	{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stsio.Integer},
-	{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stsio.String},
-	{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stsio.String},
-}
+var sessionTokenChecks = []stsio.Param{durationCheck, serialNumberCheck, tokenCodeCheck}
+
+// The checks of the parameters both requests have, which botocore's STS
+// model constrains alike in AssumeRole and GetSessionToken.
+var (
+	durationCheck     = stsio.Param{Name: "DurationSeconds", Option: "duration_seconds", Min: 900, Kind: stsio.Integer}
+	serialNumberCheck = stsio.Param{Name: "SerialNumber", Option: "mfa_serial_number", Min: 9, Kind: stsio.String}
+	tokenCodeCheck    = stsio.Param{Name: "TokenCode", Option: "mfa_token", Min: 6, Kind: stsio.String}
+)
 
 // sessionTokenInput returns the GetSessionToken request for args, which
 // sessionTokenChecks have passed.
