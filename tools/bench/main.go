@@ -36,7 +36,7 @@ func main() {
 	flag.IntVar(&o.forks, "forks", 10, "ansible-playbook forks")
 	flag.StringVar(&o.groups, "groups", "module,adhoc,playbook,ssh", "groups to run, comma-separated")
 	flag.IntVar(&o.sshRuns, "ssh-runs", 3, "timed runs of each playbook over SSH")
-	flag.IntVar(&o.sshRawRuns, "ssh-raw-runs", 9, "timed runs of each play of warm tasks and of raw: true tasks, 1 host on loopback")
+	flag.IntVar(&o.sshRawRuns, "ssh-raw-runs", 21, "timed runs of each play of warm tasks and of raw: true tasks, 1 host on loopback")
 	sshHosts := flag.String("ssh-hosts", "10,50", "fleet sizes over SSH on loopback, comma-separated")
 	sshShaped := flag.String("ssh-shaped-hosts", "1,10", "fleet sizes over the shaped SSH links, comma-separated")
 	sshLinks := flag.String("ssh-links", "loopback,100mbit/10ms,20mbit/10ms", "SSH links: loopback, or RATE/RTT shaped in a network namespace")
