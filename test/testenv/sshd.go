@@ -26,6 +26,7 @@ type SSHD struct {
 	dir     string
 	log     *syncBuffer
 	link    Link
+	pid     int
 }
 
 // Reach returns an address the hosts reach target by, target being a
@@ -142,6 +143,7 @@ LogLevel VERBOSE
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	s.pid = cmd.Process.Pid
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
@@ -168,6 +170,9 @@ LogLevel VERBOSE
 	}
 	return s
 }
+
+// Pid returns sshd's process id: every session is a process it started.
+func (s *SSHD) Pid() int { return s.pid }
 
 // Log returns what sshd logged so far.
 func (s *SSHD) Log() string { return s.log.String() }

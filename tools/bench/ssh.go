@@ -21,9 +21,10 @@ import (
 // ControlPersist=60s), one ssh master per host (each host has its own
 // loopback address and user), forks 10. Each run starts with no master.
 // Per run it records the wall time, the controller's CPU (ansible-playbook,
-// its workers and the ssh masters), the hosts' CPU (the machine's CPU less
-// the controller's and the benchmark's own), and, per host, the bytes each
-// way and the round trips, counted by a TCP proxy in front of each host.
+// its workers and the ssh masters) and the hosts' CPU (sshd and its
+// sessions), each counted by a cgroup of its own, and, per host, the bytes
+// each way and the round trips, counted by a TCP proxy in front of each
+// host.
 
 // sshSubjects are the ways a task reaches the host, in the order measured.
 var sshSubjects = []string{"reference", "ours, library/", "ours, collection, cold cache", "ours, collection, warm cache"}
@@ -138,7 +139,8 @@ func (w *workspace) sshBench(o options) (controllers []*sshController, cases, ra
 		}
 	}()
 	// ssh masters detach from ansible-playbook; as a subreaper this
-	// process reaps them, so their CPU counts as the controller's.
+	// process reaps them, so that none is left a zombie. Their CPU is
+	// counted by the controller's cgroup, whoever reaps them.
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, 36 /* PR_SET_CHILD_SUBREAPER */, 1, 0); e != 0 {
 		return nil, nil, nil, fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %v", e)
 	}
@@ -172,7 +174,12 @@ func (w *workspace) sshBench(o options) (controllers []*sshController, cases, ra
 		return nil, nil, nil, err
 	}
 	defer os.RemoveAll(controlDir)
-	for _, link := range links {
+	controllerCPU, err := newCPUGroup("controller")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer controllerCPU.close()
+	for i, link := range links {
 		maxHosts := 0
 		for _, c := range controllers {
 			for _, n := range plans[c].sizes(link) {
@@ -184,8 +191,15 @@ func (w *workspace) sshBench(o options) (controllers []*sshController, cases, ra
 		for range maxHosts {
 			users = append(users, sshd.AddUser(t, "stsgob"))
 		}
-		f := &sshFleet{sshd: sshd, users: users, controlDir: controlDir,
+		f := &sshFleet{sshd: sshd, users: users, controlDir: controlDir, controllerCPU: controllerCPU,
 			endpoint: "http://" + sshd.Reach(t, strings.TrimPrefix(w.srv.URL, "http://"))}
+		if f.hostCPU, err = newCPUGroup(fmt.Sprintf("hosts-%d", i)); err != nil {
+			return nil, nil, nil, err
+		}
+		t.Cleanup(f.hostCPU.close)
+		if err := f.hostCPU.add(sshd.Pid()); err != nil {
+			return nil, nil, nil, fmt.Errorf("cannot count the hosts' CPU: %v", err)
+		}
 		for _, c := range controllers {
 			for _, n := range plans[c].sizes(link) {
 				for _, tasks := range []int{1, 3} {
@@ -216,6 +230,9 @@ type sshFleet struct {
 	users      []testenv.SSHUser
 	endpoint   string // the STS server, as the hosts reach it
 	controlDir string
+	// controllerCPU counts ansible-playbook and every process it starts,
+	// the ssh masters among them; hostCPU counts sshd and its sessions.
+	controllerCPU, hostCPU *cpuGroup
 }
 
 // runCase runs subjects round-robin on controller c, runs times each after
@@ -287,7 +304,15 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 	cmd := c.command(ctx, binds, env, w.dir, "ansible-playbook", "-i", inventory, "-f", strconv.Itoa(forks), book)
 	w.srv.Reset()
 	before := counters(f.sshd, hosts)
-	self0, children0, machine0 := cpu(syscall.RUSAGE_SELF), cpu(syscall.RUSAGE_CHILDREN), machineCPU()
+	f.controllerCPU.wrap(cmd)
+	controller0, err := f.controllerCPU.usage()
+	if err != nil {
+		return sshRun{}, nil, err
+	}
+	host0, err := f.hostCPU.usage()
+	if err != nil {
+		return sshRun{}, nil, err
+	}
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	wall := time.Since(start)
@@ -295,9 +320,17 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 		return sshRun{}, out, fmt.Errorf("%v\n%s", err, out)
 	}
 	closeMasters(f.controlDir)
+	f.controllerCPU.settle()
+	f.hostCPU.settle(f.sshd.Pid())
 	after := counters(f.sshd, hosts)
-	controller := cpu(syscall.RUSAGE_CHILDREN) - children0
-	host := machineCPU() - machine0 - controller - (cpu(syscall.RUSAGE_SELF) - self0)
+	controller1, err := f.controllerCPU.usage()
+	if err != nil {
+		return sshRun{}, out, err
+	}
+	host1, err := f.hostCPU.usage()
+	if err != nil {
+		return sshRun{}, out, err
+	}
 	calls := hosts * tasks
 	if kind == rawSubject {
 		calls = 0
@@ -305,7 +338,7 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 	if err := w.checkCalls(&subject{Calls: calls}); err != nil {
 		return sshRun{}, out, fmt.Errorf("%v\n%s", err, out)
 	}
-	return sshRun{Wall: wall, ControllerCPU: controller, HostCPU: max(host, 0),
+	return sshRun{Wall: wall, ControllerCPU: controller1 - controller0, HostCPU: host1 - host0,
 		Up: after[0] - before[0], Down: after[1] - before[1], Turns: after[2] - before[2]}, out, nil
 }
 
@@ -374,31 +407,6 @@ func closeMasters(dir string) {
 	}
 }
 
-func cpu(who int) time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(who, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// machineCPU is the CPU time every core spent busy since boot, from
-// /proc/stat, in clock ticks of 10 ms.
-func machineCPU() time.Duration {
-	data, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0
-	}
-	fields := strings.Fields(strings.SplitN(string(data), "\n", 2)[0])
-	var ticks int64
-	for i, f := range fields[1:] {
-		if i == 3 || i == 4 { // idle, iowait
-			continue
-		}
-		n, _ := strconv.ParseInt(f, 10, 64)
-		ticks += n
-	}
-	return time.Duration(ticks) * 10 * time.Millisecond
-}
-
 // sshSummary is a subject's medians, per host and task where it says so.
 type sshSummary struct {
 	Wall, ControllerCPU, HostCPU time.Duration // per run; CPU per host per task
@@ -452,7 +460,8 @@ func (r *report) sshResults(b *strings.Builder) {
 	}
 	b.WriteString("## Over SSH: a real sshd, one ssh master per host, forks 10\n\n")
 	b.WriteString("Wall time is the whole `ansible-playbook` run (median); the rest is per host per task: controller CPU " +
-		"(ansible-playbook, its workers, the ssh masters), host CPU (sshd sessions, shells and modules), bytes to and from " +
+		"(ansible-playbook, its workers, the ssh masters) and host CPU (sshd, its sessions, shells and modules), each counted by a cgroup of its own, " +
+		"bytes to and from " +
 		"the host and round trips (the times the controller spoke again after the host answered), as the host's TCP proxy counted them. " +
 		"A warm task is one remote command, and over OpenSSH a command that reads standard input takes three round trips at the least: " +
 		"open the channel; send the command, which sshd answers by opening the channel's window (it opens session channels with a window " +
