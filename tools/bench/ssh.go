@@ -235,6 +235,16 @@ type sshFleet struct {
 	controllerCPU, hostCPU *cpuGroup
 }
 
+// cpu returns the CPU time the controller's and the hosts' cgroups have
+// counted so far.
+func (f *sshFleet) cpu() (controller, host time.Duration, err error) {
+	if controller, err = f.controllerCPU.usage(); err != nil {
+		return 0, 0, err
+	}
+	host, err = f.hostCPU.usage()
+	return controller, host, err
+}
+
 // runCase runs subjects round-robin on controller c, runs times each after
 // one warm-up round, into sc.
 func (w *workspace) runCase(c *sshController, f *sshFleet, sc *sshCase, subjects []string, runs, forks int) error {
@@ -305,11 +315,7 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 	w.srv.Reset()
 	before := counters(f.sshd, hosts)
 	f.controllerCPU.wrap(cmd)
-	controller0, err := f.controllerCPU.usage()
-	if err != nil {
-		return sshRun{}, nil, err
-	}
-	host0, err := f.hostCPU.usage()
+	controller0, host0, err := f.cpu()
 	if err != nil {
 		return sshRun{}, nil, err
 	}
@@ -323,11 +329,7 @@ func (w *workspace) sshRun(c *sshController, f *sshFleet, kind, inventory string
 	f.controllerCPU.settle()
 	f.hostCPU.settle(f.sshd.Pid())
 	after := counters(f.sshd, hosts)
-	controller1, err := f.controllerCPU.usage()
-	if err != nil {
-		return sshRun{}, out, err
-	}
-	host1, err := f.hostCPU.usage()
+	controller1, host1, err := f.cpu()
 	if err != nil {
 		return sshRun{}, out, err
 	}
