@@ -171,7 +171,7 @@ LogLevel VERBOSE
 	return s
 }
 
-// Pid returns sshd's process id: every session is a process it started.
+// Pid returns sshd's process id: every session's processes descend from it.
 func (s *SSHD) Pid() int { return s.pid }
 
 // Log returns what sshd logged so far.
